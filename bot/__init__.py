@@ -1,0 +1,1 @@
+"""kentbot application: configuration, CLI, Telegram wiring and running modes."""

@@ -1,0 +1,81 @@
+"""Wiring of the python-telegram-bot Application: services, handlers, start-up work."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+import handlers
+from bot.context import KentContext
+from bot.i18n import LANGUAGES, t
+from bot.services import Services
+from storage.centres import load_centres
+from storage.migrate import is_up_to_date
+from storage.repositories import centres
+from storage.repositories import surveys as survey_store
+from surveys.definition import content_hash
+
+log = logging.getLogger(__name__)
+
+CITIZEN_COMMANDS = ("start", "language", "help", "cancel", "forget", "cikis")
+
+
+class NotMigrated(Exception):
+    """The database schema is behind the code."""
+
+
+def build_application(services: Services, token: str, *, request: BaseRequest | None = None, updater: bool = True) -> Application:  # type: ignore[type-arg]
+    """The bot for `token`, talking to the configured Bot API server (or `request`, in tests)."""
+    root = services.settings.telegram_api_base_url
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .context_types(ContextTypes(context=KentContext))
+        .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["services"] = services
+    handlers.register_all(application)
+    return application
+
+
+async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Check the schema, store the survey versions and centres, and set the command menus."""
+    services: Services = application.bot_data["services"]
+    await prepare_database(services)
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
+        await application.bot.set_my_commands(
+            commands, scope=BotCommandScopeAllPrivateChats(), language_code=None if lang == "tr" else lang
+        )
+
+
+async def prepare_database(services: Services) -> None:
+    if not await is_up_to_date(services.engine):
+        raise NotMigrated("the database schema is not up to date: run `kentbot db upgrade`")
+    now = services.clock()
+    async with services.sessions.begin() as session:
+        await centres.sync(session, load_centres())
+        for defn in services.surveys.values():
+            await survey_store.register_definition(
+                session,
+                survey_id=defn.id,
+                version=defn.version,
+                content_hash=content_hash(defn),
+                indicator=defn.indicator,
+                anonymity=defn.anonymity,
+                definition=defn.model_dump(mode="json"),
+                now=now,
+            )

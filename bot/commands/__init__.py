@@ -1,0 +1,1 @@
+"""The back-office commands behind `kentbot`, one module per area."""

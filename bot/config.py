@@ -1,0 +1,131 @@
+"""Settings from the environment and an optional `.env`, validated once at start-up.
+
+A wrong value must stop the process with one line naming the variable, so the IT team
+never has to read a traceback to find a typo.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("tr", "en", "ar")
+SECRET_FILE = "kentbot.secret"
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything kentbot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE_URL")
+    data_dir: Path = Field(default=Path("data"), alias="KENTBOT_DATA_DIR")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    secret: str | None = Field(default=None, alias="KENTBOT_SECRET")
+    timezone: str = Field(default="Europe/Istanbul", alias="KENTBOT_TIMEZONE")
+    default_language: Literal["tr", "en", "ar"] = Field(default="tr", alias="KENTBOT_DEFAULT_LANGUAGE")
+    webhook_listen: str = Field(default="0.0.0.0", alias="KENTBOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="KENTBOT_WEBHOOK_PORT")
+    webhook_url: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_URL")
+    webhook_secret: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_SECRET")
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://", "sqlite://", "postgresql://")):
+            raise ValueError("must be sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
+        return normalise_database_url(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and (not 1 <= len(value) <= 256 or not all(c.isalnum() or c in "_-" for c in value)):
+            raise ValueError("must be 1-256 characters of letters, digits, _ or -")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_database_url(self) -> str:
+        """The configured database, or an SQLite file under the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'kentbot.sqlite3').resolve()}"
+
+    def resolved_secret(self) -> bytes:
+        """The pseudonym key; generated once into the data folder when not configured."""
+        if self.secret:
+            return self.secret.encode()
+        path = self.data_dir / SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            log.warning("KENTBOT_SECRET is not set: generated a new key in %s; back it up with the database", path)
+        return path.read_text().strip().encode()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain sqlite:// and postgresql:// URLs and pick the async drivers for them."""
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line per wrong variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "configuration"
+            field = Settings.model_fields.get(name)
+            variable = field.alias if field is not None and field.alias else name
+            lines.append(f"{variable}: {error['msg']}")
+        raise ConfigError("; ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""The citizen's conversation: each update is load, decide, save, in one transaction."""

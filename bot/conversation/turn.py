@@ -1,0 +1,179 @@
+"""One update's turn: claim the update id, lock the person, load their state, let a flow
+decide, send what it decided, save, and commit, all in one transaction.
+
+Nothing about the conversation lives in memory between updates, so a restart or a second
+worker continues exactly where the person was, and a redelivered update has no effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.i18n import normalise_language, t
+from bot.services import Services
+from storage.locks import local_lock, lock_in_transaction
+from storage.models import Citizen
+from storage.pseudonyms import citizen_key
+from storage.repositories import citizens, updates
+
+log = logging.getLogger(__name__)
+
+# Enough to clear a long conversation with /cikis; Telegram deletes 100 per call.
+MAX_TRACKED_MESSAGES = 500
+
+
+@dataclass
+class Action:
+    kind: str
+    text: str | None = None
+    keyboard: InlineKeyboardMarkup | None = None
+    message_id: int | None = None
+    live: bool = False
+    quiet: bool = False
+    message_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """What a flow may read and decide during one update."""
+
+    services: Services
+    session: AsyncSession
+    now: datetime
+    user_id: int
+    key: str
+    citizen: Citizen | None
+    state: dict[str, Any]
+    message_ids: list[int]
+    language_guess: str
+    actions: list[Action] = field(default_factory=list)
+    erased: bool = False
+    cleared: bool = False
+
+    @property
+    def lang(self) -> str:
+        return self.state.get("lang") or (self.citizen.language if self.citizen else None) or self.language_guess
+
+    def text(self, key: str, **params: Any) -> str:
+        return t(self.lang, key, **params)
+
+    def send(self, text: str, keyboard: InlineKeyboardMarkup | None = None, *, live: bool = False, quiet: bool = False) -> None:
+        """Queue a message; a live one holds the only buttons that still count."""
+        self.actions.append(Action("send", text=text, keyboard=keyboard, live=live, quiet=quiet))
+
+    def edit(self, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        self.actions.append(Action("edit", text=text, keyboard=keyboard, message_id=message_id))
+
+    def edit_keyboard(self, message_id: int, keyboard: InlineKeyboardMarkup | None) -> None:
+        self.actions.append(Action("edit_keyboard", keyboard=keyboard, message_id=message_id))
+
+    def toast(self, text: str | None = None) -> None:
+        self.actions.append(Action("toast", text=text))
+
+    def delete_messages(self, message_ids: list[int]) -> None:
+        self.actions.append(Action("delete", message_ids=list(message_ids)))
+
+    async def ensure_citizen(self) -> Citizen:
+        if self.citizen is None:
+            self.citizen = await citizens.get_or_create(self.session, self.key, self.now)
+        return self.citizen
+
+
+Flow = Callable[[Turn, Update], Awaitable[None]]
+
+
+async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> None:
+    """Apply one update from a private chat exactly once."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != "private":
+        return
+    key = citizen_key(services.secret, user.id)
+    now = services.clock()
+    async with local_lock(key), services.sessions() as session, session.begin():
+        await lock_in_transaction(session, key)
+        if not await updates.claim(session, update.update_id, now):
+            log.info("update %s already applied", update.update_id)
+            return
+        citizen = await citizens.get(session, key)
+        conversation = await citizens.load_conversation(session, key)
+        turn = Turn(
+            services=services,
+            session=session,
+            now=now,
+            user_id=user.id,
+            key=key,
+            citizen=citizen,
+            state=dict(conversation.state) if conversation else {},
+            message_ids=list(conversation.message_ids) if conversation else [],
+            language_guess=normalise_language(user.language_code),
+        )
+        if update.message is not None:
+            turn.message_ids.append(update.message.message_id)
+        await flow(turn, update)
+        await _execute(turn, update, bot, chat.id)
+        await _persist(turn)
+
+
+async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
+    answered = False
+    for action in turn.actions:
+        if action.kind == "send":
+            message = await bot.send_message(
+                chat_id, action.text or "", reply_markup=action.keyboard, disable_notification=action.quiet
+            )
+            turn.message_ids.append(message.message_id)
+            if action.live:
+                turn.state["active"] = message.message_id
+        elif action.kind == "edit":
+            await _tolerant(bot.edit_message_text(action.text or "", chat_id, action.message_id, reply_markup=action.keyboard))
+        elif action.kind == "edit_keyboard":
+            await _tolerant(bot.edit_message_reply_markup(chat_id, action.message_id, reply_markup=action.keyboard))
+        elif action.kind == "toast" and update.callback_query is not None and not answered:
+            await update.callback_query.answer(action.text)
+            answered = True
+        elif action.kind == "delete":
+            for start in range(0, len(action.message_ids), 100):
+                await _tolerant(bot.delete_messages(chat_id, action.message_ids[start : start + 100]))
+    if update.callback_query is not None and not answered:
+        await update.callback_query.answer()
+
+
+async def _tolerant(call: Awaitable[Any]) -> None:
+    """Edits and deletions of messages that are gone or unchanged are not failures."""
+    try:
+        await call
+    except BadRequest as error:
+        log.info("ignored Telegram refusal: %s", error.message)
+
+
+async def _persist(turn: Turn) -> None:
+    if turn.erased:
+        return
+    if turn.cleared:
+        await citizens.delete_conversation(turn.session, turn.key)
+        return
+    if not turn.state and turn.citizen is None:
+        return  # a passer-by who asked for help: store nothing
+    citizen = await turn.ensure_citizen()
+    citizen.language = turn.lang
+    await citizens.save_conversation(
+        turn.session, turn.key, turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], turn.now
+    )
+
+
+def citizen_handler(flow: Flow) -> Callable[[Update, Any], Awaitable[None]]:
+    """Adapt a flow to a python-telegram-bot callback."""
+
+    async def callback(update: Update, context: Any) -> None:
+        await run_turn(update, context.services, context.bot, flow)
+
+    callback.__name__ = getattr(flow, "__name__", "flow")
+    return callback

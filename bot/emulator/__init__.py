@@ -1,0 +1,15 @@
+"""A Telegram Bot API emulator with simulated users, so kentbot can be tested and demonstrated
+without Telegram or the internet."""
+
+from bot.emulator.client import EmulatorClient, SimulatedUser
+from bot.emulator.config import DEMO_TOKEN, EmulatorConfig
+from bot.emulator.server import create_app, start_emulator
+
+__all__ = [
+    "DEMO_TOKEN",
+    "EmulatorClient",
+    "EmulatorConfig",
+    "SimulatedUser",
+    "create_app",
+    "start_emulator",
+]

@@ -1,0 +1,26 @@
+"""The explicit-consent buttons after the KVKK notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.callbacks import parse
+from bot.conversation import onboarding
+from bot.conversation.turn import Turn, citizen_handler
+
+
+async def answered(turn: Turn, update: Update) -> None:
+    callback = parse(update.callback_query.data if update.callback_query else None)
+    message = update.callback_query.message if update.callback_query else None
+    if callback is None or turn.state.get("screen") != "consent" or message is None or message.message_id != turn.state.get("active"):
+        turn.toast(turn.text("unexpected.stale_button"))
+        return
+    turn.state.pop("active", None)
+    await onboarding.answer_consent(turn, callback, update)
+
+
+def register(application: Any) -> None:
+    application.add_handler(CallbackQueryHandler(citizen_handler(answered), pattern=r"^c:(yes|no)$"))

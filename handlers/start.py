@@ -1,0 +1,28 @@
+"""/start (with an optional deep-link payload) and /help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot.conversation import onboarding
+from bot.conversation.turn import Turn, citizen_handler
+
+COMMAND_FILTER = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+async def start(turn: Turn, update: Update) -> None:
+    text = update.message.text if update.message and update.message.text else ""
+    parts = text.split(maxsplit=1)
+    await onboarding.start(turn, parts[1].strip() if len(parts) > 1 else None)
+
+
+async def help_text(turn: Turn, update: Update) -> None:
+    turn.send(turn.text("help.text"))
+
+
+def register(application: Any) -> None:
+    application.add_handler(CommandHandler("start", citizen_handler(start), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler("help", citizen_handler(help_text), filters=COMMAND_FILTER))

@@ -1,0 +1,49 @@
+"""Survey buttons, typed answers and /cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.callbacks import parse
+from bot.conversation import survey
+from bot.conversation.turn import Turn, citizen_handler
+from handlers.start import COMMAND_FILTER
+from surveys.engine import Text
+
+# Telegram caps a message at 4096 characters; anything longer did not come from a person.
+MAX_TEXT = 4096
+
+
+async def button(turn: Turn, update: Update) -> None:
+    query = update.callback_query
+    callback = parse(query.data if query else None)
+    assert callback is not None  # the pattern guarantees it
+    message_id = query.message.message_id if query and query.message else None
+    await survey.on_button(turn, callback, message_id)
+
+
+async def typed(turn: Turn, update: Update) -> None:
+    text = update.message.text if update.message and update.message.text else ""
+    screen = turn.state.get("screen")
+    if len(text) > MAX_TEXT:
+        turn.send(turn.text("unexpected.too_long"))
+    elif screen == "survey":
+        await survey.apply(turn, Text(text), by_button=False)
+    elif screen in ("language", "consent", "choose"):
+        turn.send(turn.text("survey.use_buttons"))
+    else:
+        turn.send(turn.text("idle.hint"))
+
+
+async def cancel(turn: Turn, update: Update) -> None:
+    await survey.cancel(turn)
+
+
+def register(application: Any) -> None:
+    application.add_handler(CommandHandler("cancel", citizen_handler(cancel), filters=COMMAND_FILTER))
+    application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satq]:"))
+    text_filter = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(text_filter, citizen_handler(typed)))

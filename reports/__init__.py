@@ -1,0 +1,1 @@
+"""The strategic plan, indicator arithmetic, aggregation and report renderers."""

@@ -1,0 +1,241 @@
+"""Indicator actuals into achievement and Target 4.2 achievement: pure arithmetic.
+
+Rules (also given to managers by `method_notes`):
+
+* achievement = (actual − baseline) / (planned − baseline); an unset baseline is 0.
+  It is shown uncapped, so over-achievement stays visible.
+* contribution to the target, in percentage points, = weight × achievement clamped to
+  0..1: above 100% counts as 100% ('over_achieved'), below 0 counts as 0
+  ('negative_progress'), so one indicator can neither carry nor sink the others.
+* An indicator with no planned value ('no_plan'), no data ('no_data') or planned equal
+  to baseline ('planned_equals_baseline', achievement undefined) contributes 0 and is
+  listed as not covered. Two figures are reported: `achievement`, over the full weight
+  of 100, which is the plan's figure and never flatters missing data; and
+  `achievement_of_covered`, over the weight of covered indicators only, which shows how
+  the measured part is doing. Managers see both, side by side.
+* survey actual = 100 × satisfied / n, with n, a 95% Wilson interval, and a
+  'small_sample' note when n < 30; n = 0 is 'no_data'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from reports.plan import Indicator, Plan
+from reports.stats import SMALL_SAMPLE_N, SUPPRESSION_NOTE, interval_percent, share_percent
+
+
+@dataclass(frozen=True)
+class CountInput:
+    """A count or persons actual; None means nothing was entered for the period."""
+
+    actual: float | None
+
+
+@dataclass(frozen=True)
+class SurveyInput:
+    satisfied: int
+    n: int
+
+
+Observed = CountInput | SurveyInput
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    unit: str
+    weight: int
+    planned: float | None
+    baseline: float
+    actual: float | None
+    achievement: float | None
+    contribution: float
+    n: int | None
+    ci95: tuple[float, float] | None
+    small_sample: bool
+    notes: tuple[str, ...]
+
+    @property
+    def covered(self) -> bool:
+        return self.achievement is not None
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    achievement: float
+    achievement_of_covered: float | None
+    contributions: Mapping[str, float]
+    covered_weight: int
+    uncovered: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def achievement(actual: float, planned: float, baseline: float) -> float:
+    """Share of the planned change from baseline that has happened; uncapped."""
+    return (actual - baseline) / (planned - baseline)
+
+
+def indicator_result(
+    indicator: Indicator,
+    planned: float | None,
+    baseline: float | None,
+    observed: Observed | None,
+) -> IndicatorResult:
+    n, ci95, actual = _actual(indicator, observed)
+    base = baseline if baseline is not None else 0.0
+    notes = []
+    if planned is None:
+        notes.append("no_plan")
+    if actual is None:
+        notes.append("no_data")
+    small = n is not None and 0 < n < SMALL_SAMPLE_N
+    if small:
+        notes.append("small_sample")
+    value = None
+    if planned is not None and actual is not None:
+        if planned == base:
+            notes.append("planned_equals_baseline")
+        else:
+            value = achievement(actual, planned, base)
+            if value > 1:
+                notes.append("over_achieved")
+            elif value < 0:
+                notes.append("negative_progress")
+    contribution = 0.0 if value is None else indicator.weight * min(max(value, 0.0), 1.0)
+    return IndicatorResult(
+        code=indicator.code,
+        unit=indicator.unit,
+        weight=indicator.weight,
+        planned=planned,
+        baseline=base,
+        actual=actual,
+        achievement=value,
+        contribution=contribution,
+        n=n,
+        ci95=ci95,
+        small_sample=small,
+        notes=tuple(notes),
+    )
+
+
+def _actual(
+    indicator: Indicator, observed: Observed | None
+) -> tuple[int | None, tuple[float, float] | None, float | None]:
+    if indicator.unit == "percent":
+        if observed is None:
+            return 0, None, None
+        if not isinstance(observed, SurveyInput):
+            raise TypeError(f"indicator {indicator.code} is a survey: pass SurveyInput")
+        return (
+            observed.n,
+            interval_percent(observed.satisfied, observed.n),
+            share_percent(observed.satisfied, observed.n),
+        )
+    if observed is None:
+        return None, None, None
+    if not isinstance(observed, CountInput):
+        raise TypeError(f"indicator {indicator.code} is a count: pass CountInput")
+    return None, None, observed.actual
+
+
+def evaluate(
+    plan: Plan, year: int, observed: Mapping[str, Observed]
+) -> tuple[IndicatorResult, ...]:
+    """Every indicator of the plan for one year; indicators missing from `observed` have no data."""
+    unknown = set(observed) - {i.code for i in plan.indicators}
+    if unknown:
+        raise KeyError(f"unknown indicators: {sorted(unknown)}")
+    return tuple(
+        indicator_result(
+            indicator,
+            plan.planned(indicator.code, year),
+            plan.baseline(indicator.code, year),
+            observed.get(indicator.code),
+        )
+        for indicator in plan.indicators
+    )
+
+
+def target_result(results: Iterable[IndicatorResult]) -> TargetResult:
+    results = tuple(results)
+    contributions = {r.code: r.contribution for r in results}
+    covered_weight = sum(r.weight for r in results if r.covered)
+    total = sum(contributions.values())
+    uncovered = tuple(r.code for r in results if not r.covered)
+    notes = ()
+    if covered_weight == 0:
+        notes = ("no_coverage",)
+    elif uncovered:
+        notes = ("partial_coverage",)
+    return TargetResult(
+        achievement=total / 100,
+        achievement_of_covered=total / covered_weight if covered_weight else None,
+        contributions=contributions,
+        covered_weight=covered_weight,
+        uncovered=uncovered,
+        notes=notes,
+    )
+
+
+_METHOD_NOTES = {
+    "tr": (
+        "Gösterge gerçekleşmesi = (gerçekleşen − başlangıç) / (hedeflenen − başlangıç). "
+        "Başlangıç değeri girilmemişse 0 alınır.",
+        "Gerçekleşme sınırlanmadan gösterilir (%100'ü aşabilir). Hedefe katkı ise "
+        "ağırlık × gerçekleşme olup gerçekleşme %0 ile %100 arasına sınırlanır: %100'ün "
+        "üstü %100, sıfırın altı (geriye gidiş) 0 sayılır ve not düşülür.",
+        "Hedef 4.2 gerçekleşmesi = göstergelerin hedefe katkılarının toplamı (ağırlıklar "
+        "toplamı 100). Hedef değeri girilmemiş, verisi olmayan ya da hedeflenen değeri "
+        "başlangıca eşit olan göstergeler 0 katkı verir ve ayrıca listelenir.",
+        "Eksik veri sonucu gizlemesin diye ikinci bir oran da verilir: verisi olan "
+        "göstergelerde gerçekleşme = katkılar toplamı / kapsanan ağırlık.",
+        "Memnuniyet oranı = 5'li ölçekte 'memnunum' ya da 'çok memnunum' diyenlerin "
+        "yüzdesi; her zaman yanıt sayısı (n) ve %95 Wilson güven aralığıyla verilir. "
+        "n < 30 ise küçük örneklem olarak işaretlenir.",
+        "Haftalık değişim = bu haftanın sonundaki yıl başından gerçekleşen − bir önceki "
+        "haftanın sonundaki; yüzde göstergelerde yüzde puanı olarak.",
+        SUPPRESSION_NOTE["tr"],
+    ),
+    "en": (
+        "Indicator achievement = (actual − baseline) / (planned − baseline). "
+        "A baseline that has not been set is taken as 0.",
+        "Achievement is shown uncapped (it can exceed 100%). The contribution to the "
+        "target is weight × achievement with achievement limited to 0–100%: above 100% "
+        "counts as 100%, below zero (going backwards) counts as 0 and is noted.",
+        "Target 4.2 achievement = sum of the indicators' contributions (weights add up to "
+        "100). Indicators with no planned value, no data, or a planned value equal to the "
+        "baseline contribute 0 and are listed.",
+        "So that missing data does not hide the result, a second figure is given: "
+        "achievement of covered indicators = sum of contributions / covered weight.",
+        "Satisfaction = percentage answering 'satisfied' or 'very satisfied' on a 5-point "
+        "scale, always with the number of answers (n) and a 95% Wilson interval. "
+        "n < 30 is flagged as a small sample.",
+        "Weekly change = year-to-date actual at the end of this week − at the end of the "
+        "previous week; in percentage points for percentage indicators.",
+        SUPPRESSION_NOTE["en"],
+    ),
+    "ar": (
+        "نسبة إنجاز المؤشر = (الفعلي − خط الأساس) / (المستهدف − خط الأساس). "
+        "إذا لم يُحدَّد خط الأساس يُعتبر 0.",
+        "تُعرض نسبة الإنجاز دون حد أعلى (قد تتجاوز 100%). أما المساهمة في الهدف فهي "
+        "الوزن × نسبة الإنجاز محصورة بين 0 و100%: ما فوق 100% يُحسب 100%، وما دون الصفر "
+        "(التراجع) يُحسب 0 ويُشار إليه.",
+        "إنجاز الهدف 4.2 = مجموع مساهمات المؤشرات (مجموع الأوزان 100). المؤشرات التي لا "
+        "قيمة مستهدفة لها أو لا بيانات لها أو قيمتها المستهدفة تساوي خط الأساس تساهم "
+        "بصفر وتُدرج في قائمة منفصلة.",
+        "كي لا تُخفي البيانات الناقصة النتيجة، يُعطى رقم ثانٍ: الإنجاز في المؤشرات "
+        "المغطاة = مجموع المساهمات / الوزن المغطى.",
+        "نسبة الرضا = نسبة من أجابوا 'راضٍ' أو 'راضٍ جداً' على مقياس من 5 درجات، مع عدد "
+        "الإجابات (n) وفاصل ويلسون بثقة 95% دائماً. تُعلَّم العينة الصغيرة إذا كان n < 30.",
+        "التغير الأسبوعي = الفعلي منذ بداية العام في نهاية هذا الأسبوع − في نهاية الأسبوع "
+        "السابق؛ بالنقاط المئوية للمؤشرات النسبية.",
+        SUPPRESSION_NOTE["ar"],
+    ),
+}
+
+
+def method_notes(lang: str = "tr") -> tuple[str, ...]:
+    """How the figures are computed, one paragraph per rule, for the workbook's Yöntem sheet."""
+    return _METHOD_NOTES.get(lang, _METHOD_NOTES["en"])

@@ -1,0 +1,148 @@
+"""The weekly report as one tall chart that stays readable on a phone.
+
+1080 px wide with large type, because managers open it in Telegram. A bare `Figure`
+renders through the Agg canvas without pyplot, so no global backend or figure registry
+is touched from a bot worker. Matplotlib cannot shape Arabic script (letters come out
+unjoined and left-to-right), so an Arabic chart uses English labels instead.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.dates import DateFormatter
+from matplotlib.figure import Figure
+
+from reports import numbers
+from reports.labels import label
+from reports.model import WeeklyReport
+
+SatisfactionPoint = tuple[str, float, float, float, float | None]
+
+WIDTH_PX = 1080
+DPI = 100
+FONT_SIZE = 17
+ACHIEVEMENT_AXIS_MAX = 150.0
+PLAN_COLOUR = "#C00000"
+BAR_COLOUR = "#1F4E79"
+OVER_COLOUR = "#2E7D32"
+BAR_HEIGHT = 0.45
+MAX_DATE_TICKS = 6
+
+
+def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
+    lang = "en" if lang == "ar" else lang
+    survey_rows = _satisfaction_rows(report)
+    panels = [("achievement", 12.0), ("satisfaction", 1.8 + 0.9 * len(survey_rows))]
+    if report.trend:
+        panels.append(("trend", 5.5))
+    height = sum(size for _, size in panels)
+    with matplotlib.rc_context({"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}):
+        figure = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI)
+        ratios = [size for _, size in panels]
+        axes = figure.subplots(
+            len(panels), 1, gridspec_kw={"height_ratios": ratios}, squeeze=False
+        )[:, 0]
+        _achievement(axes[0], report, lang)
+        _satisfaction(axes[1], survey_rows, lang)
+        if report.trend:
+            _trend(axes[2], report, lang)
+        figure.tight_layout(h_pad=2.5)
+        out = BytesIO()
+        figure.savefig(out, format="png", dpi=DPI, facecolor="white")
+    return out.getvalue()
+
+
+def _achievement(ax: Axes, report: WeeklyReport, lang: str) -> None:
+    """Uncapped achievement per indicator against the 100% plan line; bars past the
+    axis end are clipped but labelled with their true value."""
+    lines = report.indicators
+    values = [
+        None if line.ytd.achievement is None else 100 * line.ytd.achievement for line in lines
+    ]
+    positions = range(len(lines))
+    shown = [min(max(v or 0.0, 0.0), ACHIEVEMENT_AXIS_MAX) for v in values]
+    colours = [OVER_COLOUR if (v or 0) >= 100 else BAR_COLOUR for v in values]
+    ax.barh(positions, shown, color=colours, height=BAR_HEIGHT)
+    ax.axvline(100, color=PLAN_COLOUR, linewidth=2.5, linestyle="--")
+    for position, line, value, bar_end in zip(positions, lines, values, shown):
+        _row_label(ax, position, f"{line.ytd.code} {line.indicator.short_in(lang)}")
+        text = label("chart_no_data", lang) if value is None else numbers.percent(value, lang, 0)
+        ax.text(bar_end + 2, position, text, va="center", fontweight="bold")
+    ax.text(101, -0.75, label("chart_plan_line", lang), color=PLAN_COLOUR, ha="left",
+            va="center", fontsize=FONT_SIZE - 1)
+    ax.set_ylim(len(lines) - 0.3, -1.0)
+    ax.set_xlim(0, ACHIEVEMENT_AXIS_MAX + 25)
+    ax.set_xticks([0, 50, 100, 150])
+    ax.xaxis.set_major_formatter(lambda x, _: numbers.percent(x, lang, 0))
+    total = numbers.percent(100 * report.target.achievement, lang)
+    _frame(ax, f"{label('chart_achievement', lang)}: 4.2 = {total}")
+
+
+def _satisfaction_rows(report: WeeklyReport) -> list[SatisfactionPoint]:
+    """(label, share, low, high, planned) for each survey indicator overall, then each
+    centre that is not suppressed; suppressed centres are left out of the chart."""
+    rows = []
+    for line in report.indicators:
+        result = line.ytd
+        if result.unit != "percent" or result.actual is None or result.ci95 is None:
+            continue
+        rows.append((f"{result.code} (n={result.n})", result.actual, *result.ci95, result.planned))
+        for row in report.satisfaction:
+            if row.indicator == result.code and row.ci95 and row.share is not None:
+                rows.append((f"   {row.centre} (n={row.n})", row.share, *row.ci95, None))
+    return rows
+
+
+def _satisfaction(ax: Axes, rows: list[SatisfactionPoint], lang: str) -> None:
+    _frame(ax, label("chart_satisfaction", lang))
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(lambda x, _: numbers.percent(x, lang, 0))
+    if not rows:
+        ax.text(50, 0.5, label("chart_no_data", lang), ha="center", va="center",
+                transform=ax.get_xaxis_transform())
+        return
+    positions = list(range(len(rows)))
+    shares = [row[1] for row in rows]
+    errors = [[row[1] - row[2] for row in rows], [row[3] - row[1] for row in rows]]
+    ax.errorbar(shares, positions, xerr=errors, fmt="o", color=BAR_COLOUR, ecolor=BAR_COLOUR,
+                markersize=12, capsize=9, elinewidth=3)
+    for position, (text, share, low, high, planned) in zip(positions, rows):
+        _row_label(ax, position, text)
+        value = numbers.percent(share, lang)
+        if high <= 82:
+            ax.text(high + 2, position, value, va="center", fontweight="bold")
+        else:
+            ax.text(low - 2, position, value, va="center", ha="right", fontweight="bold")
+        if planned is not None:
+            ax.plot([planned], [position], marker="|", markersize=30, color=PLAN_COLOUR,
+                    markeredgewidth=3.5)
+    ax.set_ylim(len(rows) - 0.5, -1.0)
+
+
+def _trend(ax: Axes, report: WeeklyReport, lang: str) -> None:
+    days = [point.week_end for point in report.trend]
+    values = [100 * point.achievement for point in report.trend]
+    ax.plot(days, values, marker="o", linewidth=3, markersize=9, color=BAR_COLOUR)
+    _frame(ax, label("chart_trend", lang))
+    ax.set_yticks([0, 25, 50, 75, 100])
+    ax.set_ylim(0, max(100.0, *values) * 1.05)
+    ax.yaxis.set_major_formatter(lambda y, _: numbers.percent(y, lang, 0))
+    step = -(-len(days) // MAX_DATE_TICKS)
+    ax.set_xticks(days[::step])
+    ax.xaxis.set_major_formatter(DateFormatter("%d.%m"))
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _row_label(ax: Axes, position: float, text: str) -> None:
+    """Labels sit above their bar, so long Turkish names get the full phone width."""
+    ax.text(0, position - BAR_HEIGHT / 2 - 0.05, text, va="bottom", ha="left",
+            fontsize=FONT_SIZE - 1)
+
+
+def _frame(ax: Axes, title: str) -> None:
+    ax.set_title(title, fontsize=FONT_SIZE + 4, loc="left", fontweight="bold")
+    ax.set_yticks([])
+    ax.spines[["top", "right", "left"]].set_visible(False)

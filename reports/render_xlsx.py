@@ -1,0 +1,260 @@
+"""The weekly report as an Excel workbook managers can forward and filter.
+
+Values are written as real numbers and dates with number formats, never as formatted
+text, so Excel shows them in the reader's locale (1.234,5 in Turkish Excel) and they
+can be summed and filtered. Percentages are stored as fractions with a % format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.indicators import IndicatorResult, method_notes
+from reports.labels import label, warning_text
+from reports.model import WeeklyReport
+
+PERCENT = "0.0%"
+COUNT = "#,##0"
+DECIMAL = "#,##0.0"
+DATE = "dd.mm.yyyy"
+DATETIME = "dd.mm.yyyy hh:mm"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+TITLE_FONT = Font(bold=True, size=14)
+
+
+def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
+    book = Workbook()
+    _summary(book.active, report, lang)
+    _indicators(book.create_sheet(), report, lang)
+    _satisfaction(book.create_sheet(), report, lang)
+    _events(book.create_sheet(), report, lang)
+    _drilldown(book.create_sheet(), report, lang)
+    _method(book.create_sheet(), lang)
+    for sheet, key in zip(book.worksheets, _SHEETS):
+        sheet.title = label(key, lang)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+_SHEETS = (
+    "sheet_summary",
+    "sheet_indicators",
+    "sheet_satisfaction",
+    "sheet_events",
+    "sheet_drilldown",
+    "sheet_method",
+)
+
+
+def _summary(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    target = report.target
+    uncovered = ", ".join(target.uncovered)
+    rows: list[tuple[str, Any, str | None]] = [
+        ("summary_period_from", report.period_from, DATE),
+        ("summary_period_to", report.period_to, DATE),
+        ("summary_year", report.year, "0"),
+        ("summary_generated", _naive(report.generated_at), DATETIME),
+        ("summary_achievement", target.achievement, PERCENT),
+        ("summary_covered", target.achievement_of_covered, PERCENT),
+        ("summary_covered_weight", target.covered_weight / 100, "0%"),
+        ("summary_uncovered", uncovered, None),
+    ]
+    sheet["A1"] = label("title", lang)
+    sheet["A1"].font = TITLE_FONT
+    for row, (key, value, fmt) in enumerate(rows, start=2):
+        sheet.cell(row, 1, label(key, lang)).font = Font(bold=True)
+        cell = sheet.cell(row, 2, value)
+        cell.alignment = Alignment(horizontal="left")
+        if fmt:
+            cell.number_format = fmt
+    row = len(rows) + 3
+    sheet.cell(row, 1, label("warnings_header", lang)).font = Font(bold=True)
+    for offset, warning in enumerate(report.warnings, start=1):
+        sheet.cell(row + offset, 1, warning_text(warning, lang))
+    sheet.column_dimensions["A"].width = 42
+    sheet.column_dimensions["B"].width = 30
+
+
+def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    headers = (
+        "col_code", "col_indicator", "col_unit", "col_weight", "col_baseline", "col_planned",
+        "col_actual", "col_week_change", "col_achievement", "col_contribution", "col_n",
+        "col_ci_low", "col_ci_high", "col_notes", "col_source",
+    )
+    _header(sheet, headers, lang)
+    for line in report.indicators:
+        result = line.ytd
+        unit_format = PERCENT if result.unit == "percent" else COUNT
+        values = (
+            (result.code, None),
+            (line.indicator.name_in(lang), None),
+            (label(f"unit_{result.unit}", lang), None),
+            (result.weight / 100, "0%"),
+            (_unit_value(result.baseline, result), unit_format),
+            (_unit_value(result.planned, result), unit_format),
+            (_unit_value(result.actual, result), unit_format),
+            (line.week_change, _change_format(result.unit, lang)),
+            (result.achievement, PERCENT),
+            (result.contribution / 100, PERCENT),
+            (result.n, COUNT),
+            (_ci(result, 0), PERCENT),
+            (_ci(result, 1), PERCENT),
+            (", ".join(label(f"note_{note}", lang) for note in result.notes), None),
+            (line.indicator.source_in(lang), None),
+        )
+        _row(sheet, values)
+    total_row = sheet.max_row + 1
+    sheet.cell(total_row, 1, label("total", lang)).font = Font(bold=True)
+    weight = sheet.cell(total_row, 4, sum(line.ytd.weight for line in report.indicators) / 100)
+    weight.number_format = "0%"
+    contribution = sheet.cell(total_row, 10, report.target.achievement)
+    contribution.number_format = PERCENT
+    contribution.font = Font(bold=True)
+    _finish(sheet, (8, 60, 10, 9, 12, 12, 12, 14, 13, 13, 8, 11, 11, 30, 50), rows=total_row - 1)
+
+
+def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    headers = (
+        "col_code", "col_centre", "col_n", "col_share", "col_ci_low", "col_ci_high",
+        "col_suppressed",
+    )
+    _header(sheet, headers, lang)
+    for row in report.satisfaction:
+        low, high = row.ci95 if row.ci95 else (None, None)
+        _row(
+            sheet,
+            (
+                (row.indicator, None),
+                (row.centre, None),
+                ("<5" if row.suppressed else row.n, COUNT),
+                (_fraction(row.share), PERCENT),
+                (_fraction(low), PERCENT),
+                (_fraction(high), PERCENT),
+                (label("yes" if row.suppressed else "no", lang), None),
+            ),
+        )
+    _finish(sheet, (8, 40, 8, 13, 11, 11, 10))
+
+
+def _events(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    headers = (
+        "col_date", "col_centre", "col_type", "col_code", "col_title", "col_registered",
+        "col_attended", "col_attendance_rate",
+    )
+    _header(sheet, headers, lang)
+    for event in report.events:
+        rate = None
+        if event.registered and event.attended is not None:
+            rate = event.attended / event.registered
+        _row(
+            sheet,
+            (
+                (event.day, DATE),
+                (event.centre, None),
+                (event.type, None),
+                (event.indicator, None),
+                (event.title, None),
+                (event.registered, COUNT),
+                (event.attended, COUNT),
+                (rate, PERCENT),
+            ),
+        )
+    _finish(sheet, (12, 36, 20, 8, 40, 10, 10, 12))
+
+
+def _drilldown(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    headers = (
+        "col_code", "col_kind", "col_id", "col_date", "col_centre", "col_entered_by",
+        "col_survey_version", "col_value", "col_note",
+    )
+    _header(sheet, headers, lang)
+    for code, rows in report.drilldown.items():
+        for row in rows:
+            when = _naive(row.when) if isinstance(row.when, datetime) else row.when
+            _row(
+                sheet,
+                (
+                    (code, None),
+                    (row.kind, None),
+                    (row.id, None),
+                    (when, DATETIME if isinstance(when, datetime) else DATE),
+                    (row.centre, None),
+                    (row.entered_by, None),
+                    (row.survey_version, None),
+                    (row.value, DECIMAL if isinstance(row.value, float) else None),
+                    (row.note, None),
+                ),
+            )
+    _finish(sheet, (8, 14, 14, 16, 36, 18, 12, 10, 40))
+
+
+def _method(sheet: Worksheet, lang: str) -> None:
+    sheet["A1"] = label("sheet_method", lang)
+    sheet["A1"].font = TITLE_FONT
+    for row, paragraph in enumerate(method_notes(lang), start=2):
+        cell = sheet.cell(row, 1, paragraph)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 110
+
+
+def _header(sheet: Worksheet, keys: Sequence[str], lang: str) -> None:
+    for column, key in enumerate(keys, start=1):
+        cell = sheet.cell(1, column, label(key, lang))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _row(sheet: Worksheet, values: Sequence[tuple[Any, str | None]]) -> None:
+    row = sheet.max_row + 1
+    for column, (value, fmt) in enumerate(values, start=1):
+        cell = sheet.cell(row, column, value)
+        if fmt and value is not None and not isinstance(value, str):
+            cell.number_format = fmt
+
+
+def _finish(sheet: Worksheet, widths: Sequence[int], rows: int | None = None) -> None:
+    """Column widths, header frozen, and a filter over the table (not over a totals row)."""
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    last_row = max(rows if rows is not None else sheet.max_row, 1)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{last_row}"
+
+
+def _change_format(unit: str, lang: str) -> str:
+    """Percent indicators change in percentage points, which a % format would misstate."""
+    if unit == "percent":
+        points = label("points", lang)
+        return f'+0.0" {points}";-0.0" {points}";0.0" {points}"'
+    return "+#,##0;-#,##0;0"
+
+
+def _unit_value(value: float | None, result: IndicatorResult) -> float | None:
+    """Percent indicators are stored as fractions so Excel's % format shows them right."""
+    if value is None:
+        return None
+    return value / 100 if result.unit == "percent" else value
+
+
+def _fraction(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
+
+
+def _ci(result: IndicatorResult, end: int) -> float | None:
+    return None if result.ci95 is None else result.ci95[end] / 100
+
+
+def _naive(moment: datetime) -> datetime:
+    """Excel has no time zones; the time is kept as shown on the sender's clock."""
+    return moment.replace(tzinfo=None)

@@ -1,0 +1,78 @@
+"""Citizens and their conversations, and erasing both on request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Citizen, Conversation, Person, Response
+
+
+async def get(session: AsyncSession, key: str) -> Citizen | None:
+    return await session.get(Citizen, key)
+
+
+async def get_or_create(session: AsyncSession, key: str, now: datetime) -> Citizen:
+    citizen = await session.get(Citizen, key)
+    if citizen is None:
+        citizen = Citizen(key=key, created_at=now)
+        session.add(citizen)
+        await session.flush()
+    return citizen
+
+
+async def load_conversation(session: AsyncSession, key: str) -> Conversation | None:
+    return await session.get(Conversation, key)
+
+
+async def save_conversation(
+    session: AsyncSession, key: str, state: dict[str, Any], message_ids: list[int], now: datetime
+) -> None:
+    conversation = await session.get(Conversation, key)
+    if conversation is None:
+        session.add(Conversation(citizen_key=key, state=state, message_ids=message_ids, updated_at=now))
+    else:
+        conversation.state = state
+        conversation.message_ids = message_ids
+        conversation.updated_at = now
+    await session.flush()
+
+
+async def delete_conversation(session: AsyncSession, key: str) -> None:
+    await session.execute(delete(Conversation).where(Conversation.citizen_key == key))
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What /forget removed, so the person can be told plainly."""
+
+    profile: bool
+    conversation: bool
+    identified_records: int
+    responses: int
+
+
+async def erase(session: AsyncSession, key: str, respondent_keys: list[str]) -> Erased:
+    """Remove everything linked to this person: profile, conversation, identified records and
+    the responses of non-anonymous surveys (passed as their respondent keys)."""
+    conversation = await session.get(Conversation, key)
+    citizen = await session.get(Citizen, key)
+    people = (await session.execute(delete(Person).where(Person.citizen_key == key))).rowcount
+    responses = 0
+    if respondent_keys:
+        result = await session.execute(delete(Response).where(Response.respondent_key.in_(respondent_keys)))
+        responses = result.rowcount
+    await session.execute(delete(Conversation).where(Conversation.citizen_key == key))
+    await session.execute(delete(Citizen).where(Citizen.key == key))
+    session.expunge_all()
+    return Erased(
+        profile=citizen is not None,
+        conversation=conversation is not None,
+        identified_records=people,
+        responses=responses,
+    )
+

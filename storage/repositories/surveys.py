@@ -1,0 +1,130 @@
+"""Survey definitions by version, and completed responses with their answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import insert_ignoring_conflicts
+from storage.models import Answer, Response, SurveyDefinition
+
+
+class DefinitionChanged(Exception):
+    """A survey file changed without a new version: stored responses would lose their meaning."""
+
+
+class AlreadyAnswered(Exception):
+    """This respondent already completed the survey in this period."""
+
+
+async def register_definition(
+    session: AsyncSession,
+    *,
+    survey_id: str,
+    version: int,
+    content_hash: str,
+    indicator: str | None,
+    anonymity: str,
+    definition: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Store a definition version once; the same version with other content is refused."""
+    statement = insert_ignoring_conflicts(session, SurveyDefinition).values(
+        survey_id=survey_id,
+        version=version,
+        content_hash=content_hash,
+        indicator=indicator,
+        anonymity=anonymity,
+        definition=definition,
+        created_at=now,
+    )
+    await session.execute(statement)
+    stored = await session.get(SurveyDefinition, (survey_id, version))
+    assert stored is not None
+    if stored.content_hash != content_hash:
+        raise DefinitionChanged(
+            f"survey {survey_id!r} version {version} differs from the stored one: give the changed file a new version"
+        )
+
+
+async def get_definition(session: AsyncSession, survey_id: str, version: int) -> SurveyDefinition | None:
+    return await session.get(SurveyDefinition, (survey_id, version))
+
+
+async def has_response(session: AsyncSession, survey_id: str, period: str, respondent_key: str) -> bool:
+    statement = select(Response.id).where(
+        Response.survey_id == survey_id, Response.period == period, Response.respondent_key == respondent_key
+    )
+    return (await session.execute(statement)).first() is not None
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    survey_id: str
+    survey_version: int
+    period: str
+    respondent_key: str
+    language: str
+    completed_on: date
+    completed_at: datetime | None
+    answers: dict[str, Any]
+    centre_id: str | None = None
+    respondent_role: str | None = None
+    satisfied: bool | None = None
+    score: int | None = None
+
+
+async def save_response(session: AsyncSession, new: NewResponse) -> int:
+    """Insert a response and its answers; raises AlreadyAnswered on a second one in the period."""
+    response = Response(
+        survey_id=new.survey_id,
+        survey_version=new.survey_version,
+        period=new.period,
+        respondent_key=new.respondent_key,
+        centre_id=new.centre_id,
+        language=new.language,
+        respondent_role=new.respondent_role,
+        satisfied=new.satisfied,
+        score=new.score,
+        completed_on=new.completed_on,
+        completed_at=new.completed_at,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(response)
+            await session.flush()
+    except IntegrityError as exc:
+        raise AlreadyAnswered(new.survey_id) from exc
+    for question_id, value in new.answers.items():
+        number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        session.add(Answer(response_id=response.id, question_id=question_id, value=value, value_number=number))
+    await session.flush()
+    return response.id
+
+
+@dataclass(frozen=True)
+class SatisfactionCount:
+    survey_id: str
+    satisfied: int
+    n: int
+
+
+async def satisfaction(session: AsyncSession, survey_id: str, start: date, end: date) -> SatisfactionCount:
+    """Top-2-box counts for [start, end), reduced by the database."""
+    statement = select(
+        func.count(Response.id),
+        func.coalesce(func.sum(case((Response.satisfied.is_(True), 1), else_=0)), 0),
+    ).where(
+        Response.survey_id == survey_id,
+        Response.completed_on >= start,
+        Response.completed_on < end,
+        Response.satisfied.is_not(None),
+    )
+    n, satisfied = (await session.execute(statement)).one()
+    return SatisfactionCount(survey_id=survey_id, satisfied=int(satisfied), n=int(n))
+

@@ -1,0 +1,1 @@
+"""Survey definitions (YAML) and the pure survey engine."""

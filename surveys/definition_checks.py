@@ -1,0 +1,161 @@
+"""Checks that span several questions: ids, references, scoring, privacy rules.
+
+They read the raw YAML data and tolerate malformed parts, so they run even when
+some question failed its shape checks and one pass reports every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from surveys.definition_issues import Issue, question_name
+from surveys.relevance import ExpressionError, compile_expression, literal_comparisons
+
+_CHOICE_TYPES = ("single", "multiple")
+ROLE_VALUES = frozenset({"self", "carer"})
+
+# Words that would reveal the topic of a sensitive survey in a chat list or
+# notification on a phone someone else may read.
+REVEALING_WORDS = (
+    "şiddet", "istismar", "taciz", "tecavüz", "dayak",
+    "violence", "abuse", "harassment", "assault", "rape",
+    "عنف", "اعتداء", "تحرش", "إساءة",
+)
+
+
+def check_definition(raw: Mapping[str, object]) -> list[Issue]:
+    """Every cross-question problem in a raw definition mapping."""
+    questions = raw.get("questions")
+    entries = [q if isinstance(q, dict) else {} for q in questions] if isinstance(questions, list) else []
+    issues = _check_ids_and_relevance(questions, entries)
+    by_id = _first_by_id(entries)
+    issues += _check_score(raw, by_id)
+    issues += _check_special_question(raw, by_id, "centre_question")
+    issues += _check_special_question(raw, by_id, "role_question")
+    issues += _check_privacy(raw)
+    return issues
+
+
+def _first_by_id(entries: list[dict]) -> dict[str, dict]:
+    by_id: dict[str, dict] = {}
+    for entry in entries:
+        qid = entry.get("id")
+        if isinstance(qid, str):
+            by_id.setdefault(qid, entry)
+    return by_id
+
+
+def _check_ids_and_relevance(questions: object, entries: list[dict]) -> list[Issue]:
+    issues: list[Issue] = []
+    all_ids = {entry.get("id") for entry in entries if isinstance(entry.get("id"), str)}
+    earlier: dict[str, dict] = {}
+    for index, entry in enumerate(entries):
+        name = question_name(questions, index)
+        qid = entry.get("id")
+        if isinstance(qid, str) and qid in earlier:
+            position = next(i for i, e in enumerate(entries) if e.get("id") == qid) + 1
+            issues.append(Issue(name, "id", f"duplicate id; question #{position} already uses it"))
+        relevant = entry.get("relevant")
+        if isinstance(relevant, str):
+            issues += [Issue(name, "relevant", message) for message in _relevance_problems(relevant, qid, all_ids, earlier)]
+        if isinstance(qid, str):
+            earlier.setdefault(qid, entry)
+    return issues
+
+
+def _relevance_problems(
+    source: str, own_id: object, all_ids: set[object], earlier: Mapping[str, dict]
+) -> list[str]:
+    try:
+        expression = compile_expression(source)
+    except ExpressionError as error:
+        return [str(error)]
+    problems = []
+    for ref in expression.references:
+        if ref == own_id:
+            problems.append(f"refers to this question itself ('{ref}'); use earlier answers only")
+        elif ref not in all_ids:
+            problems.append(f"refers to unknown question '{ref}'")
+        elif ref not in earlier:
+            problems.append(f"refers to '{ref}', which comes later; use earlier answers only")
+        elif earlier[ref].get("type") == "note":
+            problems.append(f"refers to '{ref}', a note, which has no answer")
+    for ref, literal in literal_comparisons(expression):
+        if ref in earlier:
+            problem = _literal_problem(ref, earlier[ref], literal)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _literal_problem(ref: str, target: Mapping[str, object], literal: object) -> str | None:
+    """Why comparing `ref`'s answer with `literal` could never be true, if it could not."""
+    kind = target.get("type")
+    if kind == "likert5" and literal not in (1, 2, 3, 4, 5):
+        return f"compares '{ref}' with {literal!r}, but its answers are the numbers 1 to 5"
+    if kind == "number" and not isinstance(literal, (int, float)):
+        return f"compares '{ref}' with {literal!r}, but its answers are numbers"
+    if kind == "text" and not isinstance(literal, str):
+        return f"compares '{ref}' with {literal!r}, but its answers are text"
+    if kind == "yes_no" and literal not in ("yes", "no"):
+        return f"compares '{ref}' with {literal!r}, but its answers are 'yes' or 'no'"
+    if kind in _CHOICE_TYPES:
+        values = _option_values(target)
+        if values and literal not in values:
+            return f"{literal!r} is not an option of '{ref}' (options: {', '.join(values)})"
+    return None
+
+
+def _option_values(entry: Mapping[str, object]) -> list[str]:
+    options = entry.get("options")
+    if not isinstance(options, list):
+        return []
+    return [o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)]
+
+
+def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict]) -> list[Issue]:
+    score = raw.get("score")
+    if score is None:
+        indicator = raw.get("indicator")
+        if isinstance(indicator, str):
+            return [Issue(None, "score", f"is required: the survey feeds indicator {indicator}")]
+        return []
+    target = score.get("question") if isinstance(score, dict) else None
+    if not isinstance(target, str):
+        return []
+    if target not in by_id:
+        return [Issue(None, "score", f"refers to unknown question '{target}'")]
+    kind = by_id[target].get("type")
+    if kind != "likert5":
+        return [Issue(None, "score", f"question '{target}' is {kind!r}; the score needs a likert5 question")]
+    return []
+
+
+def _check_special_question(raw: Mapping[str, object], by_id: Mapping[str, dict], field: str) -> list[Issue]:
+    target = raw.get(field)
+    if not isinstance(target, str):
+        return []
+    if target not in by_id:
+        return [Issue(None, field, f"refers to unknown question '{target}'")]
+    entry = by_id[target]
+    if entry.get("type") != "single":
+        return [Issue(None, field, f"question '{target}' must be a single-choice question")]
+    if field == "role_question" and set(_option_values(entry)) != ROLE_VALUES:
+        return [Issue(None, field, f"question '{target}' must have exactly the options self and carer")]
+    return []
+
+
+def _check_privacy(raw: Mapping[str, object]) -> list[Issue]:
+    if raw.get("sensitive") is not True:
+        return []
+    issues = []
+    if raw.get("anonymity") != "anonymous":
+        issues.append(Issue(None, "sensitive", "a sensitive survey must have anonymity: anonymous"))
+    title = raw.get("title")
+    texts = [t for t in title.values() if isinstance(t, str)] if isinstance(title, dict) else []
+    found = sorted({word for word in REVEALING_WORDS for text in texts if word in text.casefold()})
+    if found:
+        issues.append(
+            Issue(None, "title", f"a sensitive survey needs a neutral title; remove: {', '.join(found)}")
+        )
+    return issues

@@ -1,0 +1,49 @@
+"""Per-language texts of a survey, and the built-in texts for standard answers.
+
+Turkish is the language every text must have; English and Arabic are optional
+so a draft can be validated before it is translated, and any missing text falls
+back to Turkish so a citizen never sees an empty button.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["tr", "en", "ar"]
+LANGUAGES: tuple[Language, ...] = ("tr", "en", "ar")
+
+class Labels(BaseModel):
+    """One text in each language; only tr, en and ar are accepted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    tr: str = Field(min_length=1, max_length=4000)
+    en: str | None = Field(default=None, min_length=1, max_length=4000)
+    ar: str | None = Field(default=None, min_length=1, max_length=4000)
+
+
+def label(text_map: Labels, lang: str) -> str:
+    """The text in `lang`, or the Turkish text when that language is missing or unknown."""
+    text = getattr(text_map, lang) if lang in LANGUAGES else None
+    return text or text_map.tr
+
+
+def _labels(tr: str, en: str, ar: str) -> Labels:
+    return Labels(tr=tr, en=en, ar=ar)
+
+
+# A satisfaction scale in plain words, worst to best; values 1..5.
+LIKERT5_SCALE: tuple[Labels, ...] = (
+    _labels("Çok memnun değilim", "Very dissatisfied", "غير راضٍ أبدًا"),
+    _labels("Memnun değilim", "Dissatisfied", "غير راضٍ"),
+    _labels("Ne memnunum ne değilim", "Neither satisfied nor dissatisfied", "لا راضٍ ولا غير راضٍ"),
+    _labels("Memnunum", "Satisfied", "راضٍ"),
+    _labels("Çok memnunum", "Very satisfied", "راضٍ جدًا"),
+)
+
+YES_NO: tuple[tuple[str, Labels], ...] = (
+    ("yes", _labels("Evet", "Yes", "نعم")),
+    ("no", _labels("Hayır", "No", "لا")),
+)

@@ -1,0 +1,19 @@
+"""Shapes of the identifiers a survey uses.
+
+Question ids become names inside `relevant` expressions and option values travel
+in Telegram callback data (64 bytes in all), so both are short lowercase slugs.
+"""
+
+from __future__ import annotations
+
+import re
+
+SURVEY_ID = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+INDICATOR_CODE = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def is_slug(pattern: re.Pattern[str], text: object) -> bool:
+    """True when `text` is a string matching `pattern` in full."""
+    return isinstance(text, str) and pattern.fullmatch(text) is not None

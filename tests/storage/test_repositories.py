@@ -1,0 +1,232 @@
+"""One contract for the repositories, run on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.locks import local_lock, lock_in_transaction
+from storage.migrate import head_revision, is_up_to_date
+from storage.models import Answer, AuditEntry, Base, Centre, PlanValue, Response
+from storage.pseudonyms import citizen_key, respondent_key
+from storage.repositories import audit, centres, citizens, plan, surveys, updates
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+SECRET = b"0123456789abcdef0123456789abcdef"
+
+
+class _Centre:
+    def __init__(self, id: str, type: str = "disability_centre", district: str = "Bornova") -> None:
+        self.id, self.type, self.name_tr, self.name_en, self.district = id, type, f"{id} tr", f"{id} en", district
+
+
+async def _definition(session, version: int = 1, content_hash: str = "h1") -> None:
+    await surveys.register_definition(
+        session,
+        survey_id="disability_centre",
+        version=version,
+        content_hash=content_hash,
+        indicator="4.2.9",
+        anonymity="pseudonymous",
+        definition={"id": "disability_centre", "version": version},
+        now=NOW,
+    )
+
+
+def _response(key: str, *, satisfied: bool | None = True, on: date = date(2026, 11, 2), centre: str | None = "c1"):
+    return surveys.NewResponse(
+        survey_id="disability_centre",
+        survey_version=1,
+        period="2026-Q4",
+        respondent_key=key,
+        language="tr",
+        completed_on=on,
+        completed_at=None,
+        answers={"overall": 5 if satisfied else 2, "services": ["transport", "sports"], "comment": "iyi"},
+        centre_id=centre,
+        respondent_role="carer",
+        satisfied=satisfied,
+        score=5 if satisfied else 2,
+    )
+
+
+async def test_migrations_reach_head_and_match_the_models(db) -> None:
+    assert await is_up_to_date(db.engine)
+    assert head_revision() == "0001"
+
+    def compare(connection):
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with db.engine.connect() as connection:
+        differences = await connection.run_sync(compare)
+    assert differences == []
+
+
+async def test_update_ids_are_claimed_once(db) -> None:
+    async with db.sessions.begin() as session:
+        assert await updates.claim(session, 1001, NOW)
+        assert not await updates.claim(session, 1001, NOW)
+        assert await updates.claim(session, 1002, NOW)
+    async with db.sessions.begin() as session:
+        assert not await updates.claim(session, 1002, NOW)
+        assert await updates.forget_before(session, NOW + timedelta(seconds=1)) == 2
+
+
+async def test_an_uncommitted_claim_leaves_the_update_unclaimed(db) -> None:
+    async with db.sessions() as session:
+        async with session.begin():
+            assert await updates.claim(session, 77, NOW)
+            await session.rollback()
+    async with db.sessions.begin() as session:
+        assert await updates.claim(session, 77, NOW)
+
+
+async def test_conversation_round_trip_and_erase(db) -> None:
+    key = citizen_key(SECRET, 4242)
+    async with db.sessions.begin() as session:
+        citizen = await citizens.get_or_create(session, key, NOW)
+        citizen.language = "ar"
+        await citizens.save_conversation(session, key, {"screen": "survey", "answers": {"q": [1, "ü"]}}, [5, 6], NOW)
+    async with db.sessions.begin() as session:
+        conversation = await citizens.load_conversation(session, key)
+        assert conversation.state == {"screen": "survey", "answers": {"q": [1, "ü"]}}
+        assert conversation.message_ids == [5, 6]
+        assert conversation.updated_at == NOW
+        assert (await citizens.get(session, key)).language == "ar"
+        await citizens.save_conversation(session, key, {"screen": "idle"}, [], NOW + timedelta(minutes=1))
+    async with db.sessions.begin() as session:
+        assert (await citizens.load_conversation(session, key)).state == {"screen": "idle"}
+        erased = await citizens.erase(session, key, [])
+        assert erased.profile and erased.conversation
+    async with db.sessions.begin() as session:
+        assert await citizens.get(session, key) is None
+        assert await citizens.load_conversation(session, key) is None
+
+
+async def test_definition_versions_are_immutable(db) -> None:
+    async with db.sessions.begin() as session:
+        await _definition(session)
+        await _definition(session)  # the same content again is fine
+        await _definition(session, version=2, content_hash="h2")
+    async with db.sessions() as session:
+        with pytest.raises(surveys.DefinitionChanged):
+            await _definition(session, version=1, content_hash="other")
+        stored = await surveys.get_definition(session, "disability_centre", 2)
+        assert stored.content_hash == "h2" and stored.indicator == "4.2.9"
+
+
+async def test_one_response_per_respondent_and_period(db) -> None:
+    async with db.sessions.begin() as session:
+        await centres.sync(session, [_Centre("c1")])
+        await _definition(session)
+        response_id = await surveys.save_response(session, _response("k1"))
+        with pytest.raises(surveys.AlreadyAnswered):
+            await surveys.save_response(session, _response("k1", satisfied=False))
+        # The failed attempt left the transaction usable and the first response intact.
+        assert await surveys.has_response(session, "disability_centre", "2026-Q4", "k1")
+        assert not await surveys.has_response(session, "disability_centre", "2026-Q4", "k2")
+    async with db.sessions.begin() as session:
+        answers = (await session.execute(select(Answer).where(Answer.response_id == response_id))).scalars().all()
+        by_question = {answer.question_id: answer for answer in answers}
+        assert by_question["services"].value == ["transport", "sports"]
+        assert by_question["overall"].value_number == 5.0
+        assert by_question["comment"].value_number is None
+        assert (await session.execute(select(func.count(Response.id)))).scalar_one() == 1
+
+
+async def test_satisfaction_counts_top_two_box_in_the_window(db) -> None:
+    async with db.sessions.begin() as session:
+        await centres.sync(session, [_Centre("c1")])
+        await _definition(session)
+        for index, satisfied in enumerate([True, True, False, True, None]):
+            await surveys.save_response(session, _response(f"k{index}", satisfied=satisfied))
+        await surveys.save_response(session, _response("late", on=date(2026, 12, 1)))
+    async with db.sessions() as session:
+        count = await surveys.satisfaction(session, "disability_centre", date(2026, 11, 1), date(2026, 12, 1))
+    assert (count.satisfied, count.n) == (3, 4)
+
+
+async def test_centres_follow_the_file_and_are_never_deleted(db) -> None:
+    async with db.sessions.begin() as session:
+        await centres.sync(session, [_Centre("c1"), _Centre("c2", type="masal_evi", district="Konak")])
+    async with db.sessions.begin() as session:
+        await centres.sync(session, [_Centre("c2", type="masal_evi", district="Buca")])
+    async with db.sessions() as session:
+        assert [c.id for c in await centres.active(session)] == ["c2"]
+        assert (await session.get(Centre, "c1")).active is False
+        assert (await session.get(Centre, "c2")).district == "Buca"
+        assert [c.id for c in await centres.active(session, "disability_centre")] == []
+
+
+async def test_plan_values_keep_history_and_are_audited(db) -> None:
+    async with db.sessions.begin() as session:
+        await plan.set_value(session, code="4.2.2", year=2026, planned=120, baseline=None, actor="cli:ayse", now=NOW)
+        await plan.set_value(
+            session, code="4.2.2", year=2026, planned=150, baseline=10, actor="cli:ayse", now=NOW + timedelta(hours=1)
+        )
+    async with db.sessions() as session:
+        figures = await plan.current(session, 2026)
+        assert figures["4.2.2"] == plan.PlanFigures(planned=150, baseline=10)
+        assert (await session.execute(select(func.count(PlanValue.id)))).scalar_one() == 2
+        entries = await audit.since(session, NOW - timedelta(days=1))
+        assert [(e.action, e.before, e.after) for e in entries] == [
+            ("plan.set", None, {"planned": 120, "baseline": None}),
+            ("plan.set", {"planned": 120.0, "baseline": None}, {"planned": 150, "baseline": 10}),
+        ]
+        assert await audit.since(session, NOW + timedelta(days=1)) == []
+
+
+async def test_audit_log_keeps_order_and_payloads(db) -> None:
+    async with db.sessions.begin() as session:
+        for minute in (3, 1, 2):
+            await audit.append(
+                session,
+                at=NOW + timedelta(minutes=minute),
+                actor="staff:7",
+                action="event.publish",
+                object_type="event",
+                object_id=str(minute),
+                after={"status": "published", "title": "Çocuk atölyesi"},
+            )
+    async with db.sessions() as session:
+        entries = await audit.since(session, NOW)
+        assert [e.object_id for e in entries] == ["1", "2", "3"]
+        assert entries[0].after["title"] == "Çocuk atölyesi"
+        assert entries[0].at.tzinfo is not None
+        assert (await session.execute(select(func.count(AuditEntry.id)))).scalar_one() == 3
+
+
+async def test_person_lock_serialises_concurrent_transactions(db) -> None:
+    """Two tasks updating one counter under the person lock never lose an increment."""
+    key = citizen_key(SECRET, 99)
+    async with db.sessions.begin() as session:
+        await citizens.get_or_create(session, key, NOW)
+        await citizens.save_conversation(session, key, {"count": 0}, [], NOW)
+
+    async def bump() -> None:
+        async with local_lock(key), db.sessions.begin() as session:
+            await lock_in_transaction(session, key)
+            conversation = await citizens.load_conversation(session, key)
+            count = conversation.state["count"]
+            await asyncio.sleep(0.01)
+            await citizens.save_conversation(session, key, {"count": count + 1}, [], NOW)
+
+    await asyncio.gather(*(bump() for _ in range(10)))
+    async with db.sessions() as session:
+        assert (await citizens.load_conversation(session, key)).state == {"count": 10}
+
+
+def test_pseudonyms_are_keyed_and_scoped() -> None:
+    assert citizen_key(SECRET, 1) == citizen_key(SECRET, 1)
+    assert citizen_key(SECRET, 1) != citizen_key(b"another-secret-another-secret!!", 1)
+    assert "1" not in citizen_key(SECRET, 1)[:0] and len(citizen_key(SECRET, 1)) == 64
+    anonymous = {respondent_key(SECRET, "women_support", p, 1, "anonymous") for p in ("2026-10", "2026-11")}
+    assert len(anonymous) == 2  # unlinkable across periods
+    linked = {respondent_key(SECRET, "disability_centre", p, 1, "pseudonymous") for p in ("2026-Q3", "2026-Q4")}
+    assert len(linked) == 1
