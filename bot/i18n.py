@@ -1,7 +1,7 @@
 """Message catalogues for what citizens and staff read: Turkish first, English and Arabic.
 
-Catalogues are YAML files of key -> text with `{name}` placeholders; a missing key in a
-language falls back to Turkish so nobody ever sees a raw key.
+Each language is a folder of YAML files (one per feature) of key -> text with `{name}`
+placeholders; a missing key in a language falls back to Turkish so nobody sees a raw key.
 """
 
 from __future__ import annotations
@@ -20,9 +20,15 @@ LOCALES = Path(__file__).parent / "locales"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with (LOCALES / f"{lang}.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return {str(key): str(value).rstrip("\n") for key, value in data.items()}
+    texts: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        for key, value in data.items():
+            if key in texts:
+                raise ValueError(f"{path}: key {key!r} is defined twice")
+            texts[str(key)] = str(value).rstrip("\n")
+    return texts
 
 
 def normalise_language(code: str | None) -> str:

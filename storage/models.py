@@ -286,3 +286,24 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(Json)
     after: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+
+class OutboxMessage(Base):
+    """A message that is not a direct reply (reminder, invitation, notice, report), sent by the
+    drainer within Telegram's limits; `dedupe_key` makes enqueueing the same thing twice a no-op."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]

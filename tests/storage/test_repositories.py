@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.locks import local_lock, lock_in_transaction
-from storage.migrate import head_revision, is_up_to_date
+from storage.migrate import is_up_to_date
 from storage.models import Answer, AuditEntry, Base, Centre, PlanValue, Response
 from storage.pseudonyms import citizen_key, respondent_key
 from storage.repositories import audit, centres, citizens, plan, surveys, updates
@@ -55,7 +55,6 @@ def _response(key: str, *, satisfied: bool | None = True, on: date = date(2026, 
 
 async def test_migrations_reach_head_and_match_the_models(db) -> None:
     assert await is_up_to_date(db.engine)
-    assert head_revision() == "0001"
 
     def compare(connection):
         from alembic.autogenerate import compare_metadata
