@@ -18,6 +18,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from telegram.ext import Application
+
+from bot.app import build_application, post_init
+from bot.config import Settings, load_settings
+from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
+from bot.services import Services, build_services
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Base
@@ -101,3 +107,60 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         yield Database(backend=request.param, url=url, engine=engine, sessions=session_factory(engine))
     finally:
         await engine.dispose()
+
+
+# --- The real bot, polling the Bot API emulator over real HTTP --------------------------------
+
+BOT_TOKEN = "123456789:kentbot-test-token"
+TEST_SECRET = "test-secret-0123456789abcdef"
+
+
+@dataclass
+class LiveBot:
+    """A running kentbot application and the emulator it talks to."""
+
+    emulator: EmulatorClient
+    services: Services
+    application: Application
+
+    def citizen(self, user_id: int, language_code: str | None = "tr", first_name: str = "Ayşe") -> SimulatedUser:
+        return SimulatedUser(self.emulator, user_id, first_name, language_code)
+
+
+@pytest.fixture
+async def emulator_client() -> AsyncIterator[EmulatorClient]:
+    config = EmulatorConfig(tokens=(BOT_TOKEN,), global_rate=0, per_chat_rate=0)
+    runner, url = await start_emulator("127.0.0.1", 0, config)
+    client = EmulatorClient(url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+        await runner.cleanup()
+
+
+def make_settings(db: Database, base_url: str, data_dir: Path, **extra: str) -> Settings:
+    return load_settings(
+        TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+        TELEGRAM_API_BASE_URL=base_url,
+        DATABASE_URL=db.url,
+        KENTBOT_SECRET=TEST_SECRET,
+        KENTBOT_DATA_DIR=str(data_dir),
+        **extra,
+    )
+
+
+@pytest.fixture
+async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
+    services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
+    application = build_application(services, BOT_TOKEN)
+    async with application:
+        await post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield LiveBot(emulator_client, services, application)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    await services.close()
