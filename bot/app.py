@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.context import KentContext
 from bot.i18n import LANGUAGES, t
+from bot.jobs import register_jobs
 from bot.services import Services
 from storage.centres import load_centres
 from storage.migrate import is_up_to_date
@@ -48,6 +49,7 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
     application = builder.build()
     application.bot_data["services"] = services
     handlers.register_all(application)
+    register_jobs(application)
     return application
 
 

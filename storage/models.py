@@ -307,3 +307,28 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    """A membership of the Alzheimer & dementia centre, asked for in the bot and decided by staff.
+
+    `identity_key` (a keyed hash of the member's normalised identity) catches the same person
+    registered twice without storing more than needed.
+    """
+
+    __tablename__ = "memberships"
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    centre_id: Mapped[str] = mapped_column(String(64), ForeignKey("centres.id"))
+    relation: Mapped[str] = mapped_column(String(16))
+    member_name: Mapped[str] = mapped_column(String(200))
+    identity_key: Mapped[str] = mapped_column(String(64), index=True)
+    contact_preference: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]

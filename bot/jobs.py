@@ -1,0 +1,17 @@
+"""Periodic work run by the bot process (outbox drain, reminders, weekly reports).
+
+Every job must be safe to run in several workers at once: it claims its rows in the
+database, so a tick that finds nothing to do costs one query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+JOBS: tuple[tuple[str, float, Any], ...] = ()
+
+
+def register_jobs(application: Any) -> None:
+    """Schedule every job on the application's job queue; `JOBS` lists (name, seconds, callback)."""
+    for name, interval, callback in JOBS:
+        application.job_queue.run_repeating(callback, interval=interval, first=interval, name=name)
