@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import BigIntKey, Json, UTCDateTime
@@ -71,6 +72,7 @@ class Conversation(Base):
     """Where a citizen is in the chat: the whole state, so any worker can resume it."""
 
     __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_updated_at", "updated_at"),)
     citizen_key: Mapped[str] = mapped_column(
         String(64), ForeignKey("citizens.key", ondelete="CASCADE"), primary_key=True
     )
@@ -153,6 +155,8 @@ class Person(Base):
     language: Mapped[str] = mapped_column(String(2))
     health_consent_at: Mapped[datetime | None]
     unreachable_at: Mapped[datetime | None]
+    # Set when the person pressed "don't ask me again" under a survey invitation.
+    survey_invites_opt_out_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 
@@ -167,6 +171,8 @@ class StaffMember(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Whether Telegram currently shows this chat the staff command menu; a job reconciles it.
+    menu_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StaffCentre(Base):
@@ -215,6 +221,8 @@ class Event(Base):
 
 
 class Registration(Base):
+    """A place at an event: `confirmed`, `waiting` (in `position` order) or `cancelled`."""
+
     __tablename__ = "registrations"
     __table_args__ = (UniqueConstraint("event_id", "person_id", name="uq_registrations_once"),)
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
@@ -230,14 +238,22 @@ class Registration(Base):
 
 
 class Attendance(Base):
-    """Who came to an event; a beneficiary key counts distinct people without naming them."""
+    """Who came to an event; a beneficiary key counts distinct people without naming them.
+
+    `person_id` links a registered attendee so the tick list can show who is ticked; it is
+    cleared when that person is erased, while the pseudonymous key keeps the count right.
+    """
 
     __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("event_id", "beneficiary_key", name="uq_attendance_once"),)
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
     event_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     beneficiary_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("people.id", ondelete="SET NULL")
+    )
     kind: Mapped[str] = mapped_column(String(16))
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)
     recorded_at: Mapped[datetime]
@@ -253,6 +269,8 @@ class IndicatorEntry(Base):
     occurred_on: Mapped[date] = mapped_column(Date)
     quantity: Mapped[float] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
+    # Aid (4.2.3): a keyed hash of the student's school number and the year, never the number.
+    beneficiary_key: Mapped[str | None] = mapped_column(String(64), index=True)
     corrects_entry_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("indicator_entries.id")
     )
@@ -290,10 +308,14 @@ class AuditEntry(Base):
 
 class OutboxMessage(Base):
     """A message that is not a direct reply (reminder, invitation, notice, report), sent by the
-    drainer within Telegram's limits; `dedupe_key` makes enqueueing the same thing twice a no-op."""
+    drainer within Telegram's limits; `dedupe_key` makes enqueueing the same thing twice a no-op.
+
+    status: pending -> claimed (held, not yet handed to Telegram) -> sending (handed over) ->
+    sent | blocked (403) | failed (refused or out of attempts); a `sending` row whose worker
+    died becomes `uncertain` and is never resent without a person deciding (bot/outbox)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"), Index("ix_outbox_sent_at", "sent_at"))
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -303,6 +325,9 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
+    # The drainer that holds the row; every later step checks it, so a worker whose lease ran
+    # out can never mark (or send) a row another worker has taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -332,3 +357,27 @@ class Membership(Base):
     approved_on: Mapped[date | None] = mapped_column(Date)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class ReportSubscription(Base):
+    """A manager who asked for the weekly report; roles are checked again at every send."""
+
+    __tablename__ = "report_subscriptions"
+    staff_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("staff_members.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    created_at: Mapped[datetime]
+
+
+class ReportRun(Base):
+    """One weekly report per ISO week: the unique week is the claim that stops a second send."""
+
+    __tablename__ = "report_runs"
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    week: Mapped[str] = mapped_column(String(10), unique=True)
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    ran_at: Mapped[datetime]

@@ -28,7 +28,7 @@ LIKERT_VALUES = ("1", "2", "3", "4", "5")
 YES_NO_VALUES = ("yes", "no")
 MAX_DIGITS = 15  # beyond this a float loses digits and int() may refuse very long input
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
-_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u066b": "."})  # minus sign, Arabic decimal separator
+_SIGNS = str.maketrans({"\u2212": "-", "\u066b": "."})  # minus sign, Arabic decimal separator
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,13 @@ def parse_number(question: NumberQuestion, text: object) -> int | float | Invali
     """Accept "3", " 3 ", "3,5" (Turkish decimal comma) and any Unicode digits such as "٣"."""
     if not isinstance(text, str):
         return Invalid("wrong_input", {"expected": "number"})
-    cleaned = "".join(_ascii_digit(char) for char in text.strip()).translate(_MINUS_SIGNS)
-    bounds = {"min": _show(question.min), "max": _show(question.max)}
+    cleaned = "".join(_ascii_digit(char) for char in text.strip()).translate(_SIGNS)
     if not cleaned:
         return Invalid("empty")
     if _NUMBER.fullmatch(cleaned) is None:
         return Invalid("not_a_number")
     if sum(char.isdigit() for char in cleaned) > MAX_DIGITS:
-        return Invalid("out_of_range", bounds)
+        return Invalid("out_of_range", _bounds(question))
     fractional = "," in cleaned or "." in cleaned
     if question.integer and fractional:
         # "1.000" may mean a thousand in Turkish; asking again beats guessing.
@@ -64,16 +63,19 @@ def _ascii_digit(char: str) -> str:
     return str(digit) if digit is not None else char
 
 
-def _show(bound: float | None) -> int | float | None:
-    """A bound as a person would write it: 10, not 10.0."""
-    return int(bound) if bound is not None and bound.is_integer() else bound
+def _bounds(question: NumberQuestion) -> dict[str, object]:
+    """The limits as a person would write them: 10, not 10.0; None when open."""
+    return {
+        name: int(bound) if bound is not None and bound.is_integer() else bound
+        for name, bound in (("min", question.min), ("max", question.max))
+    }
 
 
 def _in_range(question: NumberQuestion, value: int | float) -> int | float | Invalid:
     if (question.min is not None and value < question.min) or (
         question.max is not None and value > question.max
     ):
-        return Invalid("out_of_range", {"min": _show(question.min), "max": _show(question.max)})
+        return Invalid("out_of_range", _bounds(question))
     return value
 
 
@@ -90,12 +92,19 @@ def parse_text(question: TextQuestion, text: object) -> str | Invalid:
     return cleaned
 
 
-def parse_choice(question: Likert5Question | SingleQuestion | YesNoQuestion, value: object) -> int | str | Invalid:
+def parse_choice(
+    question: Likert5Question | SingleQuestion | YesNoQuestion, value: object
+) -> int | str | Invalid:
     """The answer a button stands for: likert "1".."5" becomes 1..5."""
     if isinstance(question, Likert5Question):
-        return int(value) if value in LIKERT_VALUES else Invalid("not_an_option", {"value": _shown(value)})
-    allowed = YES_NO_VALUES if isinstance(question, YesNoQuestion) else option_values(question)
-    return value if isinstance(value, str) and value in allowed else Invalid("not_an_option", {"value": _shown(value)})
+        allowed = LIKERT_VALUES
+    elif isinstance(question, YesNoQuestion):
+        allowed = YES_NO_VALUES
+    else:
+        allowed = option_values(question)
+    if not isinstance(value, str) or value not in allowed:
+        return Invalid("not_an_option", {"value": shown(value)})
+    return int(value) if isinstance(question, Likert5Question) else value
 
 
 def check_choices(question: MultipleQuestion, values: Sequence[object]) -> list[str] | Invalid:
@@ -103,7 +112,7 @@ def check_choices(question: MultipleQuestion, values: Sequence[object]) -> list[
     allowed = option_values(question)
     for value in values:
         if value not in allowed:
-            return Invalid("not_an_option", {"value": _shown(value)})
+            return Invalid("not_an_option", {"value": shown(value)})
     chosen = [value for value in allowed if value in values]
     if len(chosen) < question.min_choices:
         return Invalid("too_few_choices", {"min_choices": question.min_choices})
@@ -133,6 +142,6 @@ def option_values(question: SingleQuestion | MultipleQuestion) -> tuple[str, ...
     return tuple(option.value for option in question.options)
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """The refused value, short enough to quote back in a message."""
     return str(value)[:40]

@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from surveys.definition_checks import check_definition
-from surveys.definition_issues import Issue, issue_from_pydantic
+from surveys.definition_problems import Problem, problem_from_pydantic
 from surveys.labels import LANGUAGES, Labels
 from surveys.slugs import INDICATOR_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
 from surveys.strict_yaml import load_yaml
@@ -162,7 +162,6 @@ Question = Annotated[
 AnsweredQuestion = Union[
     Likert5Question, SingleQuestion, MultipleQuestion, YesNoQuestion, NumberQuestion, TextQuestion
 ]
-ChoiceQuestion = Union[SingleQuestion, MultipleQuestion]
 
 
 class Score(_Model):
@@ -207,15 +206,15 @@ def parse_definition(raw: object, source: str = "<definition>") -> SurveyDefinit
         raise SurveyDefinitionError(
             [f"{source}: the file must hold survey fields (id, version, questions, ...)"]
         )
-    issues: list[Issue] = []
+    problems: list[Problem] = []
     definition = None
     try:
         definition = SurveyDefinition.model_validate(raw)
     except ValidationError as error:
-        issues.extend(issue_from_pydantic(detail, raw) for detail in error.errors())
-    issues.extend(check_definition(raw))
-    if issues:
-        raise SurveyDefinitionError(list(dict.fromkeys(issue.render(source) for issue in issues)))
+        problems.extend(problem_from_pydantic(detail, raw) for detail in error.errors())
+    problems.extend(check_definition(raw))
+    if problems:
+        raise SurveyDefinitionError(list(dict.fromkeys(problem.render(source) for problem in problems)))
     assert definition is not None
     return definition
 

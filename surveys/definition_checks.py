@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from surveys.definition_issues import Issue, question_name
+from surveys.definition_problems import Problem, question_name
 from surveys.relevance import ExpressionError, compile_expression, literal_comparisons
 
 _CHOICE_TYPES = ("single", "multiple")
@@ -23,17 +23,17 @@ REVEALING_WORDS = (
 )
 
 
-def check_definition(raw: Mapping[str, object]) -> list[Issue]:
+def check_definition(raw: Mapping[str, object]) -> list[Problem]:
     """Every cross-question problem in a raw definition mapping."""
     questions = raw.get("questions")
     entries = [q if isinstance(q, dict) else {} for q in questions] if isinstance(questions, list) else []
-    issues = _check_ids_and_relevance(questions, entries)
+    problems = _check_ids_and_relevance(questions, entries)
     by_id = _first_by_id(entries)
-    issues += _check_score(raw, by_id)
-    issues += _check_special_question(raw, by_id, "centre_question")
-    issues += _check_special_question(raw, by_id, "role_question")
-    issues += _check_privacy(raw)
-    return issues
+    problems += _check_score(raw, by_id)
+    problems += _check_special_question(raw, by_id, "centre_question")
+    problems += _check_special_question(raw, by_id, "role_question")
+    problems += _check_privacy(raw)
+    return problems
 
 
 def _first_by_id(entries: list[dict]) -> dict[str, dict]:
@@ -45,8 +45,8 @@ def _first_by_id(entries: list[dict]) -> dict[str, dict]:
     return by_id
 
 
-def _check_ids_and_relevance(questions: object, entries: list[dict]) -> list[Issue]:
-    issues: list[Issue] = []
+def _check_ids_and_relevance(questions: object, entries: list[dict]) -> list[Problem]:
+    problems: list[Problem] = []
     all_ids = {entry.get("id") for entry in entries if isinstance(entry.get("id"), str)}
     earlier: dict[str, dict] = {}
     for index, entry in enumerate(entries):
@@ -54,13 +54,14 @@ def _check_ids_and_relevance(questions: object, entries: list[dict]) -> list[Iss
         qid = entry.get("id")
         if isinstance(qid, str) and qid in earlier:
             position = next(i for i, e in enumerate(entries) if e.get("id") == qid) + 1
-            issues.append(Issue(name, "id", f"duplicate id; question #{position} already uses it"))
+            problems.append(Problem(name, "id", f"duplicate id; question #{position} already uses it"))
         relevant = entry.get("relevant")
         if isinstance(relevant, str):
-            issues += [Issue(name, "relevant", message) for message in _relevance_problems(relevant, qid, all_ids, earlier)]
+            found = _relevance_problems(relevant, qid, all_ids, earlier)
+            problems += [Problem(name, "relevant", message) for message in found]
         if isinstance(qid, str):
             earlier.setdefault(qid, entry)
-    return issues
+    return problems
 
 
 def _relevance_problems(
@@ -113,49 +114,49 @@ def _option_values(entry: Mapping[str, object]) -> list[str]:
     return [o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)]
 
 
-def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict]) -> list[Issue]:
+def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict]) -> list[Problem]:
     score = raw.get("score")
     if score is None:
         indicator = raw.get("indicator")
         if isinstance(indicator, str):
-            return [Issue(None, "score", f"is required: the survey feeds indicator {indicator}")]
+            return [Problem(None, "score", f"is required: the survey feeds indicator {indicator}")]
         return []
     target = score.get("question") if isinstance(score, dict) else None
     if not isinstance(target, str):
         return []
     if target not in by_id:
-        return [Issue(None, "score", f"refers to unknown question '{target}'")]
+        return [Problem(None, "score", f"refers to unknown question '{target}'")]
     kind = by_id[target].get("type")
     if kind != "likert5":
-        return [Issue(None, "score", f"question '{target}' is {kind!r}; the score needs a likert5 question")]
+        return [Problem(None, "score", f"question '{target}' is {kind!r}; the score needs a likert5 question")]
     return []
 
 
-def _check_special_question(raw: Mapping[str, object], by_id: Mapping[str, dict], field: str) -> list[Issue]:
+def _check_special_question(raw: Mapping[str, object], by_id: Mapping[str, dict], field: str) -> list[Problem]:
     target = raw.get(field)
     if not isinstance(target, str):
         return []
     if target not in by_id:
-        return [Issue(None, field, f"refers to unknown question '{target}'")]
+        return [Problem(None, field, f"refers to unknown question '{target}'")]
     entry = by_id[target]
     if entry.get("type") != "single":
-        return [Issue(None, field, f"question '{target}' must be a single-choice question")]
+        return [Problem(None, field, f"question '{target}' must be a single-choice question")]
     if field == "role_question" and set(_option_values(entry)) != ROLE_VALUES:
-        return [Issue(None, field, f"question '{target}' must have exactly the options self and carer")]
+        return [Problem(None, field, f"question '{target}' must have exactly the options self and carer")]
     return []
 
 
-def _check_privacy(raw: Mapping[str, object]) -> list[Issue]:
+def _check_privacy(raw: Mapping[str, object]) -> list[Problem]:
     if raw.get("sensitive") is not True:
         return []
-    issues = []
+    problems = []
     if raw.get("anonymity") != "anonymous":
-        issues.append(Issue(None, "sensitive", "a sensitive survey must have anonymity: anonymous"))
+        problems.append(Problem(None, "sensitive", "a sensitive survey must have anonymity: anonymous"))
     title = raw.get("title")
     texts = [t for t in title.values() if isinstance(t, str)] if isinstance(title, dict) else []
     found = sorted({word for word in REVEALING_WORDS for text in texts if word in text.casefold()})
     if found:
-        issues.append(
-            Issue(None, "title", f"a sensitive survey needs a neutral title; remove: {', '.join(found)}")
+        problems.append(
+            Problem(None, "title", f"a sensitive survey needs a neutral title; remove: {', '.join(found)}")
         )
-    return issues
+    return problems

@@ -22,6 +22,7 @@ from surveys.answers import (
     parse_number,
     parse_prefill,
     parse_text,
+    shown,
 )
 from surveys.definition import (
     Likert5Question,
@@ -86,7 +87,7 @@ class SessionState:
                 path=_strings(data["path"]),
                 pending=_strings(data["pending"]),
                 status=_typed(data["status"], str),  # type: ignore[arg-type]
-                prefilled=_strings(data.get("prefilled", [])),
+                prefilled=_strings(data["prefilled"]),
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise EngineError(f"malformed session state: {error}") from None
@@ -283,7 +284,8 @@ def _back(defn: SurveyDefinition, state: SessionState, current: Question) -> Ste
     if not state.path:
         return Step(state, (Rejected(current.id, "cannot_go_back"),))
     previous = state.path[-1]
-    moved = replace(state, current=previous, path=state.path[:-1], pending=_pending_for(defn, state, previous))
+    pending = _pending_for(defn, state, previous)
+    moved = replace(state, current=previous, path=state.path[:-1], pending=pending)
     return Step(moved, (Ask(previous),))
 
 
@@ -299,7 +301,7 @@ def _skip(defn: SurveyDefinition, state: SessionState, current: Question) -> Ste
 def _toggle(state: SessionState, current: MultipleQuestion, value: object) -> Step:
     allowed = option_values(current)
     if value not in allowed:
-        return Step(state, (Rejected(current.id, "not_an_option", {"value": str(value)[:40]}),))
+        return Step(state, (Rejected(current.id, "not_an_option", {"value": shown(value)}),))
     if value in state.pending:
         chosen = [v for v in state.pending if v != value]
     elif len(state.pending) >= current.choice_limit:
@@ -329,7 +331,9 @@ def _advance(defn: SurveyDefinition, state: SessionState, after: int, events: li
 def _pending_for(defn: SurveyDefinition, state: SessionState, qid: str) -> list[str]:
     """The ticks shown when arriving at a question: its earlier answer, if multiple choice."""
     earlier = state.answers.get(qid)
-    return list(earlier) if isinstance(question(defn, qid), MultipleQuestion) and isinstance(earlier, list) else []
+    if isinstance(question(defn, qid), MultipleQuestion) and isinstance(earlier, list):
+        return list(earlier)
+    return []
 
 
 def _score(defn: SurveyDefinition, answers: Mapping[str, Answer]) -> tuple[int | None, bool | None]:

@@ -13,7 +13,3 @@ QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 INDICATOR_CODE = re.compile(r"^\d+\.\d+\.\d+$")
 
-
-def is_slug(pattern: re.Pattern[str], text: object) -> bool:
-    """True when `text` is a string matching `pattern` in full."""
-    return isinstance(text, str) and pattern.fullmatch(text) is not None

@@ -12,17 +12,20 @@ from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, post_init
 from bot.config import Settings, load_settings
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
+from bot.emulator.inprocess import BOT_USER, InProcessBotApi
 from bot.services import Services, build_services
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
@@ -163,4 +166,87 @@ async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path
         finally:
             await application.updater.stop()
             await application.stop()
+    await services.close()
+
+
+# --- The same application, fed updates in process: no socket at all ---------------------------
+
+
+class InProcessBot:
+    """Feeds hand-made updates through `Application.process_update`; the Bot API answers in process."""
+
+    def __init__(self, application: Application, api: InProcessBotApi, services: Services) -> None:
+        self.application, self.api, self.services = application, api, services
+        self._update_id = 1000
+        self._message_id = 100000
+
+    def _next_update_id(self) -> int:
+        self._update_id += 1
+        return self._update_id
+
+    def user(self, user_id: int, language_code: str | None = "tr") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": language_code}
+
+    def message_update(self, user_id: int, text: str | None = None, *, update_id: int | None = None,
+                       language_code: str | None = "tr", extra: dict[str, Any] | None = None,
+                       edited: bool = False) -> Update:
+        self._message_id += 1
+        message: dict[str, Any] = {
+            "message_id": self._message_id,
+            "date": 1764000000,
+            "chat": {"id": user_id, "type": "private"},
+            "from": self.user(user_id, language_code),
+            **(extra or {}),
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if edited:
+            message["edit_date"] = 1764000100
+        key = "edited_message" if edited else "message"
+        data = {"update_id": update_id or self._next_update_id(), key: message}
+        return Update.de_json(data, self.application.bot)
+
+    def callback_update(self, user_id: int, data: str, message_id: int, *, update_id: int | None = None) -> Update:
+        payload = {
+            "update_id": update_id or self._next_update_id(),
+            "callback_query": {
+                "id": str(uuid.uuid4()),
+                "from": self.user(user_id),
+                "chat_instance": "1",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1764000000,
+                    "chat": {"id": user_id, "type": "private"},
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            },
+        }
+        return Update.de_json(payload, self.application.bot)
+
+    async def feed(self, update: Update) -> None:
+        await self.application.process_update(update)
+
+    def last_live(self, chat_id: int) -> dict[str, Any]:
+        """The newest message sent to the chat that has buttons (as Telegram returned it)."""
+        for call in reversed(self.api.calls):
+            if call.method == "sendMessage" and int(call.params["chat_id"]) == chat_id and call.params.get("reply_markup"):
+                return call.result
+        raise AssertionError("no message with buttons was sent")
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [c.params.get("text", "") for c in self.api.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == chat_id]
+
+
+@pytest.fixture
+async def inprocess_bot(db: Database, tmp_path: Path) -> AsyncIterator[InProcessBot]:
+    services = build_services(make_settings(db, "http://in-process.invalid", tmp_path))
+    api = InProcessBotApi()
+    application = build_application(services, BOT_TOKEN, request=api, updater=False)
+    async with application:
+        await post_init(application)
+        yield InProcessBot(application, api, services)
     await services.close()

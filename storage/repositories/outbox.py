@@ -3,13 +3,16 @@ transaction as the change that caused it, and a drainer sends it within Telegram
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Person
 
 
 async def enqueue(
@@ -38,3 +41,166 @@ async def enqueue(
         created_at=now,
     )
     return (await session.execute(statement)).rowcount == 1
+
+
+# --- The drainer's claim/send protocol ------------------------------------------------------
+#
+# pending --claim--> claimed --start_sending--> sending --> sent | blocked | failed | pending (retry)
+#
+# A row is `claimed` while it waits for its turn under the rate limits: nothing has gone to
+# Telegram yet, so an expired claim simply goes back to `pending`. Just before the HTTP call the
+# row becomes `sending` in its own committed transaction; if the worker dies after that, nobody
+# can know whether Telegram delivered it, so an expired `sending` row becomes `uncertain` and is
+# never sent again unless a person releases it. Every step after the claim names the worker
+# (`claimed_by`), so a worker whose lease ran out cannot touch a row someone else took over.
+
+PENDING, CLAIMED, SENDING, SENT, BLOCKED, FAILED, UNCERTAIN = (
+    "pending", "claimed", "sending", "sent", "blocked", "failed", "uncertain"
+)
+STATUSES = (PENDING, CLAIMED, SENDING, SENT, BLOCKED, FAILED, UNCERTAIN)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What the drainer needs of a row, detached from the session that claimed it."""
+
+    id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def claim_due(
+    session: AsyncSession, *, worker: str, now: datetime, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Take up to `limit` due rows for `worker`, oldest first.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED, so workers claiming at once get disjoint rows.
+    SQLite: the transaction began IMMEDIATE, so claims by several processes are serialised.
+    """
+    due = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
+        .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = (await session.execute(due)).scalars().all()
+    for row in rows:
+        row.status, row.claimed_by, row.claimed_until = CLAIMED, worker, now + lease
+    await session.flush()
+    return [Claimed(r.id, r.chat_id, r.kind, dict(r.payload), r.attempts) for r in rows]
+
+
+async def expire_leases(session: AsyncSession, now: datetime) -> tuple[int, int]:
+    """Return rows of dead or stalled workers: (claimed rows back to pending, sending rows now uncertain)."""
+    released = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == CLAIMED, OutboxMessage.claimed_until < now)
+        .values(status=PENDING, claimed_by=None, claimed_until=None)
+    )
+    uncertain = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now)
+        .values(status=UNCERTAIN, last_error="the worker stopped while sending; delivery unknown")
+    )
+    return released.rowcount, uncertain.rowcount
+
+
+def _held(row_id: int, worker: str, *statuses: str) -> Any:
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker, OutboxMessage.status.in_(statuses))
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def start_sending(session: AsyncSession, row_id: int, *, worker: str, now: datetime, lease: timedelta) -> bool:
+    """Commit this before the HTTP call; False means the claim was lost and the row must not be sent."""
+    result = await session.execute(_held(row_id, worker, CLAIMED).values(status=SENDING, claimed_until=now + lease))
+    return result.rowcount == 1
+
+
+async def mark_sent(session: AsyncSession, row_id: int, *, worker: str, now: datetime, message_id: int | None) -> bool:
+    """Also settles a row that was declared uncertain while its (slow, not dead) worker was still sending."""
+    result = await session.execute(
+        _held(row_id, worker, SENDING, UNCERTAIN).values(
+            status=SENT, sent_at=now, telegram_message_id=message_id, claimed_until=None, last_error=None
+        )
+    )
+    return result.rowcount == 1
+
+
+async def reschedule(
+    session: AsyncSession, row_id: int, *, worker: str, not_before: datetime, error: str | None, count_attempt: bool
+) -> bool:
+    """Back to pending for a later try: Telegram answered, so this attempt surely was not delivered."""
+    values: dict[str, Any] = {
+        "status": PENDING, "not_before": not_before, "claimed_by": None, "claimed_until": None, "last_error": error
+    }
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    result = await session.execute(_held(row_id, worker, CLAIMED, SENDING, UNCERTAIN).values(**values))
+    return result.rowcount == 1
+
+
+async def mark_final(session: AsyncSession, row_id: int, *, worker: str, status: str, error: str) -> bool:
+    """`blocked` (the person blocked the bot) or `failed` (refused, or out of attempts)."""
+    if status not in (BLOCKED, FAILED):
+        raise ValueError(f"not a final failure status: {status!r}")
+    result = await session.execute(
+        _held(row_id, worker, SENDING, UNCERTAIN).values(
+            status=status, last_error=error, claimed_until=None, attempts=OutboxMessage.attempts + 1
+        )
+    )
+    return result.rowcount == 1
+
+
+async def mark_unreachable(session: AsyncSession, chat_id: int, now: datetime) -> int:
+    """The person behind `chat_id` blocked the bot: campaigns skip them from now on."""
+    result = await session.execute(
+        update(Person)
+        .where(Person.telegram_user_id == chat_id, Person.unreachable_at.is_(None))
+        .values(unreachable_at=now)
+    )
+    return result.rowcount
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {status: count for status, count in rows.all()}
+
+
+async def list_status(session: AsyncSession, status: str, limit: int = 1000) -> Sequence[OutboxMessage]:
+    statement = select(OutboxMessage).where(OutboxMessage.status == status).order_by(OutboxMessage.id).limit(limit)
+    return (await session.execute(statement)).scalars().all()
+
+
+async def release_uncertain(session: AsyncSession, row_ids: Sequence[int], now: datetime) -> list[int]:
+    """A person checked that these were not delivered: send them again. Returns the ids released."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.status == UNCERTAIN)
+        .values(status=PENDING, not_before=now, claimed_by=None, claimed_until=None)
+        .returning(OutboxMessage.id)
+    )
+    return sorted((await session.execute(statement)).scalars().all())
+
+
+async def settle_uncertain(session: AsyncSession, row_ids: Sequence[int]) -> list[int]:
+    """A person confirmed these were delivered (or decided not to resend): close them as sent."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.status == UNCERTAIN)
+        .values(status=SENT, claimed_by=None, claimed_until=None)
+        .returning(OutboxMessage.id)
+    )
+    return sorted((await session.execute(statement)).scalars().all())
+
+
+async def delete_sent_before(session: AsyncSession, cutoff: datetime) -> int:
+    result = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff)
+    )
+    return result.rowcount

@@ -1,31 +1,135 @@
-"""A citizen completes surveys through the real bot, over real HTTP to the emulator."""
+"""Citizens complete surveys through the real bot, over real HTTP to the emulator."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from storage.models import Answer, Response
+from sqlalchemy import func, select
 
+from bot.emulator import SimulatedUser
+from storage.models import Answer, Citizen, Conversation, Response
 
-def _has_button(text: str):
-    def check(message: dict) -> bool:
-        markup = message.get("reply_markup") or {}
-        return any(button["text"] == text for row in markup.get("inline_keyboard", []) for button in row)
-
-    return check
+Message = dict[str, Any]
 
 
-def _text_contains(fragment: str):
+def buttons(message: Message) -> list[dict[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def has_button(text: str) -> Callable[[Message], bool]:
+    return lambda message: any(button["text"] == text for button in buttons(message))
+
+
+def contains(fragment: str) -> Callable[[Message], bool]:
     return lambda message: fragment in (message.get("text") or "")
 
 
-async def test_turkish_citizen_completes_the_disability_survey(live_bot, db) -> None:
+async def after(user: SimulatedUser, action: Awaitable[Any], predicate: Callable[[Message], bool]) -> Message:
+    """Do something, then wait for a NEW bot message that matches."""
+    seen = max((m["message_id"] for m in await user.bot_messages()), default=0)
+    await action
+    return await user.wait_for(lambda m: m["message_id"] > seen and predicate(m))
+
+
+async def onboard(user: SimulatedUser, language_button: str, consent_button: str, payload: str = "") -> None:
+    await after(user, user.send(f"/start {payload}".strip()), has_button(language_button))
+    await after(user, user.press(language_button), has_button(consent_button))
+    await user.press(consent_button)
+
+
+async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> None:
     ayse = live_bot.citizen(5001, "tr")
-    await ayse.send("/start")
-    await ayse.wait_for(_has_button("Türkçe"))
-    await ayse.press("Türkçe")
-    await ayse.wait_for(_has_button("Evet, onaylıyorum"))
-    await ayse.press("Evet, onaylıyorum")
-    await ayse.wait_for(_text_contains("Hangi hizmeti"))
-    chat = await ayse.chat()
-    print([m.get("text") for m in chat["messages"]])
+    await onboard(ayse, "Türkçe", "Evet, onaylıyorum")
+    choose = await ayse.wait_for(contains("Hangi hizmeti"))
+    await after(ayse, ayse.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
+    q = await after(ayse, ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
+    assert "Soru 2/" in q["text"]
+    await after(ayse, ayse.press("Buca Engelli Merkezi"), contains("hangi hizmetlerden"))
+    await ayse.press("☐ Ulaşım")
+    await ayse.wait_for(has_button("☑ Ulaşım"))
+    await ayse.press("☐ Spor")
+    await ayse.wait_for(has_button("☑ Spor"))
+    await after(ayse, ayse.press("✔ Tamam"), contains("bilgilendiriyor mu"))
+    await after(ayse, ayse.press("Evet"), contains("Çalışanların tutumundan"))
+    # Back, then answer again: the earlier answer is shown and can be changed.
+    back = await after(ayse, ayse.press("◀ Geri"), contains("bilgilendiriyor mu"))
+    assert "Yanıtınız: Evet" in back["text"]
+    await after(ayse, ayse.press("Hayır"), contains("Çalışanların tutumundan"))
+    await after(ayse, ayse.press("Çok memnunum"), contains("erişilebilirlikten"))
+    await after(ayse, ayse.press("Memnunum"), contains("etkinliklerden"))
+    await after(ayse, ayse.press("Ne memnunum ne değilim"), contains("Genel olarak"))
+    await after(ayse, ayse.press("Memnunum"), contains("Görüş ya da önerinizi"))
+    rejected = await after(ayse, ayse.send("x" * 600), contains("çok uzun"))
+    assert "500" in rejected["text"]
+    await after(ayse, ayse.send("Personel çok ilgili, teşekkürler."), contains("Görüşleriniz bizim için değerli"))
+
+    async with db.sessions() as session:
+        response = (await session.execute(select(Response))).scalar_one()
+        answers = {a.question_id: a.value for a in (await session.execute(select(Answer))).scalars()}
+    assert (response.survey_id, response.survey_version, response.centre_id) == ("disability_centre", 1, "buca-engelli")
+    assert response.respondent_role == "carer" and response.satisfied is True and response.score == 4
+    assert response.language == "tr" and response.completed_at is not None
+    assert answers["services"] == ["transport", "sports"]
+    assert answers["carer_informed"] == "no"
+    assert answers["comment"] == "Personel çok ilgili, teşekkürler."
+    # The answered questions were edited in place to show the choice, without buttons.
+    edited = [m for m in await ayse.bot_messages() if m["edited"]]
+    assert any("Yanıtınız: Buca Engelli Merkezi" in m["text"] and not buttons(m) for m in edited)
+
+
+async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace(live_bot, db) -> None:
+    user_id, first_name, username = 777001, "Layla", "layla_izmir"
+    layla = SimulatedUser(live_bot.emulator, user_id, first_name, "ar", username=username)
+    await onboard(layla, "العربية", "نعم، أوافق", payload="women_support")
+    await layla.wait_for(contains("ما نوع الدعم"))
+    await layla.press("☐ الاستشارة والإرشاد")
+    await layla.wait_for(has_button("☑ الاستشارة والإرشاد"))
+    await after(layla, layla.press("✔ تم"), lambda m: bool(buttons(m)))
+    # Answer every remaining button question with its last (best) option, skip the comment.
+    for _ in range(10):
+        current = (await layla.bot_messages())[-1]
+        options = [b for b in buttons(current) if b["callback_data"].startswith("a:")]
+        if options:
+            await after(layla, layla.press(options[-1]["text"], message_id=current["message_id"]), lambda m: True)
+        elif any(b["callback_data"] == "q:skip" for b in buttons(current)):
+            await after(layla, layla.press("تخطٍّ ▶", message_id=current["message_id"]), lambda m: True)
+        else:
+            break
+    final = await layla.wait_for(contains("شكراً لك. تم تسجيل إجابتك."))
+    assert has_button("مسح المحادثة")(final)
+    chat = await layla.chat()
+    assert any("112" in (m["text"] or "") and "183" in (m["text"] or "") for m in chat)
+
+    async with db.sessions() as session:
+        response = (await session.execute(select(Response))).scalar_one()
+        assert response.survey_id == "women_support" and response.completed_at is None
+        assert response.satisfied is True and response.language == "ar"
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+        assert "survey" not in conversation.state  # the in-progress answers are gone
+    await assert_nowhere(db, [str(user_id), first_name, username])
+
+
+async def assert_nowhere(db, needles: list[str]) -> None:
+    """Search every column of every table for any of the needles."""
+    from sqlalchemy import Text, cast, or_
+
+    from storage.models import Base
+
+    async with db.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            conditions = [cast(column, Text).contains(needle) for column in table.columns for needle in needles]
+            found = (await session.execute(select(func.count()).select_from(table).where(or_(*conditions)))).scalar_one()
+            assert found == 0, f"{table.name} holds one of {needles}"
+
+
+async def test_declining_consent_keeps_nothing(live_bot, db) -> None:
+    john = live_bot.citizen(5002, "en-GB", "John")
+    await after(john, john.send("/start"), has_button("English"))
+    await after(john, john.press("English"), has_button("No, I do not agree"))
+    declined = await after(john, john.press("No, I do not agree"), contains("We kept nothing"))
+    assert declined
+    async with db.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Citizen))).scalar_one() == 0
+        assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
 
 from surveys.definition import (
+    Question,
     SurveyDefinitionError,
     content_hash,
     load_definition,
@@ -19,6 +21,7 @@ from surveys.definition import (
     shipped_paths,
     validate_files,
 )
+from surveys.definition_problems import QUESTION_TYPES
 from surveys.labels import Labels, label
 
 ALL_TYPES = Path(__file__).parent / "all_types.yaml"
@@ -380,3 +383,8 @@ def test_parsed_definition_round_trips_through_its_json_dump() -> None:
 )
 def test_label_falls_back_to_turkish(lang: str, expected: str) -> None:
     assert label(Labels(tr="Evet", en="Yes"), lang) == expected
+
+
+def test_error_messages_know_every_question_type() -> None:
+    tags = {member.model_fields["type"].annotation.__args__[0] for member in get_args(get_args(Question)[0])}
+    assert tags == set(QUESTION_TYPES)

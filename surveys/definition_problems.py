@@ -23,7 +23,7 @@ _PATTERN_HELP = {
 
 
 @dataclass(frozen=True)
-class Issue:
+class Problem:
     """One problem: where it is (question, field) and what is wrong."""
 
     question: str | None
@@ -48,8 +48,8 @@ def question_name(raw_questions: object, index: int) -> str:
     return f"#{index + 1}"
 
 
-def issue_from_pydantic(error: Mapping[str, Any], raw: Mapping[str, object]) -> Issue:
-    """Turn one pydantic error into an Issue naming question and field."""
+def problem_from_pydantic(error: Mapping[str, Any], raw: Mapping[str, object]) -> Problem:
+    """Turn one pydantic error into a Problem naming question and field."""
     loc = list(error["loc"])
     question = None
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
@@ -60,15 +60,15 @@ def issue_from_pydantic(error: Mapping[str, Any], raw: Mapping[str, object]) -> 
     ctx = error.get("ctx") or {}
     kind = error["type"]
     if kind == "field":
-        return Issue(question, ctx["field"], ctx["message"])
+        return Problem(question, ctx["field"], ctx["message"])
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return Issue(question, "type", _type_message(ctx.get("tag")))
+        return Problem(question, "type", _type_message(ctx.get("tag")))
     if kind == "extra_forbidden":
         if len(loc) <= 1:
-            return Issue(question, str(loc[0]) if loc else None, "is not a known field")
-        return Issue(question, str(loc[0]), f"{_where(loc[1:-1])}'{loc[-1]}' is not allowed here")
+            return Problem(question, str(loc[0]) if loc else None, "is not a known field")
+        return Problem(question, str(loc[0]), f"{_where(loc[1:-1])}'{loc[-1]}' is not allowed here")
     field = str(loc[0]) if loc else None
-    return Issue(question, field, _where(loc[1:]) + _message(kind, ctx, error))
+    return Problem(question, field, _where(loc[1:]) + _message(kind, ctx, error))
 
 
 def _type_message(tag: object) -> str:

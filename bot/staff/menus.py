@@ -1,0 +1,54 @@
+"""The staff command menu, shown only in staff members' own chats (BotCommandScopeChat).
+
+Citizens see the default menu. The database says who should see the staff menu; this module
+makes Telegram agree, right after an invite is redeemed and from a periodic job (so a member
+revoked from the command line loses the menu too, also if Telegram was briefly unreachable).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.i18n import t
+from bot.services import Services
+from storage.dialect import dialect_name
+from storage.repositories import staff as staff_store
+
+log = logging.getLogger(__name__)
+
+CITIZEN_COMMANDS = ("start", "language", "help", "events", "uye", "cancel", "forget", "cikis")
+STAFF_COMMANDS = ("etkinlik_yeni", "etkinliklerim", "yardim_kaydi", "basvurular")
+
+
+def staff_commands(lang: str) -> list[BotCommand]:
+    return [BotCommand(name, t(lang, f"staff.command.{name}")) for name in STAFF_COMMANDS] + [
+        BotCommand(name, t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS
+    ]
+
+
+async def sync(services: Services, bot: Bot) -> int:
+    """Show or remove the staff menu where it differs from the database; returns how many."""
+    changed = 0
+    async with services.sessions.begin() as session:
+        pending = await staff_store.menus_to_sync(session, skip_locked=dialect_name(session) == "postgresql")
+        for member in pending:
+            scope = BotCommandScopeChat(chat_id=member.telegram_user_id)  # type: ignore[arg-type]
+            try:
+                if member.active:
+                    await bot.set_my_commands(staff_commands(member.language), scope=scope)
+                else:
+                    await bot.delete_my_commands(scope=scope)
+            except TelegramError as error:
+                log.warning("staff menu for staff %s not updated: %s", member.id, error)
+                continue
+            member.menu_shown = member.active
+            changed += 1
+    return changed
+
+
+async def sync_job(context: Any) -> None:
+    await sync(context.bot_data["services"], context.bot)

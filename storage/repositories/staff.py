@@ -1,0 +1,51 @@
+"""Staff members, their centres and invite codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Invite, StaffCentre, StaffMember
+
+
+async def invite_by_hash(session: AsyncSession, code_hash: str) -> Invite | None:
+    statement = select(Invite).where(Invite.code_hash == code_hash).with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def member_by_telegram(session: AsyncSession, telegram_user_id: int) -> StaffMember | None:
+    statement = select(StaffMember).where(StaffMember.telegram_user_id == telegram_user_id)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def members(session: AsyncSession) -> Sequence[StaffMember]:
+    return (await session.execute(select(StaffMember).order_by(StaffMember.id))).scalars().all()
+
+
+async def centres_of(session: AsyncSession, staff_id: int) -> list[str]:
+    statement = select(StaffCentre.centre_id).where(StaffCentre.staff_id == staff_id).order_by(StaffCentre.centre_id)
+    return list((await session.execute(statement)).scalars())
+
+
+async def add_centre(session: AsyncSession, staff_id: int, centre_id: str) -> None:
+    if await session.get(StaffCentre, (staff_id, centre_id)) is None:
+        session.add(StaffCentre(staff_id=staff_id, centre_id=centre_id))
+        await session.flush()
+
+
+async def menus_to_sync(session: AsyncSession, *, skip_locked: bool) -> Sequence[StaffMember]:
+    """Members whose command menu does not match their rights, claimed for this transaction."""
+    statement = (
+        select(StaffMember)
+        .where(
+            StaffMember.telegram_user_id.is_not(None),
+            StaffMember.active.is_not(StaffMember.menu_shown),
+        )
+        .order_by(StaffMember.id)
+        .limit(50)
+    )
+    if skip_locked:
+        statement = statement.with_for_update(skip_locked=True)
+    return (await session.execute(statement)).scalars().all()
