@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="KENTBOT_WEBHOOK_PORT")
     webhook_url: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_URL")
     webhook_secret: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_SECRET")
+    # Outbox sends per second of THIS process; with several draining workers, divide the cap.
+    rate_global: float = Field(default=25.0, gt=0, le=1000, alias="KENTBOT_RATE_GLOBAL")
+    rate_per_chat: float = Field(default=1.0, gt=0, le=30, alias="KENTBOT_RATE_PER_CHAT")
+    outbox_drain: bool = Field(default=True, alias="KENTBOT_OUTBOX_DRAIN")
+    retention_days: int = Field(default=30, ge=1, le=3650, alias="KENTBOT_RETENTION_DAYS")
+    bot_username: str | None = Field(default=None, alias="KENTBOT_BOT_USERNAME")
 
     @field_validator("telegram_api_base_url")
     @classmethod

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-JOBS: tuple[tuple[str, float, Any], ...] = ()
+from bot.outbox import drain_job
+from bot.retention import retention_job
+
+JOBS: tuple[tuple[str, float, Any], ...] = (
+    ("outbox-drain", 1.0, drain_job),
+    ("retention", 3600.0, retention_job),
+)
 
 
 def register_jobs(application: Any) -> None:

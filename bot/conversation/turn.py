@@ -123,7 +123,7 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
 
 
 async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
-    answered = False
+    toast: Action | None = None
     for action in turn.actions:
         if action.kind == "send":
             message = await bot.send_message(
@@ -136,14 +136,14 @@ async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
             await _tolerant(bot.edit_message_text(action.text or "", chat_id, action.message_id, reply_markup=action.keyboard))
         elif action.kind == "edit_keyboard":
             await _tolerant(bot.edit_message_reply_markup(chat_id, action.message_id, reply_markup=action.keyboard))
-        elif action.kind == "toast" and update.callback_query is not None and not answered:
-            await update.callback_query.answer(action.text)
-            answered = True
+        elif action.kind == "toast":
+            toast = toast or action
         elif action.kind == "delete":
             for start in range(0, len(action.message_ids), 100):
                 await _tolerant(bot.delete_messages(chat_id, action.message_ids[start : start + 100]))
-    if update.callback_query is not None and not answered:
-        await update.callback_query.answer()
+    # Answered last, so the spinner on the button stops only when everything is shown.
+    if update.callback_query is not None:
+        await update.callback_query.answer(toast.text if toast else None)
 
 
 async def _tolerant(call: Awaitable[Any]) -> None:

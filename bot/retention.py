@@ -1,0 +1,76 @@
+"""Keep no more than needed: idle conversations (half-finished surveys and the message ids of
+a chat) after KENTBOT_RETENTION_DAYS, processed update ids after two days (Telegram never
+redelivers older ones), and sent outbox rows after thirty days. Each run is audited."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import Services
+from storage.locks import lock_in_transaction
+from storage.models import AuditEntry, Conversation
+from storage.repositories import audit, outbox, updates
+
+log = logging.getLogger(__name__)
+
+UPDATE_IDS_KEPT = timedelta(days=2)
+SENT_OUTBOX_KEPT = timedelta(days=30)
+# Several workers tick; one run in this window is enough.
+MIN_INTERVAL = timedelta(minutes=50)
+ACTION = "retention.run"
+
+
+@dataclass(frozen=True)
+class Removed:
+    conversations: int
+    update_ids: int
+    outbox_rows: int
+
+
+async def run_retention(session: AsyncSession, now: datetime, conversation_days: int, actor: str = "system") -> Removed:
+    """Delete what is past its time and append one `retention.run` audit entry."""
+    conversations = await session.execute(
+        delete(Conversation).where(Conversation.updated_at < now - timedelta(days=conversation_days))
+    )
+    removed = Removed(
+        conversations=conversations.rowcount,
+        update_ids=await updates.forget_before(session, now - UPDATE_IDS_KEPT),
+        outbox_rows=await outbox.delete_sent_before(session, now - SENT_OUTBOX_KEPT),
+    )
+    await audit.append(
+        session,
+        at=now,
+        actor=actor,
+        action=ACTION,
+        object_type="database",
+        object_id=None,
+        after={**asdict(removed), "conversation_days": conversation_days},
+    )
+    return removed
+
+
+async def ran_recently(session: AsyncSession, now: datetime) -> bool:
+    statement = select(AuditEntry.id).where(AuditEntry.action == ACTION, AuditEntry.at > now - MIN_INTERVAL).limit(1)
+    return (await session.execute(statement)).first() is not None
+
+
+async def run_once(services: Services, actor: str = "system") -> Removed | None:
+    """One run across all workers: the lock serialises them and the audit log says who already ran."""
+    now = services.clock()
+    async with services.sessions.begin() as session:
+        await lock_in_transaction(session, ACTION)
+        if await ran_recently(session, now):
+            return None
+        return await run_retention(session, now, services.settings.retention_days, actor)
+
+
+async def retention_job(context: Any) -> None:
+    removed = await run_once(context.bot_data["services"])
+    if removed is not None:
+        log.info("retention removed %s", removed)

@@ -1,0 +1,119 @@
+"""Registrations for events: identified people, a capacity that holds under concurrency, a
+waiting list that moves up by itself, and a reminder the day before, sent once.
+
+The event row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions begin
+IMMEDIATE and so run one at a time) before places are counted, so two people can never take
+the last place together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import t
+from bot.staff.events import EventError, local_text
+from storage.models import Event, Person, Registration
+from storage.repositories import events as event_store
+from storage.repositories import outbox
+
+
+async def ensure_person(
+    session: AsyncSession, *, citizen_key: str, telegram_user_id: int, display_name: str, language: str, now: datetime
+) -> Person:
+    """The person behind this chat, created on their first identified service."""
+    person = await event_store.person_by_telegram(session, telegram_user_id)
+    if person is None:
+        person = Person(
+            citizen_key=citizen_key, telegram_user_id=telegram_user_id, display_name=display_name[:200],
+            language=language, created_at=now,
+        )
+        session.add(person)
+        await session.flush()
+    else:
+        person.language = language
+    return person
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration: Registration
+    new: bool
+
+
+async def register(session: AsyncSession, *, event_id: int, person_id: int, now: datetime) -> Outcome:
+    """Confirm a place, or queue on the waiting list when the event is full."""
+    event = await event_store.event_for_update(session, event_id)
+    if event is None or event.status != "published" or event.starts_at <= now:
+        raise EventError("closed")
+    existing = await event_store.registration(session, event_id, person_id)
+    if existing is not None and existing.status != "cancelled":
+        return Outcome(existing, new=False)
+    full = event.capacity is not None and await event_store.count_confirmed(session, event_id) >= event.capacity
+    status = "waiting" if full else "confirmed"
+    position = await event_store.next_position(session, event_id)
+    if existing is None:
+        existing = Registration(event_id=event_id, person_id=person_id, status=status, position=position, created_at=now)
+        session.add(existing)
+    else:
+        existing.status, existing.position, existing.created_at = status, position, now
+    await session.flush()
+    return Outcome(existing, new=True)
+
+
+async def cancel(session: AsyncSession, *, event_id: int, person_id: int, zone: ZoneInfo, now: datetime) -> Registration | None:
+    """Give up a place; the first on the waiting list gets it and is told. Returns the promoted one."""
+    event = await event_store.event_for_update(session, event_id)
+    registration = await event_store.registration(session, event_id, person_id)
+    if event is None or registration is None or registration.status == "cancelled":
+        raise EventError("not_registered")
+    freed = registration.status == "confirmed"
+    registration.status = "cancelled"
+    await session.flush()
+    if not freed or event.status != "published" or event.starts_at <= now:
+        return None
+    promoted = await event_store.first_waiting(session, event_id)
+    if promoted is None:
+        return None
+    promoted.status = "confirmed"
+    person = await session.get(Person, promoted.person_id)
+    assert person is not None
+    await outbox.enqueue(
+        session,
+        dedupe_key=f"promoted:{promoted.id}:{promoted.position}",
+        chat_id=person.telegram_user_id,
+        kind="event_notice",
+        payload={"text": t(person.language, "events.notice.promoted", title=event.title, when=local_text(event.starts_at, zone))},
+        not_before=now,
+        now=now,
+    )
+    await session.flush()
+    return promoted
+
+
+async def enqueue_reminders(session: AsyncSession, *, zone: ZoneInfo, now: datetime) -> int:
+    """Queue the day-before reminder for every confirmed place of tomorrow's events.
+
+    The dedupe key makes this idempotent: run it every few minutes, on several workers,
+    across restarts, and each person is reminded once.
+    """
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone)
+    queued = 0
+    for event in await event_store.starting_between(session, start, start + timedelta(days=1)):
+        queued += await _remind(session, event, zone=zone, now=now)
+    return queued
+
+
+async def _remind(session: AsyncSession, event: Event, *, zone: ZoneInfo, now: datetime) -> int:
+    queued = 0
+    for _registration, person in await event_store.registered_people(session, event.id, ("confirmed",)):
+        text = t(person.language, "events.notice.reminder", title=event.title, when=local_text(event.starts_at, zone), place=event.place or "")
+        queued += await outbox.enqueue(
+            session, dedupe_key=f"reminder:{event.id}:{person.id}", chat_id=person.telegram_user_id,
+            kind="event_reminder", payload={"text": text}, not_before=now, now=now,
+        )
+    return queued
