@@ -39,7 +39,8 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
         .base_file_url(f"{root}/file/bot")
         .context_types(ContextTypes(context=KentContext))
         .concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        # Telegram allows about 30 messages a second overall; 0 lifts the cap (emulator, tests).
+        .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.reply_rate, max_retries=2))
         .post_init(post_init)
     )
     if request is not None:

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     secret: str | None = Field(default=None, alias="KENTBOT_SECRET")
     timezone: str = Field(default="Europe/Istanbul", alias="KENTBOT_TIMEZONE")
     default_language: Literal["tr", "en", "ar"] = Field(default="tr", alias="KENTBOT_DEFAULT_LANGUAGE")
+    # Direct replies; Telegram allows about 30 messages a second overall. 0 lifts the cap.
+    reply_rate: int = Field(default=30, ge=0, le=10_000, alias="KENTBOT_REPLY_RATE")
     webhook_listen: str = Field(default="0.0.0.0", alias="KENTBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="KENTBOT_WEBHOOK_PORT")
     webhook_url: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_URL")

@@ -149,6 +149,7 @@ def make_settings(db: Database, base_url: str, data_dir: Path, **extra: str) -> 
         DATABASE_URL=db.url,
         KENTBOT_SECRET=TEST_SECRET,
         KENTBOT_DATA_DIR=str(data_dir),
+        KENTBOT_REPLY_RATE=0,
         **extra,
     )
 

@@ -10,6 +10,7 @@ from bot.conversation import survey
 from bot.conversation.deep_links import parse_payload
 from bot.conversation.turn import Turn
 from bot.i18n import LANGUAGES
+from bot.staff import links as staff_links
 from storage.repositories import citizens
 
 # Bump when the notice or consent text changes in substance: everyone is asked again.
@@ -20,11 +21,14 @@ def has_consent(turn: Turn) -> bool:
     return turn.citizen is not None and turn.citizen.consent_version == CONSENT_VERSION
 
 
-async def start(turn: Turn, payload: str | None) -> None:
+async def start(turn: Turn, payload: str | None, update: Update | None = None) -> None:
     """/start, with or without a deep link; an active survey is resumed, never restarted."""
     if turn.state.get("screen") == "survey":
         turn.send(turn.text("survey.resume"))
         await survey.ask_current(turn)
+        return
+    if update is not None and staff_links.handles(payload):
+        await staff_links.open_link(turn, update, payload)  # type: ignore[arg-type]
         return
     if payload:
         target = parse_payload(payload)

@@ -102,8 +102,7 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
         if not await updates.claim(session, update.update_id, now):
             log.info("update %s already applied", update.update_id)
             return
-        citizen = await citizens.get(session, key)
-        conversation = await citizens.load_conversation(session, key)
+        citizen, conversation = await citizens.load(session, key)
         turn = Turn(
             services=services,
             session=session,

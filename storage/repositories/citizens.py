@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Citizen, Conversation, Person, Response
@@ -25,6 +25,17 @@ async def get_or_create(session: AsyncSession, key: str, now: datetime) -> Citiz
     return citizen
 
 
+async def load(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
+    """The citizen and their conversation in one round trip (every update starts here)."""
+    statement = (
+        select(Citizen, Conversation)
+        .outerjoin(Conversation, Conversation.citizen_key == Citizen.key)
+        .where(Citizen.key == key)
+    )
+    row = (await session.execute(statement)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 async def load_conversation(session: AsyncSession, key: str) -> Conversation | None:
     return await session.get(Conversation, key)
 
@@ -39,7 +50,6 @@ async def save_conversation(
         conversation.state = state
         conversation.message_ids = message_ids
         conversation.updated_at = now
-    await session.flush()
 
 
 async def delete_conversation(session: AsyncSession, key: str) -> None:

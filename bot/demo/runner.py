@@ -1,0 +1,148 @@
+"""The demo: validate the plan and surveys, start the emulator, run the real bot process
+against it over HTTP, let simulated citizens answer, then print the indicators."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.config import Settings
+from bot.demo.citizens import CitizenDriver, personas
+from bot.demo.figures import print_figures
+from bot.emulator import DEMO_TOKEN, EmulatorClient
+from reports.plan import PlanError, load_plan
+from storage.centres import CentreError, load_centres
+from storage.database import create_engine
+from storage.migrate import upgrade
+from surveys.definition import load_shipped, shipped_paths, validate_files
+
+CONCURRENT_CITIZENS = 16
+
+
+def run_demo(settings: Settings, *, citizens: int, seed: int, out: str) -> int:
+    return asyncio.run(_demo(settings, citizens, seed, Path(out)))
+
+
+def _check_reference_data() -> bool:
+    problems = [error for errors in validate_files(shipped_paths()).values() for error in errors]
+    try:
+        plan = load_plan()
+        centres = load_centres()
+    except (PlanError, CentreError) as error:
+        problems.append(str(error))
+    for problem in problems:
+        print(f"  ✗ {problem}")
+    if problems:
+        return False
+    weights = sum(indicator.weight for indicator in plan.indicators)
+    print(f"  ✓ plan: Target {plan.target.code}, {len(plan.indicators)} indicators, weights add up to {weights}%")
+    print(f"  ✓ centres: {len(centres)} in {len({c.district for c in centres})} districts")
+    for definition in load_shipped().values():
+        print(f"  ✓ survey {definition.id} v{definition.version}: {len(definition.questions)} questions, "
+              f"{definition.anonymity}, feeds {definition.indicator}")
+    return True
+
+
+async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
+    print("kentbot demo\n\n1. Reference data")
+    if not _check_reference_data():
+        return 1
+
+    data_dir = settings.data_dir.resolve()
+    database = data_dir / "demo.sqlite3"
+    for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite+aiosqlite:///{database}"
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    print(f"\n2. Database: {database} (fresh, migrated)")
+
+    # The emulator gets a process (and so a core) of its own, apart from the simulated citizens.
+    emulator, emulator_url = _start_emulator()
+    log_path = data_dir / "demo-bot.log"
+    bot = _start_bot(emulator_url, url, data_dir, log_path)
+    client = EmulatorClient(emulator_url)
+    try:
+        print(f"3. Bot API emulator at {emulator_url}; bot process {bot.pid} (log: {log_path})")
+        if not await _wait_until_polling(client, bot):
+            print(log_path.read_text(encoding="utf-8")[-3000:])
+            return 1
+        started = time.monotonic()
+        completed = await _simulate(client, count, seed)
+        elapsed = time.monotonic() - started
+        print(f"4. {count} simulated citizens (tr, en, ar) completed {completed} surveys in {elapsed:.1f} s")
+    finally:
+        _stop(bot)
+        _stop(emulator)
+        await client.aclose()
+
+    print()
+    return await print_figures(url, settings, out)
+
+
+def _start_emulator() -> tuple[subprocess.Popen[bytes], str]:
+    """`python -m bot.emulator` on a free port, without flood limits; it prints its URL first."""
+    command = [sys.executable, "-m", "bot.emulator", "--port", "0", "--token", DEMO_TOKEN, "--rate", "0", "--per-chat", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    url = process.stdout.readline().decode().strip()
+    if not url.startswith("http"):
+        process.kill()
+        raise RuntimeError("the Bot API emulator did not start")
+    return process, url
+
+
+def _start_bot(emulator_url: str, database_url: str, data_dir: Path, log_path: Path) -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": DEMO_TOKEN,
+        "TELEGRAM_API_BASE_URL": emulator_url,
+        "DATABASE_URL": database_url,
+        "KENTBOT_DATA_DIR": str(data_dir),
+        # The emulator runs without flood limits for the demo, so the bot need not pace itself.
+        "KENTBOT_REPLY_RATE": "0",
+    }
+    log = log_path.open("wb")
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environment, stdout=log, stderr=subprocess.STDOUT)
+
+
+async def _wait_until_polling(client: EmulatorClient, bot: subprocess.Popen[bytes]) -> bool:
+    for _ in range(300):
+        if bot.poll() is not None:
+            print(f"the bot process stopped with exit code {bot.returncode}")
+            return False
+        metrics = await client.metrics()
+        if metrics["method_calls"].get("getUpdates", 0) > 0:
+            return True
+        await asyncio.sleep(0.1)
+    print("the bot process did not start polling within 30 s")
+    return False
+
+
+async def _simulate(client: EmulatorClient, count: int, seed: int) -> int:
+    surveys = load_shipped()
+    centres = [c.id for c in load_centres() if c.type == "disability_centre"]
+    gate = asyncio.Semaphore(CONCURRENT_CITIZENS)
+
+    async def one(persona) -> int:  # type: ignore[no-untyped-def]
+        async with gate:
+            return await CitizenDriver(client, persona, surveys, seed).run()
+
+    results = await asyncio.gather(*(one(p) for p in personas(count, seed, centres)))
+    return sum(results)
+
+
+def _stop(bot: subprocess.Popen[bytes]) -> None:
+    if bot.poll() is None:
+        bot.send_signal(signal.SIGTERM)
+        try:
+            bot.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+            bot.wait()
