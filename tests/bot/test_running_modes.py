@@ -1,0 +1,71 @@
+"""Start-up: a missing or rejected token, or a wrong setting, is one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_kentbot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("KENTBOT_", "TELEGRAM_", "DATABASE_"))}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def kentbot_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("kentbot:")]
+
+
+def test_missing_token(tmp_path: Path) -> None:
+    result = run_kentbot(["run"], {"KENTBOT_DATA_DIR": str(tmp_path)}, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == ["kentbot: TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it"]
+
+
+def test_wrong_setting_names_the_variable(tmp_path: Path) -> None:
+    result = run_kentbot(["run"], {"KENTBOT_TIMEZONE": "Europe/Izmir", "KENTBOT_DATA_DIR": str(tmp_path)}, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == ["kentbot: KENTBOT_TIMEZONE: Value error, unknown time zone 'Europe/Izmir'"]
+    result = run_kentbot(["db", "upgrade"], {"DATABASE_URL": "mysql://x/y"}, tmp_path)
+    assert result.returncode == 2 and "DATABASE_URL" in result.stderr
+
+
+async def test_rejected_token_against_the_emulator(emulator_client, tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'k.sqlite3'}"
+    env = {"DATABASE_URL": database, "KENTBOT_DATA_DIR": str(tmp_path), "KENTBOT_SECRET": "s" * 20}
+    upgraded = await asyncio.to_thread(run_kentbot, ["db", "upgrade"], env, tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    env.update({"TELEGRAM_BOT_TOKEN": "42:not-the-right-token", "TELEGRAM_API_BASE_URL": emulator_client.base_url})
+    result = await asyncio.to_thread(run_kentbot, ["run"], env, tmp_path)
+    assert result.returncode == 2
+    lines = kentbot_lines(result.stderr)
+    assert len(lines) == 1 and lines[0].startswith("kentbot: TELEGRAM_BOT_TOKEN was rejected by http://127.0.0.1:")
+
+
+async def test_unmigrated_database_is_refused(emulator_client, tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}",
+        "KENTBOT_DATA_DIR": str(tmp_path),
+        "TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token",
+        "TELEGRAM_API_BASE_URL": emulator_client.base_url,
+    }
+    result = await asyncio.to_thread(run_kentbot, ["run"], env, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == ["kentbot: the database schema is not up to date: run `kentbot db upgrade`"]
+    secret = tmp_path / "kentbot.secret"
+    assert secret.exists() and oct(secret.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_commands_are_set_per_language(live_bot) -> None:
+    for language, expected in (("ar", "ابدأ"), ("en", "Start"), ("tr", "Başla"), ("de", "Başla")):
+        user = live_bot.citizen(8800 + len(language) + ord(language[0]), language)
+        await user.register()
+        commands = await live_bot.emulator.commands(user.user_id)
+        described = {c["command"]: c["description"] for c in commands["commands"]}
+        assert described["start"] == expected
+        assert set(described) == {"start", "language", "help", "cancel", "forget", "cikis"}
