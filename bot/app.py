@@ -22,7 +22,7 @@ from surveys.definition import content_hash
 
 log = logging.getLogger(__name__)
 
-CITIZEN_COMMANDS = ("start", "language", "help", "cancel", "forget", "cikis")
+CITIZEN_COMMANDS = ("start", "events", "uye", "language", "help", "cancel", "forget", "cikis")
 
 
 class NotMigrated(Exception):

@@ -18,6 +18,14 @@ PREFIXES = {
     "q": "navigate",
     "f": "forget",
     "x": "exit",
+    "r": "report",
+    "e": "event_new",
+    "m": "event_manage",
+    "v": "events",
+    "o": "optout",
+    "y": "aid",
+    "u": "membership",
+    "d": "membership_decide",
 }
 NAVIGATION = ("submit", "back", "skip", "next")
 _VALUE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,59}")

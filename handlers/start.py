@@ -16,7 +16,7 @@ COMMAND_FILTER = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 async def start(turn: Turn, update: Update) -> None:
     text = update.message.text if update.message and update.message.text else ""
     parts = text.split(maxsplit=1)
-    await onboarding.start(turn, parts[1].strip() if len(parts) > 1 else None)
+    await onboarding.start(turn, parts[1].strip() if len(parts) > 1 else None, update)
 
 
 async def help_text(turn: Turn, update: Update) -> None:

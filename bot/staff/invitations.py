@@ -4,7 +4,7 @@ the centre (4.2.9). The invitation names no topic, and "don't ask me again" is h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -29,7 +29,7 @@ class InviteContext:
     bot_username: str
     secret: bytes
     surveys: dict[str, SurveyDefinition]
-    local_date: object  # datetime.date of `now` in the municipality's time zone
+    local_date: date  # today in the municipality's time zone: periods are local
 
 
 async def invite(session: AsyncSession, context: InviteContext, *, event: Event, person: Person, now: datetime) -> bool:
@@ -38,7 +38,7 @@ async def invite(session: AsyncSession, context: InviteContext, *, event: Event,
     defn = context.surveys.get(survey_id) if survey_id else None
     if defn is None or person.survey_invites_opt_out_at is not None:
         return False
-    period = period_of(defn.period, context.local_date)  # type: ignore[arg-type]
+    period = period_of(defn.period, context.local_date)
     key = respondent_key(context.secret, defn.id, period, person.telegram_user_id, defn.anonymity)
     if await survey_store.has_response(session, defn.id, period, key):
         return False

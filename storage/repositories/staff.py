@@ -41,7 +41,7 @@ async def menus_to_sync(session: AsyncSession, *, skip_locked: bool) -> Sequence
         select(StaffMember)
         .where(
             StaffMember.telegram_user_id.is_not(None),
-            StaffMember.active.is_not(StaffMember.menu_shown),
+            StaffMember.active.is_distinct_from(StaffMember.menu_shown),
         )
         .order_by(StaffMember.id)
         .limit(50)

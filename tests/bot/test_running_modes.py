@@ -68,4 +68,4 @@ async def test_commands_are_set_per_language(live_bot) -> None:
         commands = await live_bot.emulator.commands(user.user_id)
         described = {c["command"]: c["description"] for c in commands["commands"]}
         assert described["start"] == expected
-        assert set(described) == {"start", "language", "help", "cancel", "forget", "cikis"}
+        assert set(described) == {"start", "events", "uye", "language", "help", "cancel", "forget", "cikis"}

@@ -1,0 +1,108 @@
+"""`kentbot staff invite|list|revoke` and `kentbot entry milestone|correct|list`: the IT team's
+side of staff accounts and manual indicator entries. The actor in the audit log is the
+operating-system user who ran the command."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timezone
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.staff import entries, invites
+from storage.centres import load_centres
+from storage.database import create_engine, session_factory
+from storage.repositories import centres
+from storage.repositories import entries as entry_store
+from storage.repositories import staff as staff_store
+
+
+def cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+@asynccontextmanager
+async def transaction(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """One transaction on the configured database, with the centres file applied first."""
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        async with session_factory(engine).begin() as session:
+            await centres.sync(session, load_centres())
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def invite(settings: Settings, *, role: str, centre: str | None, hours: float, bot_username: str) -> int:
+    now = datetime.now(timezone.utc)
+    try:
+        async with transaction(settings) as session:
+            created = await invites.create(session, role=role, centre_id=centre, hours=hours, actor=cli_actor(), now=now)
+    except invites.InviteError as error:
+        print(f"kentbot: {error}", file=sys.stderr)
+        return 1
+    print(created.link(bot_username))
+    print(f"single use, valid until {created.expires_at.isoformat(timespec='minutes')} (UTC)")
+    return 0
+
+
+async def list_staff(settings: Settings) -> int:
+    async with transaction(settings) as session:
+        for member in await staff_store.members(session):
+            centre_ids = ",".join(await staff_store.centres_of(session, member.id)) or "-"
+            state = "active" if member.active else f"revoked {member.revoked_at:%Y-%m-%d}" if member.revoked_at else "revoked"
+            print(f"{member.id}\t{member.role}\t{state}\t{centre_ids}\t{member.display_name}")
+    return 0
+
+
+async def revoke(settings: Settings, staff_id: int) -> int:
+    try:
+        async with transaction(settings) as session:
+            await invites.revoke(session, staff_id=staff_id, actor=cli_actor(), now=datetime.now(timezone.utc))
+    except invites.InviteError as error:
+        print(f"kentbot: {error}", file=sys.stderr)
+        return 1
+    print(f"staff member {staff_id} revoked; their staff menu is removed by the running bot within a minute")
+    return 0
+
+
+async def milestone(settings: Settings, *, code: str, centre: str, on: date, note: str) -> int:
+    try:
+        async with transaction(settings) as session:
+            entry = await entries.add_milestone(
+                session, cli_actor(), code=code, centre_id=centre, completed_on=on, note=note, now=datetime.now(timezone.utc)
+            )
+            print(f"entry {entry.id}: {code} {centre} completed {on.isoformat()}")
+    except entries.EntryError as error:
+        print(f"kentbot: milestone refused: {error.reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def correct(settings: Settings, *, entry_id: int, quantity: float, on: date | None, reason: str) -> int:
+    try:
+        async with transaction(settings) as session:
+            entry = await entries.correct(
+                session, cli_actor(), entry_id=entry_id, quantity=quantity, occurred_on=on, note=None, reason=reason,
+                now=datetime.now(timezone.utc),
+            )
+            print(f"entry {entry.id} corrects entry {entry_id}")
+    except entries.EntryError as error:
+        print(f"kentbot: correction refused: {error.reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def list_entries(settings: Settings, code: str | None) -> int:
+    async with transaction(settings) as session:
+        for entry in await entry_store.effective(session, code):
+            corrects = f"corrects {entry.corrects_entry_id}: {entry.reason}" if entry.corrects_entry_id else ""
+            print(
+                f"{entry.id}\t{entry.indicator_code}\t{entry.centre_id or '-'}\t{entry.occurred_on.isoformat()}\t"
+                f"{entry.quantity:g}\t{entry.entered_by}\t{entry.note or ''}\t{corrects}".rstrip()
+            )
+    return 0

@@ -1,0 +1,55 @@
+"""Small pieces every staff and event chat flow shares."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import pack
+from bot.conversation.turn import Turn
+from bot.staff import roles
+from bot.staff.invitations import InviteContext
+from storage.models import Centre
+
+
+async def staff_actor(turn: Turn) -> roles.Actor | None:
+    """The member behind this chat, read now; anyone else is told the command is for staff."""
+    actor = await roles.current(turn.session, turn.user_id)
+    if actor is None:
+        turn.send(turn.text("staff.only"))
+    return actor
+
+
+def button_message(update: Update) -> int | None:
+    query = update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
+
+
+def retire_buttons(turn: Turn, update: Update) -> None:
+    """Take the buttons off the message that was pressed, so it cannot be pressed twice."""
+    message_id = button_message(update)
+    if message_id is not None:
+        turn.edit_keyboard(message_id, None)
+
+
+def cancel_row(turn: Turn) -> list[tuple[str, str]]:
+    return [(turn.text("staff.button.cancel"), pack("event_new", "cancel"))]
+
+
+def centre_name(centre: Centre | None, lang: str) -> str:
+    if centre is None:
+        return "-"
+    return centre.name_tr if lang == "tr" else centre.name_en
+
+
+def invite_context(turn: Turn, update: Update) -> InviteContext:
+    return InviteContext(
+        bot_username=update.get_bot().username,
+        secret=turn.services.secret,
+        surveys=turn.services.surveys,
+        local_date=turn.now.astimezone(turn.services.zone).date(),
+    )
+
+
+def end_screen(turn: Turn) -> None:
+    turn.state.pop("draft", None)
+    turn.state["screen"] = "idle"

@@ -1,0 +1,234 @@
+"""Staff and citizens through the real bot over real HTTP to the emulator: an invite, the staff
+menu, an event created in chat, a citizen registering, attendance, revocation, membership."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.staff import invites, menus
+from bot.staff.events import local_text
+from storage.models import Attendance, AuditEntry, Event, Membership, Person, Registration, StaffMember
+
+
+def has_button(text: str):
+    def check(message: dict) -> bool:
+        markup = message.get("reply_markup") or {}
+        return any(button["text"] == text for row in markup.get("inline_keyboard", []) for button in row)
+
+    return check
+
+
+def says(fragment: str):
+    return lambda message: fragment in (message.get("text") or "")
+
+
+async def _menu(live_bot, user_id: int, *, staff: bool) -> list[str]:
+    """The user's command menu once it shows (or stops showing) the staff commands."""
+    for _ in range(100):
+        names = [c["command"] for c in (await live_bot.emulator.commands(user_id))["commands"]]
+        if ("etkinlik_yeni" in names) == staff:
+            return names
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"menu of {user_id} is still {names}")
+
+
+async def _forge(live_bot, user_id: int, data: str) -> None:
+    """A button press nobody was shown, as a tampering client would send it."""
+    await live_bot.emulator.inject_update(
+        {
+            "callback_query": {
+                "id": f"forged-{user_id}-{data}",
+                "from": {"id": user_id, "is_bot": False, "first_name": "Mallory"},
+                "chat_instance": "1",
+                "data": data,
+                "message": {"message_id": 1, "date": 0, "chat": {"id": user_id, "type": "private"}},
+            }
+        }
+    )
+    await asyncio.sleep(0.5)
+
+
+async def _invite(live_bot, role: str, centre: str | None) -> str:
+    services = live_bot.services
+    async with services.sessions.begin() as session:
+        made = await invites.create(session, role=role, centre_id=centre, hours=72, actor="cli:test", now=services.clock())
+    return made.code
+
+
+async def _onboard(user) -> None:
+    await user.send("/start")
+    await user.wait_for(has_button("Türkçe"))
+    await user.press("Türkçe")
+    await user.wait_for(has_button("Evet, onaylıyorum"))
+    await user.press("Evet, onaylıyorum")
+    await user.wait_for(says("Hangi hizmeti"))
+
+
+async def test_staff_create_an_event_a_citizen_registers_and_attendance_makes_it_held(live_bot, db) -> None:
+    staff = live_bot.citizen(7101, "tr", first_name="Zeynep")
+    citizen = live_bot.citizen(7102, "tr", first_name="Ayşe")
+    await citizen.send("/etkinlik_yeni")
+    await citizen.wait_for(says("yalnızca belediye personeli"))
+
+    await staff.send(f"/start inv_{await _invite(live_bot, 'staff', 'konak-kadin')}")
+    await staff.wait_for(says("Hoş geldiniz, Zeynep"))
+    assert "events" in await _menu(live_bot, staff.user_id, staff=True)
+    citizen_menu = await live_bot.emulator.commands(citizen.user_id)
+    assert "etkinlik_yeni" not in [c["command"] for c in citizen_menu["commands"]]
+
+    await staff.send("/etkinlik_yeni")
+    await staff.wait_for(has_button("Kadınlara yönelik etkinlik"))
+    await staff.press("Kadınlara yönelik etkinlik")
+    await staff.wait_for(has_button("Konak Kadın Danışma ve Eğitim Merkezi"))
+    await staff.press("Konak Kadın Danışma ve Eğitim Merkezi")
+    await staff.wait_for(says("adını yazın"))
+    await staff.send("Kendini ifade atölyesi")
+    await staff.wait_for(says("Tarih ve saati"))
+    await staff.send("31.02.2026 14:00")
+    await staff.wait_for(says("Tarih anlaşılamadı"))
+    starts = live_bot.services.clock() + timedelta(minutes=61)
+    await staff.send(local_text(starts, live_bot.services.zone))
+    await staff.wait_for(says("Yeri yazın"))
+    await staff.send("Konak, 2. kat salon")
+    await staff.wait_for(has_button("Sınırsız"))
+    await staff.send("iki")
+    await staff.wait_for(says("Kapasite 1 ile 5000"))
+    await staff.send("1")
+    await staff.wait_for(has_button("Kadınlar"))
+    await staff.press("Kadınlar")
+    await staff.wait_for(has_button("English"))
+    await staff.press("Türkçe")
+    await staff.wait_for(has_button("Yayınla"))
+    await staff.press("Yayınla")
+    await staff.wait_for(says("Etkinlik yayınlandı"))
+    async with db.sessions() as session:
+        event = (await session.execute(select(Event))).scalar_one()
+    assert (event.status, event.capacity, event.centre_id, event.created_by is not None) == ("published", 1, "konak-kadin", True)
+
+    await _onboard(citizen)
+    await citizen.send("/events")
+    await citizen.wait_for(has_button("Kadınlara yönelik etkinlik"))
+    await citizen.press("Kadınlara yönelik etkinlik")
+    await citizen.wait_for(has_button("Konak Kadın Danışma ve Eğitim Merkezi"))
+    await citizen.press("Konak Kadın Danışma ve Eğitim Merkezi")
+    await citizen.wait_for(says("Yaklaşan etkinlikler"))
+    label = f"{local_text(event.starts_at, live_bot.services.zone)} · {event.title}"
+    await citizen.press(label)
+    await citizen.wait_for(has_button("Kayıt ol"))
+    await citizen.press("Kayıt ol")
+    await citizen.wait_for(says("Telegram'daki adınız (Ayşe)"))
+    await citizen.press("Evet, kaydet")
+    await citizen.wait_for(says("Kaydınız alındı"))
+
+    await staff.send("/etkinliklerim")
+    await staff.wait_for(says("Etkinlikler:"))
+    await staff.press(label)
+    await staff.wait_for(has_button("Yoklama"))
+    await staff.press("Yoklama")
+    await staff.wait_for(has_button("⬜ Ayşe"))
+    await staff.press("⬜ Ayşe")
+    await staff.wait_for(has_button("✅ Ayşe"))
+    async with db.sessions() as session:
+        held = await session.get(Event, event.id)
+        rows = (await session.execute(select(Attendance))).scalars().all()
+        actions = (await session.execute(select(AuditEntry.action).order_by(AuditEntry.id))).scalars().all()
+    assert held is not None and held.status == "held"
+    assert len(rows) == 1 and rows[0].kind == "registered"
+    assert ["staff.invite", "staff.join", "event.create", "event.publish", "attendance.record"] == actions
+
+    # A forged button from the citizen changes nothing, and revocation takes effect at once.
+    await _forge(live_bot, citizen.user_id, f"m:cy.{event.id}")
+    async with db.sessions.begin() as session:
+        member = (await session.execute(select(StaffMember))).scalar_one()
+        await invites.revoke(session, staff_id=member.id, actor="cli:test", now=live_bot.services.clock())
+    await _forge(live_bot, staff.user_id, f"m:cy.{event.id}")
+    await staff.send("/etkinliklerim")
+    await staff.wait_for(says("yalnızca belediye personeli"))
+    async with db.sessions() as session:
+        assert (await session.get(Event, event.id)).status == "held"  # type: ignore[union-attr]
+    assert await menus.sync(live_bot.services, live_bot.application.bot) == 1
+    await _menu(live_bot, staff.user_id, staff=False)
+
+
+async def test_a_family_member_applies_for_membership_and_staff_decide(live_bot, db) -> None:
+    daughter = live_bot.citizen(7201, "tr", first_name="Elif")
+    manager = live_bot.citizen(7202, "tr", first_name="Murat")
+    await _onboard(daughter)
+    await daughter.send("/uye")
+    await daughter.wait_for(has_button("Bir yakınım için"))
+    await daughter.press("Bir yakınım için")
+    await daughter.wait_for(says("adını ve soyadını"))
+    await daughter.send("Hasan Demir")
+    await daughter.wait_for(says("doğum tarihini"))
+    await daughter.send("1945-05-06")
+    await daughter.wait_for(says("Tarih anlaşılamadı"))
+    await daughter.send("06.05.1945")
+    await daughter.wait_for(has_button("Telefonla"))
+    await daughter.press("Telefonla")
+    await daughter.wait_for(says("Telefon numaranızı"))
+    await daughter.send("0532 123 45 67")
+    await daughter.wait_for(has_button("Evet, açık rıza veriyorum"))
+    await daughter.press("Evet, açık rıza veriyorum")
+    await daughter.wait_for(says("Başvurunuz alındı"))
+
+    await manager.send(f"/start inv_{await _invite(live_bot, 'manager', None)}")
+    await manager.wait_for(says("Hoş geldiniz"))
+    await manager.send("/basvurular")
+    await manager.wait_for(has_button("Reddet"))
+    await manager.press("Reddet")
+    await manager.wait_for(says("Ret gerekçesini"))
+    await manager.send("Aynı kişi için merkezde kayıt var")
+    await manager.wait_for(says("Reddedildi"))
+    async with db.sessions() as session:
+        membership = (await session.execute(select(Membership))).scalar_one()
+        person = await session.get(Person, membership.person_id)
+    assert (membership.status, membership.relation, membership.contact_preference) == ("declined", "family", "phone")
+    assert person is not None and person.health_consent_at is not None and person.phone == "05321234567"
+
+    # The same member registered again while the first is live is caught; after a decline it is allowed.
+    await daughter.send("/uye")
+    await daughter.wait_for(has_button("Kendim için"))
+    await daughter.press("Kendim için")
+    await daughter.wait_for(says("adını ve soyadını"))
+    await daughter.send("hasan demir")
+    await daughter.wait_for(says("doğum tarihini"))
+    await daughter.send("06.05.1945")
+    await daughter.wait_for(has_button("Telegram'dan"))
+    await daughter.press("Telegram'dan")
+    await daughter.wait_for(has_button("Hayır"))
+    await daughter.press("Hayır")
+    await daughter.wait_for(says("Başvuru alınmadı"))
+    async with db.sessions() as session:
+        assert len((await session.execute(select(Membership))).scalars().all()) == 1
+
+
+async def test_a_full_event_puts_the_citizen_on_the_waiting_list(live_bot, db) -> None:
+    services = live_bot.services
+    async with services.sessions.begin() as session:
+        await session.execute(select(Event))  # centres are synced by post_init
+        session.add(Event(centre_id="konak-kadin", type="women", title="Dolu atölye", starts_at=services.clock() + timedelta(days=2),
+                          place="Salon", capacity=1, audience="women", language="tr", status="published", created_at=services.clock()))
+    first, second = live_bot.citizen(7301, "tr", first_name="Nur"), live_bot.citizen(7302, "tr", first_name="Sema")
+    async with services.sessions() as session:
+        event_id = (await session.execute(select(Event.id))).scalar_one()
+    for user in (first, second):
+        await _onboard(user)
+        await user.send("/events")
+        await user.wait_for(has_button("Hepsi"))
+        await user.press("Hepsi")
+        await user.wait_for(has_button("Tüm merkezler"))
+        await user.press("Tüm merkezler")
+        await user.wait_for(says("Yaklaşan etkinlikler"))
+        await user.press(callback_data=f"v:e.{event_id}")
+        await user.wait_for(has_button("Kayıt ol"))
+        await user.press("Kayıt ol")
+        await user.wait_for(has_button("Evet, kaydet"))
+        await user.press("Evet, kaydet")
+    await first.wait_for(says("Kaydınız alındı"))
+    await second.wait_for(says("Bekleme listesine alındınız"))
+    async with services.sessions() as session:
+        statuses = (await session.execute(select(Registration.status).order_by(Registration.id))).scalars().all()
+    assert statuses == ["confirmed", "waiting"]

@@ -1,0 +1,232 @@
+"""The staff-side services on SQLite and PostgreSQL: invites, capacity under concurrency,
+waiting list, reminders, attendance, invitations, aid, milestones and memberships."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.staff import attendance, entries, events, invites, memberships, registrations, roles
+from bot.staff.invitations import InviteContext
+from storage.models import Attendance, AuditEntry, Event, IndicatorEntry, Invite, OutboxMessage, Registration
+from storage.repositories import entries as entry_store
+from surveys.definition import load_shipped
+from tests_staff_support import NOW, SECRET, make_person
+
+ZONE = ZoneInfo("Europe/Istanbul")
+
+
+async def _event(db, crew, *, capacity: int | None = 20, hours: float = 48, kind: str = "women", centre: str = "konak-kadin") -> int:
+    async with db.sessions.begin() as session:
+        event = await events.create(
+            session, crew.admin,
+            events.Draft(type=kind, centre_id=centre, title="Atölye", starts_at=NOW + timedelta(hours=hours),
+                         place="Salon", capacity=capacity, audience="everyone", language="tr"),
+            publish=True, now=NOW,
+        )
+        return event.id
+
+
+async def _outbox(db, prefix: str) -> list[OutboxMessage]:
+    async with db.sessions() as session:
+        rows = await session.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key.like(prefix + "%")))
+        return list(rows.scalars())
+
+
+async def test_an_invite_is_stored_as_a_hash_and_works_once(db, crew) -> None:
+    async with db.sessions.begin() as session:
+        made = await invites.create(session, role="staff", centre_id="buca-engelli", hours=72, actor="cli:it", now=NOW)
+        stored = (await session.execute(select(Invite.code_hash))).scalars().all()
+        assert made.code not in stored and invites.code_hash(made.code) in stored
+        assert made.link("kentbot").startswith("https://t.me/kentbot?start=inv_")
+        await invites.redeem(session, code=made.code, telegram_user_id=8100, display_name="Ali", language="tr", now=NOW)
+        with pytest.raises(invites.InviteError) as used:
+            await invites.redeem(session, code=made.code, telegram_user_id=8101, display_name="Veli", language="tr", now=NOW)
+        assert used.value.reason == "used"
+        late = await invites.create(session, role="manager", centre_id=None, hours=1, actor="cli:it", now=NOW)
+        with pytest.raises(invites.InviteError) as expired:
+            await invites.redeem(session, code=late.code, telegram_user_id=8102, display_name="Can", language="tr", now=NOW + timedelta(hours=2))
+        assert expired.value.reason == "expired"
+        assert await roles.current(session, 8102) is None
+        with pytest.raises(invites.InviteError):
+            await invites.create(session, role="staff", centre_id=None, hours=1, actor="cli:it", now=NOW)
+
+
+async def test_fifty_simultaneous_registrations_fill_twenty_places_exactly(db, crew) -> None:
+    event_id = await _event(db, crew, capacity=20)
+    async with db.sessions.begin() as session:
+        people = [(await make_person(session, 20000 + n)).id for n in range(50)]
+
+    async def one(person_id: int) -> None:
+        async with db.sessions() as session, session.begin():
+            await registrations.register(session, event_id=event_id, person_id=person_id, now=NOW)
+
+    await asyncio.gather(*(one(p) for p in people))
+    async with db.sessions() as session:
+        counts = dict(
+            (await session.execute(
+                select(Registration.status, func.count()).where(Registration.event_id == event_id).group_by(Registration.status)
+            )).all()
+        )
+        positions = (await session.execute(select(Registration.position).where(Registration.event_id == event_id))).scalars().all()
+    assert counts == {"confirmed": 20, "waiting": 30}
+    assert sorted(positions) == list(range(1, 51))
+
+
+async def test_a_freed_place_goes_to_the_first_waiting_who_is_told(db, crew) -> None:
+    event_id = await _event(db, crew, capacity=1)
+    async with db.sessions.begin() as session:
+        first, second, third = [await make_person(session, 21000 + n) for n in range(3)]
+        for person in (first, second, third):
+            await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+        again = await registrations.register(session, event_id=event_id, person_id=first.id, now=NOW)
+        assert not again.new
+        promoted = await registrations.cancel(session, event_id=event_id, person_id=first.id, zone=ZONE, now=NOW)
+        assert promoted is not None and promoted.person_id == second.id and promoted.status == "confirmed"
+    told = await _outbox(db, "promoted:")
+    assert [m.chat_id for m in told] == [21001]
+    assert "Yer açıldı" in told[0].payload["text"]
+
+
+async def test_the_day_before_reminder_is_queued_once_across_runs(db, crew) -> None:
+    # 25.11 09:00 UTC is 12:00 in İzmir; an event at 26.11 15:00 local is tomorrow.
+    event_id = await _event(db, crew, hours=27)
+    later = await _event(db, crew, hours=24 * 5)
+    async with db.sessions.begin() as session:
+        for n in range(3):
+            person = await make_person(session, 22000 + n)
+            await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+            await registrations.register(session, event_id=later, person_id=person.id, now=NOW)
+    for _ in range(2):  # the job ticks again, as after a restart
+        async with db.sessions.begin() as session:
+            await registrations.enqueue_reminders(session, zone=ZONE, now=NOW)
+    reminders = await _outbox(db, "reminder:")
+    assert sorted(m.dedupe_key.split(":")[1] for m in reminders) == [str(event_id)] * 3
+    assert "yarın" in reminders[0].payload["text"]
+
+
+async def test_cancelling_or_moving_an_event_tells_everyone_registered(db, crew) -> None:
+    event_id = await _event(db, crew, capacity=1)
+    async with db.sessions.begin() as session:
+        for n in range(2):
+            person = await make_person(session, 23000 + n, language="en")
+            await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+        assert await events.move(session, crew.konak, event_id, NOW + timedelta(days=3), zone=ZONE, now=NOW) == 2
+        assert await events.cancel(session, crew.konak, event_id, zone=ZONE, now=NOW) == 2
+        with pytest.raises(events.EventError):
+            await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+    assert len(await _outbox(db, "event-moved:")) == 2
+    cancelled = await _outbox(db, "event-cancelled:")
+    assert len(cancelled) == 2 and "cancelled" in cancelled[0].payload["text"]
+
+
+async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, crew) -> None:
+    first = await _event(db, crew, kind="disability_activity", centre="bornova-engelli", hours=1)
+    second = await _event(db, crew, kind="disability_activity", centre="bornova-engelli", hours=1.5)
+    context = InviteContext("kentbot", SECRET, load_shipped(), NOW.astimezone(ZONE).date())
+    async with db.sessions.begin() as session:
+        person = await make_person(session, 24000)
+        for event_id in (first, second):
+            await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+            assert await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+        assert await attendance.walk_in(session, crew.konak, event_id=first, name="Ayşe  YILMAZ", secret=SECRET, now=NOW)
+        assert not await attendance.walk_in(session, crew.konak, event_id=first, name="ayse yilmaz", secret=SECRET, now=NOW)
+        await attendance.set_headcount(session, crew.konak, event_id=second, count=15, now=NOW)
+        distinct = (await session.execute(select(func.count(func.distinct(Attendance.beneficiary_key))))).scalar_one()
+        statuses = (await session.execute(select(Event.status).where(Event.id.in_((first, second))))).scalars().all()
+    assert distinct == 2 and statuses == ["held", "held"]
+    invitations = await _outbox(db, "survey-invite:")
+    assert len(invitations) == 1  # one per person per survey period, not per event
+    assert "start=disability_centre__bornova-engelli" in str(invitations[0].payload["reply_markup"])
+    assert "engel" not in invitations[0].payload["text"].lower()  # the topic is not named
+
+
+async def test_an_opted_out_person_gets_no_invitation_and_untick_removes(db, crew) -> None:
+    event_id = await _event(db, crew, kind="disability_activity", centre="bornova-engelli", hours=1)
+    context = InviteContext("kentbot", SECRET, load_shipped(), NOW.astimezone(ZONE).date())
+    async with db.sessions.begin() as session:
+        person = await make_person(session, 24100)
+        person.survey_invites_opt_out_at = NOW
+        await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+        assert await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+        assert not await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+        assert (await session.execute(select(func.count()).select_from(Attendance))).scalar_one() == 0
+    assert await _outbox(db, "survey-invite:") == []
+
+
+async def test_qr_check_in_only_with_a_genuine_code_around_the_event(db, crew) -> None:
+    event_id = await _event(db, crew, hours=3)
+    payload = attendance.checkin_payload(SECRET, event_id)
+    assert attendance.parse_checkin(SECRET, payload) == event_id
+    assert attendance.parse_checkin(SECRET, payload[:-1] + ("0" if payload[-1] != "0" else "1")) is None
+    assert attendance.parse_checkin(b"another-secret-0123456789", payload) is None
+    async with db.sessions.begin() as session:
+        person = await make_person(session, 25000)
+        with pytest.raises(events.EventError) as early:
+            await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW)
+        assert early.value.reason == "checkin_window"
+        assert await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=2))
+        assert not await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=3))
+
+
+def test_local_times_are_read_in_istanbul() -> None:
+    parsed = events.parse_local("28.11.2026 14:00", ZONE)
+    assert parsed is not None and parsed.isoformat() == "2026-11-28T11:00:00+00:00"
+    assert events.parse_local("31.02.2026 14:00", ZONE) is None
+    assert events.parse_local("yarın 14:00", ZONE) is None
+
+
+async def test_aid_counts_a_student_once_a_year_and_corrections_add_rows(db, crew) -> None:
+    async with db.sessions.begin() as session:
+        valid, rejected = entries.parse_school_ids("1234\n 5678 ,1234\n12-34")
+        assert valid == ["1234", "5678"] and rejected == ["12-34"]
+        first = await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 11, 20), school_ids=valid, note=None, secret=SECRET, now=NOW)
+        again = await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 11, 21), school_ids=["1234", "9999"], note=None, secret=SECRET, now=NOW)
+        assert (first.added, first.already_counted, again.added, again.already_counted) == (2, 0, 1, 1)
+        stored = (await session.execute(select(IndicatorEntry.beneficiary_key))).scalars().all()
+        assert "1234" not in stored and entries.aid_key(SECRET, "1234", 2026) in stored
+        wrong = (await entry_store.effective(session, "4.2.3"))[0]
+        fixed = await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=0, occurred_on=None, note=None, reason="mükerrer", now=NOW)
+        with pytest.raises(entries.EntryError):
+            await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=1, occurred_on=None, note=None, reason="x", now=NOW)
+        effective = await entry_store.effective(session, "4.2.3")
+        assert sum(e.quantity for e in effective) == 2 and fixed in effective and wrong not in effective
+        assert (await session.execute(select(func.count()).select_from(IndicatorEntry))).scalar_one() == 4
+
+
+async def test_a_milestone_is_entered_once_per_centre(db, crew) -> None:
+    async with db.sessions.begin() as session:
+        await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 2), note="kabul", now=NOW)
+        with pytest.raises(entries.EntryError) as twice:
+            await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW)
+        assert twice.value.reason == "duplicate"
+        with pytest.raises(entries.EntryError):
+            await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW)
+
+
+async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew) -> None:
+    async with db.sessions.begin() as session:
+        alice, bob = await make_person(session, 26000), await make_person(session, 26001, language="ar")
+        with pytest.raises(memberships.MembershipError) as no_consent:
+            await memberships.apply(session, person=alice, centre_id="karsiyaka-alzheimer", relation="family", member_name="Hasan Demir", birth_date=date(1945, 5, 6), contact_preference="telegram", secret=SECRET, now=NOW)
+        assert no_consent.value.reason == "consent"
+        alice.health_consent_at = bob.health_consent_at = NOW
+        first = await memberships.apply(session, person=alice, centre_id="karsiyaka-alzheimer", relation="family", member_name="Hasan Demir", birth_date=date(1945, 5, 6), contact_preference="telegram", secret=SECRET, now=NOW)
+        with pytest.raises(memberships.MembershipError) as twice:
+            await memberships.apply(session, person=bob, centre_id="karsiyaka-alzheimer", relation="family", member_name="hasan  DEMİR", birth_date=date(1945, 5, 6), contact_preference="telegram", secret=SECRET, now=NOW)
+        assert twice.value.reason == "duplicate"
+        other = await memberships.apply(session, person=bob, centre_id="karsiyaka-alzheimer", relation="self", member_name="Leyla Ak", birth_date=date(1950, 1, 1), contact_preference="telegram", secret=SECRET, now=NOW)
+        with pytest.raises(memberships.MembershipError):
+            await memberships.decide(session, crew.manager, membership_id=other.id, approve=False, reason=" ", zone=ZONE, now=NOW)
+        await memberships.decide(session, crew.manager, membership_id=first.id, approve=True, reason=None, zone=ZONE, now=NOW)
+        await memberships.decide(session, crew.manager, membership_id=other.id, approve=False, reason="Adres il dışında", zone=ZONE, now=NOW)
+        assert first.approved_on == date(2026, 11, 25) and other.approved_on is None
+        actions = (await session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "membership"))).scalars().all()
+        assert sorted(actions) == ["membership.approve", "membership.decline"]
+    notices = await _outbox(db, "membership-decided:")
+    assert {m.chat_id for m in notices} == {26000, 26001}
+    assert any("Adres il dışında" in m.payload["text"] for m in notices)
