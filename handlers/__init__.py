@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import consent, errors, fallback, language, privacy, start, survey
+from handlers import consent, errors, events, fallback, language, membership, privacy, reports, staff, staff_text, start, survey
 
-FEATURES = (fallback.edited, start, language, consent, privacy, survey, fallback)
+FEATURES = (
+    fallback.edited, staff, start, language, consent, privacy, staff_text, events, membership, survey, reports, fallback
+)
 
 
 def register_all(application: Any) -> None:

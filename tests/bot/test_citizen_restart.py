@@ -32,7 +32,7 @@ def start_bot(emulator_url: str, database_url: str, data_dir: Path) -> subproces
 
 
 async def wait_for_polling(client, calls_before: int) -> None:
-    for _ in range(200):
+    for _ in range(1200):
         if (await client.metrics())["method_calls"].get("getUpdates", 0) > calls_before:
             return
         await asyncio.sleep(0.05)
@@ -50,7 +50,7 @@ def live(messages: list[dict]) -> dict:
 async def press_and_wait(user, data: str, expect: str) -> None:
     message = live(await user.bot_messages())
     await user.press(callback_data=data, message_id=message["message_id"])
-    await user.wait_for(lambda m: m["message_id"] > message["message_id"] and expect in (m["text"] or ""), timeout=10)
+    await user.wait_for(lambda m: m["message_id"] > message["message_id"] and expect in (m["text"] or ""), timeout=30)
 
 
 async def test_sigkill_mid_survey_then_resume(db, emulator_client, tmp_path) -> None:
@@ -60,25 +60,25 @@ async def test_sigkill_mid_survey_then_resume(db, emulator_client, tmp_path) -> 
         await wait_for_polling(emulator_client, 0)
         user = SimulatedUser(emulator_client, 6060, "Hatice", "tr")
         await user.send("/start disability_centre__bornova-engelli")
-        await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=10)
+        await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
         await press_and_wait(user, "l:tr", "açık rıza")
         await press_and_wait(user, "c:yes", "Bu anketi kim yanıtlıyor?")
         await press_and_wait(user, "a:carer", "hangi hizmetlerden")
         bot.send_signal(signal.SIGKILL)
-        bot.wait(timeout=10)
+        bot.wait(timeout=30)
 
         calls = (await emulator_client.metrics())["method_calls"].get("getUpdates", 0)
         bot = start_bot(emulator_client.base_url, db.url, tmp_path)
         await wait_for_polling(emulator_client, calls)
         await user.send("/start")
-        notice = await user.wait_for(lambda m: "Kaldığınız yerden devam ediyoruz" in (m["text"] or ""), timeout=10)
+        notice = await user.wait_for(lambda m: "Kaldığınız yerden devam ediyoruz" in (m["text"] or ""), timeout=30)
         resumed = await user.wait_for(
             lambda m: m["message_id"] > notice["message_id"] and "hangi hizmetlerden" in (m["text"] or "") and has_buttons(m),
-            timeout=10,
+            timeout=30,
         )
         assert "Soru 2/" in resumed["text"]  # the centre came from the QR poster, the role was kept
         await user.press(callback_data="t:physiotherapy", message_id=resumed["message_id"])
-        await user.wait_for(lambda m: "☑ Fizik tedavi" in str(m.get("reply_markup")), timeout=10)
+        await user.wait_for(lambda m: "☑ Fizik tedavi" in str(m.get("reply_markup")), timeout=30)
         await press_and_wait(user, "q:submit", "bilgilendiriyor")
         for data, expect in (("a:yes", "tutumundan"), ("a:4", "erişilebilirlikten"), ("a:4", "etkinliklerden"),
                              ("a:5", "Genel olarak"), ("a:5", "Görüş ya da önerinizi"), ("q:skip", "Görüşleriniz")):

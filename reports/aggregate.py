@@ -1,0 +1,172 @@
+"""Indicator actuals from the database: GROUP BYs in SQL, pandas over the reduced frames.
+
+The database hands back one row per day and group (see storage.repositories.reports);
+here those rows become one frame of daily, additive contributions per indicator, so the
+year to date at any day, the week's change and the weekly trend are cumulative sums of
+the same frame, never another pass over the raw rows. 4.2.8 counts distinct people: its
+rows are the days each person was first served, which makes it additive too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reports.indicators import CountInput, Observed, SurveyInput
+from reports.periods import ISTANBUL, utc_bounds
+from reports.plan import Plan, load_plan
+from reports.stats import BreakdownCell, Tally, suppress_small
+from storage.repositories import plan as plan_values
+from storage.repositories import reports as store
+
+COLUMNS = ("code", "day", "value", "satisfied", "n", "rows")
+# Staff-entered figures: no entry means nobody reported, which is not the same as zero.
+ENTRY_SOURCES = ("milestone", "aid")
+EVENT_SOURCES = ("events", "training")
+BREAKDOWNS = ("centre", "language", "role")
+
+
+async def current_plan(session: AsyncSession, year: int, plan: Plan | None = None) -> Plan:
+    """The plan file with the newest planned and baseline values set in the database."""
+    plan = plan or load_plan()
+    for code, figures in (await plan_values.current(session, year)).items():
+        if any(i.code == code for i in plan.indicators):
+            plan = plan.with_values(code, year, figures.planned, figures.baseline)
+    return plan
+
+
+async def daily_frame(
+    session: AsyncSession, plan: Plan, first: date, last: date, zone: ZoneInfo = ISTANBUL
+) -> pd.DataFrame:
+    """One row per indicator and local day in [first, last] with what that day added."""
+    start, end = utc_bounds(first, last, zone)
+    parts: list[pd.DataFrame] = []
+    surveys = {i.survey: i.code for i in plan.indicators if i.source == "survey" and i.survey}
+    if surveys:
+        rows = await store.survey_days(session, list(surveys), first, last)
+        parts.append(_frame([(surveys[s], d, 0.0, y, n, n) for s, d, y, n in rows]))
+    event_codes = {i.event_type: i.code for i in plan.indicators if i.source in EVENT_SOURCES and i.event_type}
+    if event_codes:
+        rows = await store.held_event_starts(session, list(event_codes), start, end)
+        parts.append(_local_days([(event_codes[t], at, float(n)) for t, at, n in rows], zone))
+    for indicator in plan.indicators:
+        if indicator.source == "attendance" and indicator.event_type:
+            rows = await store.first_attendance(session, indicator.event_type, start, end)
+            parts.append(_local_days([(indicator.code, at, float(n)) for at, n in rows], zone))
+    entry_codes = [i.code for i in plan.indicators if i.source in ENTRY_SOURCES]
+    if entry_codes:
+        rows = await store.entry_days(session, entry_codes, first, last)
+        parts.append(_frame([(c, d, q, 0, 0, n) for c, d, q, n in rows]))
+    for indicator in plan.indicators:
+        if indicator.source == "registrations":
+            rows = await store.membership_days(session, first, last)
+            parts.append(_frame([(indicator.code, d, float(n), 0, 0, n) for d, n in rows]))
+    frame = pd.concat([p for p in parts if not p.empty] or [_frame([])], ignore_index=True)
+    return frame.groupby(["code", "day"], as_index=False).sum()
+
+
+def _frame(rows: list[tuple[str, date, float, int, int, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame.astype({"value": "float64", "satisfied": "int64", "n": "int64", "rows": "int64"})
+
+
+def _local_days(rows: list[tuple[str, object, float]], zone: ZoneInfo) -> pd.DataFrame:
+    """Instants to local calendar days, with the zone's real offsets (DST included)."""
+    if not rows:
+        return _frame([])
+    codes, instants, values = zip(*rows)
+    days = pd.to_datetime(list(instants), utc=True).tz_convert(zone).tz_localize(None).normalize()
+    return _frame([(c, d, v, 0, 0, int(v)) for c, d, v in zip(codes, days, values)])
+
+
+def observed_until(frame: pd.DataFrame, plan: Plan, last: date) -> dict[str, Observed]:
+    """What `evaluate` needs, from the frame's rows up to and including `last`."""
+    totals = frame[frame["day"] <= pd.Timestamp(last)].groupby("code")[["value", "satisfied", "n", "rows"]].sum()
+    observed: dict[str, Observed] = {}
+    for indicator in plan.indicators:
+        present = indicator.code in totals.index
+        row = totals.loc[indicator.code] if present else None
+        if indicator.source == "survey":
+            if row is not None:
+                observed[indicator.code] = SurveyInput(satisfied=int(row["satisfied"]), n=int(row["n"]))
+        elif indicator.source in ENTRY_SOURCES:
+            if row is not None and row["rows"] > 0:
+                observed[indicator.code] = CountInput(float(row["value"]))
+        else:
+            observed[indicator.code] = CountInput(float(row["value"]) if row is not None else 0.0)
+    return observed
+
+
+async def observe(
+    session: AsyncSession,
+    *,
+    first: date,
+    last: date,
+    zone: ZoneInfo = ISTANBUL,
+    plan: Plan | None = None,
+) -> dict[str, Observed]:
+    """Observed inputs for `reports.indicators.evaluate` over the local days [first, last]."""
+    plan = plan or load_plan()
+    return observed_until(await daily_frame(session, plan, first, last, zone), plan, last)
+
+
+async def observe_year(
+    session: AsyncSession, year: int, *, zone: ZoneInfo = ISTANBUL, plan: Plan | None = None
+) -> dict[str, Observed]:
+    return await observe(session, first=date(year, 1, 1), last=date(year, 12, 31), zone=zone, plan=plan)
+
+
+def actual_of(observed: Observed | None) -> float | None:
+    """The number a manager reads: a count, or the satisfied share in percent."""
+    if observed is None:
+        return None
+    if isinstance(observed, SurveyInput):
+        return None if observed.n == 0 else 100 * observed.satisfied / observed.n
+    return observed.actual
+
+
+def week_changes(frame: pd.DataFrame, plan: Plan, last: date, year_start: date) -> dict[str, float | None]:
+    """Year-to-date actual at `last` minus at seven days earlier (before the year: nothing)."""
+    now = observed_until(frame, plan, last)
+    before_day = last - timedelta(days=7)
+    before = observed_until(frame, plan, before_day) if before_day >= year_start else _nothing(plan)
+    changes: dict[str, float | None] = {}
+    for indicator in plan.indicators:
+        current, previous = actual_of(now.get(indicator.code)), actual_of(before.get(indicator.code))
+        if previous is None and current is not None and indicator.source in ENTRY_SOURCES:
+            previous = 0.0
+        changes[indicator.code] = None if current is None or previous is None else current - previous
+    return changes
+
+
+def _nothing(plan: Plan) -> dict[str, Observed]:
+    return observed_until(_frame([]), plan, date.min)
+
+
+def week_ends(first: date, last: date) -> list[date]:
+    """Every Sunday in [first, last], then `last` itself when it is not a Sunday."""
+    day = first + timedelta(days=(6 - first.weekday()) % 7)
+    ends = []
+    while day <= last:
+        ends.append(day)
+        day += timedelta(days=7)
+    if not ends or ends[-1] != last:
+        ends.append(last)
+    return ends
+
+
+async def satisfaction_breakdown(
+    session: AsyncSession, survey_id: str, first: date, last: date, by: str
+) -> list[BreakdownCell]:
+    """Satisfaction by centre, language or respondent role; cells under 5 answers hidden."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}; known: {', '.join(BREAKDOWNS)}")
+    names = await store.centre_names(session) if by == "centre" else {}
+    rows = await store.survey_breakdown(session, survey_id, first, last, by)
+    tallies = [Tally(names.get(key, key) if key else "—", satisfied, n) for key, satisfied, n in rows]
+    return suppress_small(sorted(tallies, key=lambda tally: tally.key))
+

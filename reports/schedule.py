@@ -1,0 +1,91 @@
+"""The Monday report: due at 09:00 Istanbul time, sent once per ISO week, caught up later.
+
+The schedule lives in the database, not in the job queue: each tick asks which week is
+due at `now` and tries to claim that week's `report_runs` row. The claim, the report and
+the queued messages commit together, so two workers never both send, a failure leaves
+the week unclaimed for the next tick, and a bot that was down on Monday sends the report
+when it comes back. Only the latest due week is caught up: older ones would arrive stale,
+and each report already carries the year to date.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from reports.labels import LANGS, label
+from reports.periods import ISTANBUL, due_week, iso_week
+from reports.weekly import ReportFiles, build_weekly_report, render_all
+from storage.models import StaffMember
+from storage.repositories import outbox
+from storage.repositories import reports as store
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60.0
+KIND = "report"
+
+
+async def run_weekly(
+    sessions: async_sessionmaker[AsyncSession], now: datetime, zone: ZoneInfo = ISTANBUL
+) -> str | None:
+    """Queue the due week's report for every subscribed manager; the week key when this call
+    did it, None when the week was already done."""
+    period_from, period_to = due_week(now, zone)
+    week = iso_week(period_from)
+    async with sessions.begin() as session:
+        if not await store.claim_run(session, week=week, period_from=period_from, period_to=period_to, now=now):
+            return None
+        managers = await store.subscribers(session)
+        if managers:
+            # The ISO week's first day picks the year, so the week spanning New Year closes the old year.
+            report = await build_weekly_report(
+                session, period_from=period_from, period_to=period_to, year=period_from.year, now=now, zone=zone
+            )
+            rendered: dict[str, ReportFiles] = {}
+            for manager in managers:
+                lang = manager.language if manager.language in LANGS else "tr"
+                if lang not in rendered:
+                    rendered[lang] = render_all(report, lang)
+                await _queue(session, manager, week, rendered[lang], lang, now)
+        await store.record_recipients(session, week, len(managers))
+    log.info("weekly report %s queued for %d managers", week, len(managers))
+    return week
+
+
+async def _queue(
+    session: AsyncSession, manager: StaffMember, week: str, files: ReportFiles, lang: str, now: datetime
+) -> None:
+    assert manager.telegram_user_id is not None  # subscribers() only returns reachable managers
+    caption = label("title", lang)
+    payloads: list[tuple[str, dict[str, Any]]] = [
+        ("text", {"text": files.text}),
+        ("photo", {"photo": _file(f"{files.stem}.png", files.png), "caption": caption}),
+        ("document", {"document": _file(f"{files.stem}.xlsx", files.xlsx), "caption": caption}),
+    ]
+    for part, payload in payloads:
+        await outbox.enqueue(
+            session,
+            dedupe_key=f"report:{week}:{manager.id}:{part}",
+            chat_id=manager.telegram_user_id,
+            kind=KIND,
+            payload=payload,
+            not_before=now,
+            now=now,
+        )
+
+
+def _file(name: str, content: bytes) -> dict[str, str]:
+    return {"file_name": name, "content_b64": base64.b64encode(content).decode()}
+
+
+async def weekly_report_job(context: Any) -> None:
+    """JobQueue callback: one cheap claim attempt per tick."""
+    services = context.bot_data["services"]
+    await run_weekly(services.sessions, services.clock(), services.zone)
+

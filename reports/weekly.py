@@ -1,0 +1,116 @@
+"""The report for a period, built from the database, and written to files.
+
+One aggregation feeds the text, the chart and the workbook: year-to-date figures at the
+period's last day, the change over its last seven days, satisfaction by centre, the held
+events and the rows behind every number for the period itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reports.aggregate import current_plan, daily_frame, observed_until, satisfaction_breakdown, week_changes, week_ends
+from reports.drilldown import drill, event_rows
+from reports.indicators import evaluate, target_result
+from reports.model import IndicatorLine, ReportWarning, SatisfactionRow, TrendPoint, WeeklyReport, weekly_report
+from reports.periods import ISTANBUL, utc_bounds
+from storage.repositories import reports as store
+
+
+class PeriodError(ValueError):
+    """A report period that cannot be reported on, said plainly."""
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    text: str
+    png: bytes
+    xlsx: bytes
+    stem: str
+
+
+def check_period(period_from: date, period_to: date, year: int) -> None:
+    if period_from > period_to:
+        raise PeriodError(f"the period starts ({period_from}) after it ends ({period_to})")
+    if not period_from.year <= year <= period_to.year:
+        raise PeriodError(f"year {year} is outside the period {period_from}–{period_to}")
+
+
+async def build_weekly_report(
+    session: AsyncSession,
+    *,
+    period_from: date,
+    period_to: date,
+    year: int,
+    now: datetime,
+    zone: ZoneInfo = ISTANBUL,
+) -> WeeklyReport:
+    """The report for [period_from, period_to] with year-to-date figures of `year`."""
+    check_period(period_from, period_to, year)
+    plan = await current_plan(session, year)
+    year_start = date(year, 1, 1)
+    last = min(period_to, date(year, 12, 31))
+    frame = await daily_frame(session, plan, year_start, last, zone)
+    changes = week_changes(frame, plan, last, year_start)
+    results = evaluate(plan, year, observed_until(frame, plan, last))
+    lines = [IndicatorLine(plan.indicator(r.code), r, changes[r.code]) for r in results]
+    trend = [
+        TrendPoint(day, target_result(evaluate(plan, year, observed_until(frame, plan, day))).achievement)
+        for day in week_ends(year_start, last)
+    ]
+    satisfaction = []
+    for indicator in plan.indicators:
+        if indicator.source == "survey" and indicator.survey:
+            cells = await satisfaction_breakdown(session, indicator.survey, year_start, last, "centre")
+            satisfaction += [SatisfactionRow.from_cell(indicator.code, cell.key, cell) for cell in cells]
+    drilldown = {i.code: await drill(session, i, period_from, period_to, zone) for i in plan.indicators}
+    start, end = utc_bounds(period_from, period_to, zone)
+    attendance_types = [i.event_type for i in plan.indicators if i.source == "attendance" and i.event_type]
+    missing = [
+        ReportWarning("missing_attendance", centre=centre, count=count)
+        for centre, count in await store.held_without_attendance(session, attendance_types, start, end)
+    ]
+    return weekly_report(
+        period_from=period_from,
+        period_to=period_to,
+        year=year,
+        generated_at=now.astimezone(zone),
+        lines=lines,
+        satisfaction=satisfaction,
+        events=await event_rows(session, plan, period_from, period_to, zone),
+        drilldown={code: rows for code, rows in drilldown.items() if rows},
+        trend=trend,
+        extra_warnings=missing,
+    )
+
+
+def render_all(report: WeeklyReport, lang: str = "tr") -> ReportFiles:
+    # Imported on first use: matplotlib and openpyxl would add a second to every bot start.
+    from reports.render_png import render_png
+    from reports.render_text import render_text
+    from reports.render_xlsx import render_xlsx
+
+    stem = f"hedef-4.2-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
+    return ReportFiles(render_text(report, lang), render_png(report, lang), render_xlsx(report, lang), stem)
+
+
+def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr") -> dict[str, Path]:
+    """Write the text, chart and workbook into `folder`; returns the paths by format."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = render_all(report, lang)
+    paths = {
+        "text": folder / f"{files.stem}.txt",
+        "png": folder / f"{files.stem}.png",
+        "xlsx": folder / f"{files.stem}.xlsx",
+    }
+    paths["text"].write_text(files.text + "\n", encoding="utf-8")
+    paths["png"].write_bytes(files.png)
+    paths["xlsx"].write_bytes(files.xlsx)
+    return paths
+
