@@ -67,7 +67,8 @@ async def build_weekly_report(
     for indicator in plan.indicators:
         if indicator.source == "survey" and indicator.survey:
             cells = await satisfaction_breakdown(session, indicator.survey, year_start, last, "centre")
-            satisfaction += [SatisfactionRow.from_cell(indicator.code, cell.key, cell) for cell in cells]
+            # A survey that asks no centre (the anonymous one) has no centre rows to show.
+            satisfaction += [SatisfactionRow.from_cell(indicator.code, cell.key, cell) for cell in cells if cell.key != "—"]
     drilldown = {i.code: await drill(session, i, period_from, period_to, zone) for i in plan.indicators}
     start, end = utc_bounds(period_from, period_to, zone)
     attendance_types = [i.event_type for i in plan.indicators if i.source == "attendance" and i.event_type]

@@ -1,58 +1,64 @@
-"""What the demo prints at the end: every indicator of Target 4.2 from the database, the two
-satisfaction indicators with n and a 95% Wilson interval."""
+"""What the demo prints at the end: Target 4.2 from the demo database through the same
+aggregation managers use, the two satisfaction indicators with n and a 95% Wilson interval,
+and the weekly report written to files."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bot.commands.reports import indicators_table, year_results
 from bot.config import Settings
-from reports.indicators import CountInput, SurveyInput, evaluate, target_result
-from reports.plan import load_plan
-from reports.stats import interval_percent, share_percent
+from reports import numbers
+from reports.weekly import build_weekly_report, write_report_files
 from storage.database import create_engine, session_factory
-from storage.repositories.surveys import satisfaction
+from storage.repositories import plan as plan_values
+
+# Illustrative planned values for the demo year only; the municipality sets real ones with
+# `kentbot plan set`, which is audited like these.
+DEMO_PLAN = {
+    "4.2.1": 1, "4.2.2": 60, "4.2.3": 150, "4.2.4": 40, "4.2.5": 75, "4.2.6": 1,
+    "4.2.7": 30, "4.2.8": 60, "4.2.9": 80, "4.2.10": 12, "4.2.11": 20,
+}
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"%{value:.1f}".replace(".", ",")
-
-
-async def print_figures(database_url: str, settings: Settings, out: Path) -> int:
-    plan = load_plan()
-    year = date.today().year
+async def set_demo_plan(database_url: str, year: int, now: datetime) -> None:
     engine = create_engine(database_url)
-    observed: dict[str, CountInput | SurveyInput] = {}
     try:
-        async with session_factory(engine)() as session:
-            for indicator in plan.indicators:
-                if indicator.survey:
-                    count = await satisfaction(session, indicator.survey, date(year, 1, 1), date(year + 1, 1, 1))
-                    observed[indicator.code] = SurveyInput(satisfied=count.satisfied, n=count.n)
-                else:
-                    observed[indicator.code] = CountInput(actual=None)
+        async with session_factory(engine).begin() as session:
+            for code, planned in DEMO_PLAN.items():
+                await plan_values.set_value(
+                    session, code=code, year=year, planned=planned, baseline=None, actor="demo", now=now
+                )
     finally:
         await engine.dispose()
 
-    results = evaluate(plan, year, observed)
-    print(f"5. Target 4.2 indicators, {year} (planned values are set with `kentbot plan set`)\n")
-    print(f"{'code':<7} {'weight':>6}  {'actual':>8}  {'n':>5}  {'95% CI':<16} indicator")
-    for indicator, result in zip(plan.indicators, results):
-        actual = "—" if result.actual is None else (
-            _percent(result.actual) if indicator.unit == "percent" else f"{result.actual:g}"
-        )
-        interval = "" if result.ci95 is None else f"{_percent(result.ci95[0])}–{_percent(result.ci95[1])}"
-        n = "" if result.n is None else str(result.n)
-        print(f"{indicator.code:<7} {indicator.weight:>5}%  {actual:>8}  {n:>5}  {interval:<16} {indicator.short_in('tr')}")
-    target = target_result(results)
-    print(f"\nTarget 4.2 achievement: {_percent(target.achievement)} "
-          f"(indicators without a plan or data count as 0: {', '.join(target.uncovered) or 'none'})")
-    print("\nSatisfaction (top-2-box: satisfied or very satisfied):")
-    for indicator in plan.indicators:
-        data = observed[indicator.code]
-        if isinstance(data, SurveyInput):
-            low_high = interval_percent(data.satisfied, data.n)
-            interval = "no answers" if low_high is None else f"95% CI {_percent(low_high[0])}–{_percent(low_high[1])}"
-            print(f"  {indicator.code} {indicator.short_in('en')}: {_percent(share_percent(data.satisfied, data.n))} "
-                  f"of n = {data.n} ({interval})")
+
+async def print_figures(database_url: str, settings: Settings, out: Path, today: date, now: datetime) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            plan, results, target = await year_results(session, today.year, settings)
+            monday = today - timedelta(days=today.weekday())
+            report = await build_weekly_report(
+                session, period_from=monday, period_to=today, year=today.year, now=now, zone=settings.zone
+            )
+    finally:
+        await engine.dispose()
+
+    print(f"5. Target 4.2, {today.year} (illustrative planned values set by the demo, audited)\n")
+    print(indicators_table(plan, today.year, results, target))
+    print("\nSatisfaction (top-2-box: satisfied or very satisfied), with n and 95% Wilson interval:")
+    for result in results:
+        if result.unit == "percent":
+            share = "no answers" if result.actual is None else numbers.percent(result.actual, "en")
+            interval = "" if result.ci95 is None else (
+                f", 95% CI {numbers.percent(result.ci95[0], 'en')} to {numbers.percent(result.ci95[1], 'en')}"
+            )
+            print(f"  {result.code} {plan.indicator(result.code).short_in('en')}: {share} of n = {result.n}{interval}")
+
+    written = write_report_files(report, out, "tr")
+    print(f"\n6. Weekly report ({monday:%d.%m.%Y}–{today:%d.%m.%Y}) written:")
+    for kind, path in written.items():
+        print(f"  {kind}: {path}")
     return 0

@@ -9,11 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.config import Settings
 from bot.demo.citizens import CitizenDriver, personas
-from bot.demo.figures import print_figures
+from bot.demo.figures import print_figures, set_demo_plan
 from bot.emulator import DEMO_TOKEN, EmulatorClient
 from reports.plan import PlanError, load_plan
 from storage.centres import CentreError, load_centres
@@ -83,7 +84,10 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
         await client.aclose()
 
     print()
-    return await print_figures(url, settings, out)
+    now = datetime.now(timezone.utc)
+    today = now.astimezone(settings.zone).date()
+    await set_demo_plan(url, today.year, now)
+    return await print_figures(url, settings, out, today, now)
 
 
 def _start_emulator() -> tuple[subprocess.Popen[bytes], str]:
