@@ -26,7 +26,7 @@ emulator: $(STAMP)
 	$(BIN)/python -m bot.emulator --host 127.0.0.1 --port 8081
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python tests/benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import Services
+from bot.config import Settings
+from bot.services import Services, build_services
 from storage.locks import lock_in_transaction
 from storage.models import AuditEntry, Conversation
 from storage.repositories import audit, outbox, updates
@@ -68,6 +69,21 @@ async def run_once(services: Services, actor: str = "system") -> Removed | None:
         if await ran_recently(session, now):
             return None
         return await run_retention(session, now, services.settings.retention_days, actor)
+
+
+async def run_now(settings: Settings) -> int:
+    """`kentbot retention`: one run now, whatever ran before."""
+    services = build_services(settings)
+    try:
+        async with services.sessions.begin() as session:
+            removed = await run_retention(session, services.clock(), settings.retention_days, actor="cli")
+    finally:
+        await services.close()
+    print(
+        f"removed {removed.conversations} idle conversations, {removed.update_ids} processed update ids, "
+        f"{removed.outbox_rows} sent outbox messages"
+    )
+    return 0
 
 
 async def retention_job(context: Any) -> None:

@@ -20,7 +20,9 @@ MAX_TEXT = 4096
 async def button(turn: Turn, update: Update) -> None:
     query = update.callback_query
     callback = parse(query.data if query else None)
-    assert callback is not None  # the pattern guarantees it
+    if callback is None:  # oversized or malformed: forged, or from a client we do not know
+        turn.toast(turn.text("unexpected.stale_button"))
+        return
     message_id = query.message.message_id if query and query.message else None
     await survey.on_button(turn, callback, message_id)
 

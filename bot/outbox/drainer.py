@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Bot
 
 from bot.outbox.limiter import RateLimiter
-from bot.outbox.outcomes import classify
+from bot.outbox.outcomes import BACKOFF_BASE_SECONDS, classify
 from bot.outbox.payloads import send_payload
 from bot.services import Services
 from storage.repositories import outbox
@@ -64,6 +64,7 @@ class Drainer:
     limiter: RateLimiter
     worker: str = field(default_factory=lambda: f"w-{uuid.uuid4().hex[:12]}")
     monotonic: Callable[[], float] = time.monotonic
+    backoff_base: float = BACKOFF_BASE_SECONDS
     running: bool = False
 
     @classmethod
@@ -86,7 +87,7 @@ class Drainer:
                     await asyncio.sleep(self.limiter.backlog(now) - HORIZON_SECONDS / 2)
                     continue
                 try:
-                    claimed = await self._claim()
+                    claimed = await self._claim(HORIZON_SECONDS - self.limiter.backlog(now))
                 except (DBAPIError, OperationalError) as error:
                     stats.database_errors += 1
                     log.warning("outbox claim failed, retrying: %s", error.__class__.__name__)
@@ -106,9 +107,9 @@ class Drainer:
             self.running = False
         return stats
 
-    async def _claim(self) -> list[outbox.Claimed]:
-        rate = self.limiter.global_rate
-        limit = max(1, int(rate * HORIZON_SECONDS))
+    async def _claim(self, room_seconds: float) -> list[outbox.Claimed]:
+        """As many rows as fit in the free part of the horizon, so claimed rows rarely wait."""
+        limit = max(1, int(self.limiter.global_rate * room_seconds))
         async with self.services.sessions.begin() as session:
             return await outbox.claim_due(
                 session, worker=self.worker, now=self.services.clock(), limit=limit, lease=CLAIM_LEASE
@@ -167,7 +168,7 @@ class Drainer:
         stats.sent += 1
 
     async def _failed(self, row: outbox.Claimed, error: Exception, stats: DrainStats) -> None:
-        outcome = classify(error, row.attempts)
+        outcome = classify(error, row.attempts, backoff_base=self.backoff_base)
         if outcome.action == "retry":
             if outcome.pause_everyone:
                 stats.rate_limited += 1

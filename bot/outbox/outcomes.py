@@ -21,12 +21,12 @@ class Outcome:
     reason: str = ""
 
 
-def backoff(attempts: int) -> float:
+def backoff(attempts: int, base: float = BACKOFF_BASE_SECONDS) -> float:
     """2, 4, 8 … seconds after the 1st, 2nd, 3rd … failure, at most ten minutes."""
-    return min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return min(BACKOFF_CAP_SECONDS, base * 2 ** max(0, attempts - 1))
 
 
-def classify(error: BaseException, failures_before: int) -> Outcome:
+def classify(error: BaseException, failures_before: int, backoff_base: float = BACKOFF_BASE_SECONDS) -> Outcome:
     """`failures_before`: how many earlier attempts of this row failed."""
     reason = f"{type(error).__name__}: {error}"[:500]
     if isinstance(error, RetryAfter):
@@ -43,7 +43,7 @@ def classify(error: BaseException, failures_before: int) -> Outcome:
         failures = failures_before + 1
         if failures >= MAX_ATTEMPTS:
             return Outcome("failed", reason=f"gave up after {failures} attempts; {reason}")
-        return Outcome("retry", delay=backoff(failures), reason=reason)
+        return Outcome("retry", delay=backoff(failures, backoff_base), reason=reason)
     if isinstance(error, TelegramError):
         return Outcome("failed", reason=reason)
     # A payload the bot cannot even build (missing field, bad base64): retrying cannot help.

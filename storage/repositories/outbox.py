@@ -118,7 +118,10 @@ def _held(row_id: int, worker: str, *statuses: str) -> Any:
 
 async def start_sending(session: AsyncSession, row_id: int, *, worker: str, now: datetime, lease: timedelta) -> bool:
     """Commit this before the HTTP call; False means the claim was lost and the row must not be sent."""
-    result = await session.execute(_held(row_id, worker, CLAIMED).values(status=SENDING, claimed_until=now + lease))
+    # SENDING too: repeating this step after a dropped connection must not lose the claim.
+    result = await session.execute(
+        _held(row_id, worker, CLAIMED, SENDING).values(status=SENDING, claimed_until=now + lease)
+    )
     return result.rowcount == 1
 
 
@@ -201,6 +204,10 @@ async def settle_uncertain(session: AsyncSession, row_ids: Sequence[int]) -> lis
 
 async def delete_sent_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(
-        delete(OutboxMessage).where(OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff)
+        delete(OutboxMessage).where(
+            OutboxMessage.status == SENT,
+            # Rows settled by hand have no send time; their creation time stands in for it.
+            func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
+        )
     )
     return result.rowcount

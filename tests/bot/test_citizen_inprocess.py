@@ -69,6 +69,8 @@ async def test_forged_and_oversized_buttons_change_nothing(inprocess_bot, db) ->
         await inprocess_bot.feed(inprocess_bot.callback_update(USER, data, question["message_id"]))
     assert await stored_state(inprocess_bot, db) == before
     assert "Bu seçenek bu soruya ait değil. Lütfen düğmelerden birini seçin." in toasts(inprocess_bot)
+    assert toasts(inprocess_bot).count("Bu düğme artık geçerli değil.") == 5  # all but the option and the toggle
+    assert not any(text.startswith("Bir sorun oluştu") for text in inprocess_bot.texts(USER))
     assert await count(db, Response) == 0
 
 

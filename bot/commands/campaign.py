@@ -1,0 +1,162 @@
+"""`kentbot invite`: invite identified people (attendees, members) to a survey, through the outbox.
+
+Only people who chose an identified service are in the `people` table; anonymous respondents
+are never stored, so they can never be reached by a campaign. People who blocked the bot,
+opted out of survey invitations, or already answered this period are skipped. A person gets
+one invitation per survey and period, whatever sends it (the dedupe key is shared with the
+invitations after an activity). A dry run does everything in a transaction and rolls it back,
+so its numbers are exactly what a real run would do.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import pack
+from bot.config import Settings
+from bot.conversation.deep_links import make_payload
+from bot.i18n import t
+from bot.services import build_services
+from storage.models import Attendance, Event, Membership, Person
+from storage.pseudonyms import respondent_key
+from storage.repositories import audit, outbox
+from storage.repositories import surveys as survey_store
+from surveys.definition import SurveyDefinition
+from surveys.periods import period_of
+
+OUTCOMES = ("queued", "already_invited", "answered", "opted_out", "unreachable")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    survey: SurveyDefinition
+    audience: str
+    since: date
+    period: str
+    bot_username: str
+
+
+def invitation_key(survey_id: str, period: str, person_id: int) -> str:
+    return f"survey-invite:{survey_id}:{period}:{person_id}"
+
+
+async def audience(session: AsyncSession, who: str, since_start: datetime, since: date) -> list[Person]:
+    """Attendees: linked attendance at an activity since the date. Members: memberships approved since it."""
+    ids: set[int] = set()
+    if who in ("attendees", "all"):
+        attended = (
+            select(Attendance.person_id)
+            .join(Event, Event.id == Attendance.event_id)
+            .where(Attendance.person_id.is_not(None), Event.starts_at >= since_start)
+        )
+        ids.update((await session.execute(attended)).scalars())
+    if who in ("members", "all"):
+        approved = select(Membership.person_id).where(Membership.status == "approved", Membership.approved_on >= since)
+        ids.update((await session.execute(approved)).scalars())
+    if not ids:
+        return []
+    return list((await session.execute(select(Person).where(Person.id.in_(ids)).order_by(Person.id))).scalars())
+
+
+def invitation(person: Person, campaign: Campaign) -> dict[str, object]:
+    """The message names no topic: a phone may be read by someone else."""
+    link = f"https://t.me/{campaign.bot_username}?start={make_payload(campaign.survey.id)}"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(person.language, "campaign.invite.open"), url=link)],
+            [InlineKeyboardButton(t(person.language, "campaign.invite.stop"), callback_data=pack("optout", "surveys"))],
+        ]
+    )
+    return {"text": t(person.language, "campaign.invite.text"), "reply_markup": keyboard.to_dict()}
+
+
+async def run_campaign(session: AsyncSession, campaign: Campaign, *, secret: bytes, now: datetime, since_start: datetime) -> Counter[str]:
+    """Queue the invitations; returns how many people fell in each outcome."""
+    outcomes: Counter[str] = Counter()
+    defn = campaign.survey
+    for person in await audience(session, campaign.audience, since_start, campaign.since):
+        if person.unreachable_at is not None:
+            outcomes["unreachable"] += 1
+            continue
+        if person.survey_invites_opt_out_at is not None:
+            outcomes["opted_out"] += 1
+            continue
+        key = respondent_key(secret, defn.id, campaign.period, person.telegram_user_id, defn.anonymity)
+        if await survey_store.has_response(session, defn.id, campaign.period, key):
+            outcomes["answered"] += 1
+            continue
+        queued = await outbox.enqueue(
+            session,
+            dedupe_key=invitation_key(defn.id, campaign.period, person.id),
+            chat_id=person.telegram_user_id,
+            kind="survey_invitation",
+            payload=invitation(person, campaign),
+            not_before=now,
+            now=now,
+        )
+        outcomes["queued" if queued else "already_invited"] += 1
+    return outcomes
+
+
+def _refusal(survey_id: str, since: date, bot_username: str | None, surveys: dict[str, SurveyDefinition], today: date) -> str | None:
+    if survey_id not in surveys:
+        return f"unknown survey {survey_id!r}; known: {', '.join(sorted(surveys))}"
+    if surveys[survey_id].sensitive:
+        return (
+            f"{survey_id} is a sensitive survey: an unasked-for message could reveal its topic to whoever "
+            "reads the phone, so it is offered only where the person already is (QR posters, the centre)"
+        )
+    if since > today:
+        return f"--since {since.isoformat()} is in the future"
+    if not bot_username:
+        return "the deep link needs the bot's username: pass --bot-username or set KENTBOT_BOT_USERNAME"
+    return None
+
+
+async def invite(settings: Settings, survey_id: str, who: str, since: date, *, dry_run: bool, bot_username: str | None) -> int:
+    services = build_services(settings)
+    try:
+        now = services.clock()
+        today = now.astimezone(services.zone).date()
+        username = (bot_username or settings.bot_username or "").lstrip("@")
+        refusal = _refusal(survey_id, since, username, services.surveys, today)
+        if refusal:
+            print(f"kentbot: {refusal}", file=sys.stderr)
+            return 1
+        defn = services.surveys[survey_id]
+        campaign = Campaign(defn, who, since, period_of(defn.period, today), username)
+        since_start = datetime.combine(since, time.min, tzinfo=services.zone)
+        async with services.sessions() as session:
+            transaction = await session.begin()
+            outcomes = await run_campaign(session, campaign, secret=services.secret, now=now, since_start=since_start)
+            if dry_run:
+                await transaction.rollback()
+            else:
+                await audit.append(
+                    session, at=now, actor="cli", action="campaign.invite", object_type="survey", object_id=defn.id,
+                    after={"audience": who, "since": since.isoformat(), "period": campaign.period, **{k: outcomes[k] for k in OUTCOMES}},
+                )
+                await transaction.commit()
+    finally:
+        await services.close()
+    print(report(campaign, outcomes, dry_run=dry_run))
+    return 0
+
+
+def report(campaign: Campaign, outcomes: Counter[str], *, dry_run: bool) -> str:
+    verb = "would be queued" if dry_run else "queued"
+    selected = sum(outcomes.values())
+    return (
+        f"{campaign.survey.id} ({campaign.period}), {campaign.audience} since {campaign.since.isoformat()}: "
+        f"{selected} people; {outcomes['queued']} invitations {verb}; skipped: "
+        f"{outcomes['already_invited']} already invited, {outcomes['answered']} already answered, "
+        f"{outcomes['opted_out']} opted out, {outcomes['unreachable']} unreachable"
+        + (" (dry run: nothing was changed)" if dry_run else "")
+    )
