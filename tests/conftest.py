@@ -92,9 +92,8 @@ def postgres_url() -> Iterator[str]:
     run_isolated(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=BACKENDS)
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    if request.param == "sqlite":
+async def _open_database(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Database:
+    if backend == "sqlite":
         path = tmp_path / "kentbot.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite+aiosqlite:///{path}"
@@ -106,10 +105,26 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         await engine.dispose()
     engine = create_engine(url)
+    return Database(backend=backend, url=url, engine=engine, sessions=session_factory(engine))
+
+
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    database = await _open_database(request, tmp_path, request.param)
     try:
-        yield Database(backend=request.param, url=url, engine=engine, sessions=session_factory(engine))
+        yield database
     finally:
-        await engine.dispose()
+        await database.engine.dispose()
+
+
+@pytest.fixture(params=[backend for backend in BACKENDS if backend == "postgresql"])
+async def postgres_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """For scenarios only PostgreSQL has (several processes, dropped connections)."""
+    database = await _open_database(request, tmp_path, request.param)
+    try:
+        yield database
+    finally:
+        await database.engine.dispose()
 
 
 # --- The real bot, polling the Bot API emulator over real HTTP --------------------------------

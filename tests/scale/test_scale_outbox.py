@@ -206,9 +206,8 @@ async def test_two_drainers_on_one_database_send_each_row_once(db, tmp_path) -> 
     assert sorted(int(c) for c, n in metrics["messages_per_chat"].items() if n == 1) == chats
 
 
-async def test_the_drainer_reconnects_when_postgresql_drops_its_connections(db, tmp_path) -> None:
-    if db.backend != "postgresql":
-        pytest.skip("connection termination is a PostgreSQL scenario")
+async def test_the_drainer_reconnects_when_postgresql_drops_its_connections(postgres_db, tmp_path) -> None:
+    db = postgres_db
     async with emulator(global_rate=0, per_chat_rate=0) as client:
         chats = list(range(7601, 7701))
         await started_citizens(client, chats)
