@@ -11,6 +11,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import NotMigrated, build_application
 from bot.config import ConfigError, Settings
 from bot.services import build_services
+from storage.repositories.surveys import DefinitionChanged
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "telegram"
@@ -45,7 +46,7 @@ def run(settings: Settings, *, webhook: bool) -> None:
             application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
     except InvalidToken as error:
         raise StartupError(f"TELEGRAM_BOT_TOKEN was rejected by {settings.telegram_api_base_url}: {error.message}") from None
-    except NotMigrated as error:
+    except (NotMigrated, DefinitionChanged) as error:
         raise StartupError(str(error)) from None
     except NetworkError as error:
         raise StartupError(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {error.message}") from None

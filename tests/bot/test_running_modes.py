@@ -69,3 +69,21 @@ async def test_commands_are_set_per_language(live_bot) -> None:
         described = {c["command"]: c["description"] for c in commands["commands"]}
         assert described["start"] == expected
         assert set(described) == {"start", "events", "uye", "language", "help", "cancel", "forget", "cikis"}
+
+
+async def test_a_changed_survey_that_kept_its_version_is_refused(emulator_client, tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'k.sqlite3'}"
+    env = {"DATABASE_URL": database, "KENTBOT_DATA_DIR": str(tmp_path), "KENTBOT_SECRET": "s" * 20}
+    assert (await asyncio.to_thread(run_kentbot, ["db", "upgrade"], env, tmp_path)).returncode == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "k.sqlite3") as connection:
+        connection.execute(
+            "INSERT INTO survey_definitions VALUES ('women_support', 1, 'a-different-hash', '4.2.5', 'anonymous', '{}', '2026-01-01 00:00:00')"
+        )
+    env.update({"TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token", "TELEGRAM_API_BASE_URL": emulator_client.base_url})
+    result = await asyncio.to_thread(run_kentbot, ["run"], env, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == [
+        "kentbot: survey 'women_support' version 1 differs from the stored one: give the changed file a new version"
+    ]
