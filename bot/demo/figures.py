@@ -46,7 +46,7 @@ async def print_figures(database_url: str, settings: Settings, out: Path, today:
     finally:
         await engine.dispose()
 
-    print(f"5. Target 4.2, {today.year} (illustrative planned values set by the demo, audited)\n")
+    print(f"6. Target 4.2, {today.year} (illustrative planned values set by the demo, audited)\n")
     print(indicators_table(plan, today.year, results, target))
     print("\nSatisfaction (top-2-box: satisfied or very satisfied), with n and 95% Wilson interval:")
     for result in results:
@@ -58,7 +58,7 @@ async def print_figures(database_url: str, settings: Settings, out: Path, today:
             print(f"  {result.code} {plan.indicator(result.code).short_in('en')}: {share} of n = {result.n}{interval}")
 
     written = write_report_files(report, out, "tr")
-    print(f"\n6. Weekly report ({monday:%d.%m.%Y}–{today:%d.%m.%Y}) written:")
+    print(f"\n7. Weekly report ({monday:%d.%m.%Y}–{today:%d.%m.%Y}) written:")
     for kind, path in written.items():
         print(f"  {kind}: {path}")
     return 0

@@ -15,10 +15,11 @@ from pathlib import Path
 from bot.config import Settings
 from bot.demo.citizens import CitizenDriver, personas
 from bot.demo.figures import print_figures, set_demo_plan
+from bot.demo.staff_activity import simulate_staff_year
 from bot.emulator import DEMO_TOKEN, EmulatorClient
 from reports.plan import PlanError, load_plan
 from storage.centres import CentreError, load_centres
-from storage.database import create_engine
+from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from surveys.definition import load_shipped, shipped_paths, validate_files
 
@@ -83,9 +84,20 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
         _stop(emulator)
         await client.aclose()
 
-    print()
     now = datetime.now(timezone.utc)
     today = now.astimezone(settings.zone).date()
+    started = time.monotonic()
+    engine = create_engine(url)
+    try:
+        summary = await simulate_staff_year(
+            session_factory(engine), secret=settings.resolved_secret(), seed=seed, today=today, zone=settings.zone
+        )
+    finally:
+        await engine.dispose()
+    print(f"5. Simulated staff work since 1 January, through the staff services ({time.monotonic() - started:.1f} s):")
+    for line in summary.lines():
+        print(f"  {line}")
+    print()
     await set_demo_plan(url, today.year, now)
     return await print_figures(url, settings, out, today, now)
 
