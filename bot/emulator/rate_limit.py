@@ -18,7 +18,8 @@ class TokenBucket:
     updated: float
 
     def refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        # Clocks read a moment apart can go backwards by a hair; that is not a refill debt.
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.updated) * self.rate)
         self.updated = now
 
     def wait_time(self) -> float:

@@ -22,12 +22,17 @@ log = logging.getLogger(__name__)
 
 CITIZEN_COMMANDS = ("start", "language", "help", "events", "uye", "cancel", "forget", "cikis")
 STAFF_COMMANDS = ("etkinlik_yeni", "etkinliklerim", "yardim_kaydi", "basvurular")
+MANAGER_COMMANDS = ("report", "indicator", "subscribe", "unsubscribe")
 
 
-def staff_commands(lang: str) -> list[BotCommand]:
-    return [BotCommand(name, t(lang, f"staff.command.{name}")) for name in STAFF_COMMANDS] + [
-        BotCommand(name, t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS
-    ]
+def staff_commands(lang: str, role: str = "staff") -> list[BotCommand]:
+    """The menu of a staff chat; managers and admins also see the report commands."""
+    managing = [BotCommand(name, t(lang, f"reports.command.{name}")) for name in MANAGER_COMMANDS]
+    return (
+        [BotCommand(name, t(lang, f"staff.command.{name}")) for name in STAFF_COMMANDS]
+        + (managing if role in ("manager", "admin") else [])
+        + [BotCommand(name, t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
+    )
 
 
 async def sync(services: Services, bot: Bot) -> int:
@@ -39,7 +44,7 @@ async def sync(services: Services, bot: Bot) -> int:
             scope = BotCommandScopeChat(chat_id=member.telegram_user_id)  # type: ignore[arg-type]
             try:
                 if member.active:
-                    await bot.set_my_commands(staff_commands(member.language), scope=scope)
+                    await bot.set_my_commands(staff_commands(member.language, member.role), scope=scope)
                 else:
                     await bot.delete_my_commands(scope=scope)
             except TelegramError as error:

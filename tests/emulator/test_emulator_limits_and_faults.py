@@ -67,3 +67,16 @@ async def test_hanging_request_times_out(bot: Bot, emulator: EmulatorClient) -> 
         await bot.get_me(read_timeout=0.3)
     await emulator.clear_faults()
     assert (await bot.get_me()).id == 123456789
+
+
+async def test_a_burst_of_one_still_allows_the_first_send(start, token) -> None:
+    from telegram import Bot
+
+    from bot.emulator import SimulatedUser
+
+    emulator = await start(per_chat_rate=1, per_chat_burst=1)
+    user = SimulatedUser(emulator, 4711, "Ayşe", "tr")
+    await user.send("merhaba")
+    async with Bot(token, base_url=emulator.bot_base_url, base_file_url=emulator.bot_base_file_url) as bot:
+        await bot.send_message(4711, "ilk mesaj")
+    assert (await emulator.metrics())["too_many_requests"] == 0
