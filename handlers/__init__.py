@@ -7,10 +7,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import consent, errors, events, fallback, language, membership, privacy, reports, staff, staff_text, start, survey
+from handlers import (
+    consent,
+    errors,
+    events,
+    fallback,
+    language,
+    membership,
+    privacy,
+    reachability,
+    reports,
+    staff,
+    staff_text,
+    start,
+    survey,
+)
 
 FEATURES = (
-    fallback.edited, staff, start, language, consent, privacy, staff_text, events, membership, survey, reports, fallback
+    fallback.edited,
+    staff,
+    start,
+    language,
+    consent,
+    privacy,
+    staff_text,
+    events,
+    membership,
+    survey,
+    reports,
+    reachability,
+    fallback,
 )
 
 
