@@ -133,3 +133,43 @@ async def test_declining_consent_keeps_nothing(live_bot, db) -> None:
     async with db.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Citizen))).scalar_one() == 0
         assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0
+
+
+async def test_english_speaker_switches_language_mid_survey_then_cancels(live_bot, db) -> None:
+    anna = live_bot.citizen(5003, "en", "Anna")
+    await onboard(anna, "English", "Yes, I agree")
+    choose = await anna.wait_for(contains("Which service"))
+    await after(anna, anna.press("Disability centre feedback", message_id=choose["message_id"]), contains("Who is answering"))
+    await after(anna, anna.send("/language"), has_button("Türkçe"))
+    question = await after(anna, anna.press("Türkçe"), contains("Bu anketi kim yanıtlıyor?"))
+    assert "Soru 1/" in question["text"]
+    await after(anna, anna.send("/cancel"), contains("Anket bırakıldı"))
+    async with db.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Response))).scalar_one() == 0
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+    assert conversation.state["lang"] == "tr" and "survey" not in conversation.state
+
+
+async def test_safe_exit_over_http_leaves_one_neutral_line(live_bot, db) -> None:
+    hatice = live_bot.citizen(5004, "tr", "Hatice")
+    await onboard(hatice, "Türkçe", "Evet, onaylıyorum", payload="women_support")
+    await hatice.wait_for(contains("Hangi destekleri aldınız?"))
+    await after(hatice, hatice.send("/cikis"), contains("Oturum kapatıldı."))
+    visible = [m for m in await hatice.chat() if not m["deleted"]]
+    assert [m["text"] for m in visible] == ["Oturum kapatıldı."]
+    async with db.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0
+
+
+async def test_forget_over_http_erases_the_person(live_bot, db) -> None:
+    mehmet = live_bot.citizen(5005, "tr", "Mehmet")
+    await onboard(mehmet, "Türkçe", "Evet, onaylıyorum")
+    await mehmet.wait_for(contains("Hangi hizmeti"))
+    await after(mehmet, mehmet.send("/forget"), has_button("Hayır, vazgeç"))
+    await after(mehmet, mehmet.press("Hayır, vazgeç"), contains("hiçbir şey silinmedi"))
+    await after(mehmet, mehmet.send("/forget"), has_button("Evet, hepsini sil"))
+    done = await after(mehmet, mehmet.press("Evet, hepsini sil"), contains("Silindi"))
+    assert "dil tercihi ve onay kaydı" in done["text"]
+    async with db.sessions() as session:
+        for model in (Citizen, Conversation, Response, Answer):
+            assert (await session.execute(select(func.count()).select_from(model))).scalar_one() == 0
