@@ -209,3 +209,22 @@ async def test_passers_by_leave_nothing(inprocess_bot, db) -> None:
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "/help"))
     assert inprocess_bot.texts(USER)[-1].startswith("Bu bot, İzmir Büyükşehir Belediyesi")
     assert await count(db, Citizen) == 0 and await count(db, Conversation) == 0
+
+
+async def test_a_failure_is_told_in_the_chosen_language_and_loses_nothing(inprocess_bot, db, monkeypatch) -> None:
+    await onboard_into_survey(inprocess_bot)
+    await inprocess_bot.feed(inprocess_bot.message_update(USER, "/language"))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "l:ar", inprocess_bot.last_live(USER)["message_id"]))
+    before = await stored_state(inprocess_bot, db)
+
+    from bot.conversation import survey
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(survey, "apply", broken)
+    live = inprocess_bot.last_live(USER)
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:self", live["message_id"]))
+    # The Telegram client said Turkish; the person chose Arabic.
+    assert inprocess_bot.texts(USER)[-1] == "حدث خطأ ما. إجاباتك في أمان؛ يرجى المحاولة مرة أخرى بعد قليل."
+    assert await stored_state(inprocess_bot, db) == before
