@@ -15,6 +15,7 @@ from bot.i18n import LANGUAGES, t
 from bot.jobs import register_jobs
 from bot.services import Services
 from storage.centres import load_centres
+from storage.locks import lock_in_transaction
 from storage.migrate import is_up_to_date
 from storage.repositories import centres
 from storage.repositories import surveys as survey_store
@@ -70,6 +71,8 @@ async def prepare_database(services: Services) -> None:
         raise NotMigrated("the database schema is not up to date: run `kentbot db upgrade`")
     now = services.clock()
     async with services.sessions.begin() as session:
+        # Workers starting together on a fresh database would otherwise insert the same centres.
+        await lock_in_transaction(session, "kentbot:prepare-database")
         await centres.sync(session, load_centres())
         for defn in services.surveys.values():
             await survey_store.register_definition(

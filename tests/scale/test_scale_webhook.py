@@ -4,6 +4,7 @@ person at the same moment: each update has one effect and the person sees one co
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -65,10 +66,14 @@ async def post_update(url: str, update: dict[str, Any], secret: str | None) -> i
             return response.status
 
 
-async def wait_for_worker(url: str, timeout: float = 30.0) -> None:
+async def wait_for_worker(url: str, worker: subprocess.Popen[str], timeout: float = 90.0) -> None:
+    """Until the worker refuses a wrong secret; a worker that died says why."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
+        if worker.poll() is not None:
+            output = worker.stdout.read() if worker.stdout else ""
+            raise AssertionError(f"webhook worker at {url} exited with {worker.returncode}:\n{output[-3000:]}")
         try:
             if await post_update(url, {"update_id": 1}, "wrong") == 403:
                 return
@@ -80,6 +85,8 @@ async def wait_for_worker(url: str, timeout: float = 30.0) -> None:
 
 async def test_two_webhook_workers_apply_one_persons_updates_once(db, tmp_path) -> None:
     ports = [free_port(), free_port()]
+    while ports[1] == ports[0]:
+        ports[1] = free_port()
     urls = [f"http://127.0.0.1:{port}/{WEBHOOK_PATH}" for port in ports]
     async with emulator(global_rate=0, per_chat_rate=0) as client, fan_out(urls) as (balancer, statuses):
         workers = []
@@ -91,8 +98,8 @@ async def test_two_webhook_workers_apply_one_persons_updates_once(db, tmp_path) 
                     KENTBOT_WEBHOOK_LISTEN="127.0.0.1", KENTBOT_WEBHOOK_PORT=str(port),
                 )
                 workers.append(kentbot(["run", "--webhook"], env, tmp_path))
-            for url in urls:
-                await wait_for_worker(url)
+            for url, worker in zip(urls, workers):
+                await wait_for_worker(url, worker)
             # A wrong or missing secret is refused before anything is read.
             assert await post_update(urls[0], {"update_id": 5, "message": {}}, "not-the-secret") == 403
             assert await post_update(urls[1], {"update_id": 6, "message": {}}, None) == 403

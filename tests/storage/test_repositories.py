@@ -229,3 +229,20 @@ def test_pseudonyms_are_keyed_and_scoped() -> None:
     assert len(anonymous) == 2  # unlinkable across periods
     linked = {respondent_key(SECRET, "disability_centre", p, 1, "pseudonymous") for p in ("2026-Q3", "2026-Q4")}
     assert len(linked) == 1
+
+
+async def test_workers_preparing_one_database_at_once_do_not_collide(db, tmp_path) -> None:
+    """Start-up work (centres, survey versions) run by several workers together succeeds once."""
+    from bot.app import prepare_database
+    from bot.config import load_settings
+    from bot.services import build_services
+
+    settings = load_settings(DATABASE_URL=db.url, KENTBOT_SECRET="s" * 20, KENTBOT_DATA_DIR=str(tmp_path))
+    workers = [build_services(settings) for _ in range(4)]
+    try:
+        await asyncio.gather(*(prepare_database(worker) for worker in workers))
+    finally:
+        for worker in workers:
+            await worker.close()
+    async with db.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Centre))).scalar_one() == 14
