@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 from surveys.definition_checks import check_definition
 from surveys.definition_problems import Problem, problem_from_pydantic
 from surveys.labels import LANGUAGES, Labels
-from surveys.slugs import INDICATOR_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
+from surveys.slugs import INDICATOR_CODE, LINK_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
 from surveys.strict_yaml import load_yaml
 
 SHIPPED_DIR = Path(__file__).parent / "definitions"
@@ -187,6 +187,7 @@ class SurveyDefinition(_Model):
     anonymity: Literal["anonymous", "pseudonymous", "identified"]
     period: Literal["week", "month", "quarter", "year"]
     sensitive: StrictBool = False
+    link: str | None = Field(default=None, pattern=LINK_CODE.pattern)
     title: Labels
     intro: Labels
     closing: Labels
@@ -194,6 +195,11 @@ class SurveyDefinition(_Model):
     centre_question: str | None = Field(default=None, pattern=QUESTION_ID.pattern)
     role_question: str | None = Field(default=None, pattern=QUESTION_ID.pattern)
     questions: tuple[Question, ...] = Field(min_length=1, max_length=100)
+
+    @property
+    def link_code(self) -> str:
+        """What deep links carry: the neutral `link` when given, else the id."""
+        return self.link or self.id
 
 
 def parse_definition(raw: object, source: str = "<definition>") -> SurveyDefinition:
@@ -252,6 +258,7 @@ def validate_files(paths: Iterable[str | Path]) -> dict[str, list[str]]:
     """
     results: dict[str, list[str]] = {}
     defined: dict[tuple[str, int], str] = {}
+    codes: dict[str, tuple[str, str]] = {}  # deep-link code -> (survey id, file)
     for path in paths:
         source = str(path)
         try:
@@ -268,6 +275,16 @@ def validate_files(paths: Iterable[str | Path]) -> dict[str, list[str]]:
             ]
             continue
         defined[key] = source
+        clash = next(
+            (code for code in {definition.id, definition.link_code} if codes.get(code, (definition.id,))[0] != definition.id), None
+        )
+        if clash is not None:
+            results[source] = [
+                f"{source}: field 'link': the code {clash!r} already leads to survey "
+                f"'{codes[clash][0]}' in {codes[clash][1]}; choose another"
+            ]
+            continue
+        codes.update({code: (definition.id, source) for code in {definition.id, definition.link_code}})
         results[source] = []
     return results
 
@@ -296,10 +313,11 @@ def content_hash(defn: SurveyDefinition) -> str:
 
     Hashing the parsed model, not the file, means comments, key order and
     spelled-out defaults do not count as changes, while any change to what a
-    citizen sees or how answers are scored does.
+    citizen sees or how answers are scored does. The link code only routes
+    people to the survey, so changing it needs no new version.
     """
     canonical = json.dumps(
-        defn.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        defn.model_dump(mode="json", exclude={"link"}), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

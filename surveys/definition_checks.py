@@ -21,6 +21,11 @@ REVEALING_WORDS = (
     "violence", "abuse", "harassment", "assault", "rape",
     "عنف", "اعتداء", "تحرش", "إساءة",
 )
+# Deep-link codes are ASCII: the same topics, and who the survey is for, spelled without accents.
+REVEALING_LINK_WORDS = (
+    "siddet", "istismar", "taciz", "tecavuz", "dayak", "violence", "abuse", "harass", "assault", "rape",
+    "kadin", "women", "woman", "female", "victim", "magdur",
+)
 
 
 def check_definition(raw: Mapping[str, object]) -> list[Problem]:
@@ -159,4 +164,11 @@ def _check_privacy(raw: Mapping[str, object]) -> list[Problem]:
         problems.append(
             Problem(None, "title", f"a sensitive survey needs a neutral title; remove: {', '.join(found)}")
         )
+    link = raw.get("link")
+    if link is None:
+        problems.append(Problem(None, "link", "a sensitive survey needs a neutral link code, so its posters and links do not show its id"))
+    elif isinstance(link, str):
+        revealing = sorted(word for word in REVEALING_LINK_WORDS if word in link.casefold())
+        if revealing or link == raw.get("id"):
+            problems.append(Problem(None, "link", f"a sensitive survey's link code must be neutral; remove: {', '.join(revealing) or link}"))
     return problems

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from surveys.slugs import INDICATOR_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
+from surveys.slugs import INDICATOR_CODE, LINK_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
 
 QUESTION_TYPES = ("likert5", "single", "multiple", "yes_no", "number", "text", "note")
 
@@ -19,6 +19,7 @@ _PATTERN_HELP = {
     QUESTION_ID.pattern: "a lowercase code such as q1 or overall (letters, digits, _)",
     OPTION_VALUE.pattern: "a lowercase code such as legal or bornova-engelli",
     INDICATOR_CODE.pattern: "an indicator code such as 4.2.5",
+    LINK_CODE.pattern: "2 to 20 lowercase letters or digits, such as degerlendirme",
 }
 
 

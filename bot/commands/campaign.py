@@ -67,7 +67,7 @@ async def audience(session: AsyncSession, who: str, since_start: datetime, since
 
 def invitation(person: Person, campaign: Campaign) -> dict[str, object]:
     """The message names no topic: a phone may be read by someone else."""
-    link = f"https://t.me/{campaign.bot_username}?start={make_payload(campaign.survey.id)}"
+    link = f"https://t.me/{campaign.bot_username}?start={make_payload(campaign.survey)}"
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(t(person.language, "campaign.invite.open"), url=link)],

@@ -19,7 +19,12 @@ def survey_link(survey: str, centre: str | None, bot_username: str, qr_path: str
     if centre is not None and centre not in {c.id for c in load_centres()}:
         print(f"unknown centre {centre!r}", file=sys.stderr)
         return 1
-    url = f"https://t.me/{bot_username.lstrip('@')}?start={make_payload(survey, centre)}"
+    defn = surveys[survey]
+    if centre is not None and defn.sensitive:
+        print(f"survey {survey!r} is sensitive: its link names no centre, so a poster shows nothing about who it is for",
+              file=sys.stderr)
+        return 1
+    url = f"https://t.me/{bot_username.lstrip('@')}?start={make_payload(defn, centre)}"
     print(url)
     if qr_path:
         qrcode.make(url).save(qr_path)

@@ -31,8 +31,8 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         await staff_links.open_link(turn, update, payload)  # type: ignore[arg-type]
         return
     if payload:
-        target = parse_payload(payload)
-        if target is None or target.survey not in turn.services.surveys:
+        target = parse_payload(payload, turn.services.surveys)
+        if target is None:
             turn.send(turn.text("survey.unknown_link"))
             target = None
         turn.state["next"] = {"survey": target.survey, "centre": target.centre} if target else {}

@@ -3,10 +3,15 @@ decide, send what it decided, save, and commit, all in one transaction.
 
 Nothing about the conversation lives in memory between updates, so a restart or a second
 worker continues exactly where the person was, and a redelivered update has no effect.
+
+The database is the truth and the chat is a view of it: when Telegram fails or times out
+part-way through the sending, what the person did is still saved, the rest of the sending
+is dropped, and `/start` shows them the current step again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot.i18n import normalise_language, t
 from bot.services import Services
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 
 # Enough to clear a long conversation with /cikis; Telegram deletes 100 per call.
 MAX_TRACKED_MESSAGES = 500
+# Pauses before trying a failed call again; only failures that surely delivered nothing.
+RETRY_PAUSES = (0.2, 0.8)
 
 
 @dataclass
@@ -122,33 +129,62 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
 
 
 async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
+    """Show what the flow decided, in order, stopping at the first call Telegram fails."""
+    try:
+        toast = await _show(turn, bot, chat_id)
+        # Answered last, so the spinner on the button stops only when everything is shown.
+        if update.callback_query is not None:
+            await _retried(lambda: update.callback_query.answer(toast.text if toast else None))  # type: ignore[union-attr]
+    except BadRequest as error:
+        log.error("update %s: Telegram refused a message (%s); the state is saved, the rest is not shown", update.update_id, error)
+    except TelegramError as error:
+        log.warning("update %s: Telegram failed part-way (%s); the state is saved, the rest is not shown", update.update_id, error)
+
+
+async def _show(turn: Turn, bot: Bot, chat_id: int) -> Action | None:
     toast: Action | None = None
     for action in turn.actions:
         if action.kind == "send":
-            message = await bot.send_message(
-                chat_id, action.text or "", reply_markup=action.keyboard, disable_notification=action.quiet
+            if action.live:
+                # Until the new buttons are surely on screen, no older ones may answer for them.
+                turn.state.pop("active", None)
+            message = await _retried(
+                lambda a=action: bot.send_message(chat_id, a.text or "", reply_markup=a.keyboard, disable_notification=a.quiet)
             )
             turn.message_ids.append(message.message_id)
             if action.live:
                 turn.state["active"] = message.message_id
         elif action.kind == "edit":
-            await _tolerant(bot.edit_message_text(action.text or "", chat_id, action.message_id, reply_markup=action.keyboard))
+            await _tolerant(lambda a=action: bot.edit_message_text(a.text or "", chat_id, a.message_id, reply_markup=a.keyboard))
         elif action.kind == "edit_keyboard":
-            await _tolerant(bot.edit_message_reply_markup(chat_id, action.message_id, reply_markup=action.keyboard))
+            await _tolerant(lambda a=action: bot.edit_message_reply_markup(chat_id, a.message_id, reply_markup=a.keyboard))
         elif action.kind == "toast":
             toast = toast or action
         elif action.kind == "delete":
             for start in range(0, len(action.message_ids), 100):
-                await _tolerant(bot.delete_messages(chat_id, action.message_ids[start : start + 100]))
-    # Answered last, so the spinner on the button stops only when everything is shown.
-    if update.callback_query is not None:
-        await update.callback_query.answer(toast.text if toast else None)
+                batch = action.message_ids[start : start + 100]
+                await _tolerant(lambda b=batch: bot.delete_messages(chat_id, b))
+    return toast
 
 
-async def _tolerant(call: Awaitable[Any]) -> None:
+async def _retried(call: Callable[[], Awaitable[Any]]) -> Any:
+    """Try again after a network failure that surely delivered nothing (not after a time-out,
+    which may have been delivered and would then show twice)."""
+    for pause in RETRY_PAUSES:
+        try:
+            return await call()
+        except TimedOut:
+            raise
+        except NetworkError as error:
+            log.info("Telegram call failed (%s); trying again in %.1f s", error, pause)
+            await asyncio.sleep(pause)
+    return await call()
+
+
+async def _tolerant(call: Callable[[], Awaitable[Any]]) -> None:
     """Edits and deletions of messages that are gone or unchanged are not failures."""
     try:
-        await call
+        await _retried(call)
     except BadRequest as error:
         log.info("ignored Telegram refusal: %s", error.message)
 

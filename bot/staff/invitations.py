@@ -42,7 +42,7 @@ async def invite(session: AsyncSession, context: InviteContext, *, event: Event,
     key = respondent_key(context.secret, defn.id, period, person.telegram_user_id, defn.anonymity)
     if await survey_store.has_response(session, defn.id, period, key):
         return False
-    link = f"https://t.me/{context.bot_username}?start={make_payload(defn.id, event.centre_id)}"
+    link = f"https://t.me/{context.bot_username}?start={make_payload(defn, event.centre_id)}"
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(t(person.language, "invitation.button.open"), url=link)],

@@ -82,7 +82,7 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
 async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace(live_bot, db) -> None:
     user_id, first_name, username = 777001, "Layla", "layla_izmir"
     layla = SimulatedUser(live_bot.emulator, user_id, first_name, "ar", username=username)
-    await onboard(layla, "العربية", "نعم، أوافق", payload="women_support")
+    await onboard(layla, "العربية", "نعم، أوافق", payload="degerlendirme")
     await layla.wait_for(contains("ما نوع الدعم"))
     await layla.press("☐ الاستشارة والإرشاد")
     await layla.wait_for(has_button("☑ الاستشارة والإرشاد"))
@@ -152,7 +152,7 @@ async def test_english_speaker_switches_language_mid_survey_then_cancels(live_bo
 
 async def test_safe_exit_over_http_leaves_one_neutral_line(live_bot, db) -> None:
     hatice = live_bot.citizen(5004, "tr", "Hatice")
-    await onboard(hatice, "Türkçe", "Evet, onaylıyorum", payload="women_support")
+    await onboard(hatice, "Türkçe", "Evet, onaylıyorum", payload="degerlendirme")
     await hatice.wait_for(contains("Hangi destekleri aldınız?"))
     await after(hatice, hatice.send("/cikis"), contains("Oturum kapatıldı."))
     visible = [m for m in await hatice.chat() if not m["deleted"]]

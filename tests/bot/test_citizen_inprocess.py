@@ -59,7 +59,7 @@ async def test_a_double_tap_records_one_answer(inprocess_bot, db) -> None:
     state = await stored_state(inprocess_bot, db)
     assert state["survey"]["answers"] == {"role": "carer"}
     assert state["survey"]["current"] == "centre"
-    assert toasts(inprocess_bot)[-1] == "Bu düğme artık geçerli değil."
+    assert toasts(inprocess_bot)[-1] == "Bu düğme artık geçerli değil. /start ile kaldığınız yerden devam edebilirsiniz."
 
 
 async def test_forged_and_oversized_buttons_change_nothing(inprocess_bot, db) -> None:
@@ -69,7 +69,7 @@ async def test_forged_and_oversized_buttons_change_nothing(inprocess_bot, db) ->
         await inprocess_bot.feed(inprocess_bot.callback_update(USER, data, question["message_id"]))
     assert await stored_state(inprocess_bot, db) == before
     assert "Bu seçenek bu soruya ait değil. Lütfen düğmelerden birini seçin." in toasts(inprocess_bot)
-    assert toasts(inprocess_bot).count("Bu düğme artık geçerli değil.") == 5  # all but the option and the toggle
+    assert toasts(inprocess_bot).count("Bu düğme artık geçerli değil. /start ile kaldığınız yerden devam edebilirsiniz.") == 5  # all but the option and the toggle
     assert not any(text.startswith("Bir sorun oluştu") for text in inprocess_bot.texts(USER))
     assert await count(db, Response) == 0
 

@@ -65,7 +65,7 @@ async def test_sigkill_mid_survey_then_resume(db, emulator_client, tmp_path) -> 
         await press_and_wait(user, "c:yes", "Bu anketi kim yanıtlıyor?")
         await press_and_wait(user, "a:carer", "hangi hizmetlerden")
         bot.send_signal(signal.SIGKILL)
-        bot.wait(timeout=30)
+        await asyncio.to_thread(bot.wait, 30)
 
         calls = (await emulator_client.metrics())["method_calls"].get("getUpdates", 0)
         bot = start_bot(emulator_client.base_url, db.url, tmp_path)
@@ -84,9 +84,11 @@ async def test_sigkill_mid_survey_then_resume(db, emulator_client, tmp_path) -> 
                              ("a:5", "Genel olarak"), ("a:5", "Görüş ya da önerinizi"), ("q:skip", "Görüşleriniz")):
             await press_and_wait(user, data, expect)
     finally:
+        # Wait off the event loop: the emulator runs on it and must keep answering the bot
+        # while it finishes its last turn and shuts down.
         bot.send_signal(signal.SIGTERM)
         try:
-            bot.wait(timeout=15)
+            await asyncio.to_thread(bot.wait, 15)
         except subprocess.TimeoutExpired:
             bot.kill()
 

@@ -66,7 +66,7 @@ async def test_a_worker_killed_mid_send_never_causes_a_second_delivery(db, tmp_p
 
             await wait_until(hanging, 10, "a send to hang")
             worker.send_signal(signal.SIGKILL)
-            worker.wait(10)
+            await asyncio.to_thread(worker.wait, 10)
         finally:
             if worker.poll() is None:
                 worker.kill()

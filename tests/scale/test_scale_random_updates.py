@@ -20,7 +20,7 @@ from storage.models import Answer, Response
 UPDATES = 2000
 USERS = (6001, 6002, 6003, 6004, 6005)
 COMMANDS = (
-    "/start", "/start disability_centre", "/start disability_centre__buca-engelli", "/start women_support",
+    "/start", "/start disability_centre", "/start disability_centre__buca-engelli", "/start women_support", "/start degerlendirme", "/start degerlendirme__konak-kadin",
     "/start ../../etc", "/start " + "x" * 70, "/language", "/help", "/cancel", "/forget", "/cikis", "/nope", "/start@kentbot_test_bot",
 )
 ALPHABET = string.ascii_letters + string.digits + " .,!?:_-/" + "çğıöşüÇĞİÖŞÜ" + "مرحبا" + "🙂👍"

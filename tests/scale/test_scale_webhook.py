@@ -111,7 +111,7 @@ async def test_two_webhook_workers_apply_one_persons_updates_once(db, tmp_path) 
             for worker in workers:
                 worker.terminate()
             for worker in workers:
-                worker.wait(15)
+                await asyncio.to_thread(worker.wait, 15)  # off the loop, where the emulator answers
     # Every update reached both workers at once, and both answered it successfully.
     assert len(statuses) >= 14 and all(pair == [200, 200] for pair in statuses)
     bot_texts = [m["text"] for m in messages if m["from"] == "bot"]

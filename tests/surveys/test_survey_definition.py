@@ -163,9 +163,24 @@ BROKEN = [
         id="sensitive-not-anonymous",
     ),
     pytest.param(
-        broken(sensitive=True, anonymity="anonymous", title={"tr": "Şiddet anketi"}),
+        broken(sensitive=True, anonymity="anonymous", link="anket", title={"tr": "Şiddet anketi"}),
         ["field 'title': a sensitive survey needs a neutral title; remove: şiddet"],
         id="sensitive-revealing-title",
+    ),
+    pytest.param(
+        broken(sensitive=True, anonymity="anonymous"),
+        ["field 'link': a sensitive survey needs a neutral link code, so its posters and links do not show its id"],
+        id="sensitive-without-link-code",
+    ),
+    pytest.param(
+        broken(sensitive=True, anonymity="anonymous", link="kadinanket"),
+        ["field 'link': a sensitive survey's link code must be neutral; remove: kadin"],
+        id="sensitive-revealing-link-code",
+    ),
+    pytest.param(
+        broken(link="Kadin_Anket"),
+        ["field 'link': 'Kadin_Anket' must be 2 to 20 lowercase letters or digits"],
+        id="link-code-shape",
     ),
     pytest.param(
         with_question(2, options=[{"value": "a", "label": {"tr": "A"}}, {"value": "a", "label": {"tr": "B"}}]),
