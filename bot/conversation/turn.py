@@ -24,7 +24,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot.i18n import normalise_language, t
 from bot.services import Services
-from storage.locks import local_lock, lock_in_transaction
+from storage.locks import local_lock
 from storage.models import Citizen
 from storage.pseudonyms import citizen_key
 from storage.repositories import citizens, updates
@@ -105,8 +105,7 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
     key = citizen_key(services.secret, user.id)
     now = services.clock()
     async with local_lock(key), services.sessions() as session, session.begin():
-        await lock_in_transaction(session, key)
-        if not await updates.claim(session, update.update_id, now):
+        if not await updates.claim(session, update.update_id, now, person=key):
             log.info("update %s already applied", update.update_id)
             return
         citizen, conversation = await citizens.load(session, key)

@@ -232,7 +232,7 @@ async def drain_job(context: Any) -> None:
     drainer: Drainer | None = context.bot_data.get("outbox_drainer")
     if drainer is None:
         drainer = context.bot_data["outbox_drainer"] = Drainer.for_services(services, context.bot)
-    if drainer.running:
-        return
     application = context.application
+    if drainer.running or not application.running:
+        return  # already draining, or shutting down: a task now would never be awaited
     application.create_task(drainer.drain(keep_going=lambda: application.running), name="outbox-drain")

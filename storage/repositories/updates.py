@@ -4,18 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import BigInteger, bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_ignoring_conflicts
+from storage.dialect import dialect_name, insert_ignoring_conflicts
+from storage.locks import lock_id
 from storage.models import ProcessedUpdate
 
 
-async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """True the first time an update id is seen; the claim commits with the update's effects."""
-    statement = insert_ignoring_conflicts(session, ProcessedUpdate).values(update_id=update_id, processed_at=now)
-    result = await session.execute(statement)
-    return result.rowcount == 1
+async def claim(session: AsyncSession, update_id: int, now: datetime, *, person: str) -> bool:
+    """Lock the person for the rest of the transaction, then claim the update id: True the
+    first time it is seen. The claim commits with the update's effects.
+
+    PostgreSQL takes the person's advisory lock inside the same statement (one round trip on
+    every update); SQLite's transactions already run one at a time.
+    """
+    if dialect_name(session) != "postgresql":
+        statement = insert_ignoring_conflicts(session, ProcessedUpdate).values(update_id=update_id, processed_at=now)
+        return (await session.execute(statement)).rowcount == 1
+    table = ProcessedUpdate.__table__
+    person_lock = select(func.pg_advisory_xact_lock(bindparam("lock", lock_id(person), BigInteger))).cte("person_lock")
+    row = select(
+        bindparam("update_id", update_id, BigInteger), bindparam("processed_at", now, table.c.processed_at.type)
+    ).select_from(person_lock)
+    statement = postgresql.insert(table).from_select(["update_id", "processed_at"], row).on_conflict_do_nothing()
+    return (await session.execute(statement)).rowcount == 1
 
 
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:

@@ -36,8 +36,8 @@ def test_limiter_spaces_sends_overall_and_per_chat() -> None:
 
 
 def test_failures_are_classified() -> None:
-    assert classify(RetryAfter(7), 0).action == "retry"
-    flood = classify(RetryAfter(7), 3)
+    assert classify(RetryAfter(timedelta(seconds=7)), 0).action == "retry"
+    flood = classify(RetryAfter(timedelta(seconds=7)), 3)
     assert (flood.delay, flood.count_attempt, flood.pause_everyone) == (7.0, False, True)
     assert classify(Forbidden("bot was blocked by the user"), 0).action == "blocked"
     assert classify(BadRequest("chat not found"), 0).action == "failed"

@@ -69,21 +69,21 @@ async def test_migrations_reach_head_and_match_the_models(db) -> None:
 
 async def test_update_ids_are_claimed_once(db) -> None:
     async with db.sessions.begin() as session:
-        assert await updates.claim(session, 1001, NOW)
-        assert not await updates.claim(session, 1001, NOW)
-        assert await updates.claim(session, 1002, NOW)
+        assert await updates.claim(session, 1001, NOW, person="p")
+        assert not await updates.claim(session, 1001, NOW, person="p")
+        assert await updates.claim(session, 1002, NOW, person="p")
     async with db.sessions.begin() as session:
-        assert not await updates.claim(session, 1002, NOW)
+        assert not await updates.claim(session, 1002, NOW, person="p")
         assert await updates.forget_before(session, NOW + timedelta(seconds=1)) == 2
 
 
 async def test_an_uncommitted_claim_leaves_the_update_unclaimed(db) -> None:
     async with db.sessions() as session:
         async with session.begin():
-            assert await updates.claim(session, 77, NOW)
+            assert await updates.claim(session, 77, NOW, person="p")
             await session.rollback()
     async with db.sessions.begin() as session:
-        assert await updates.claim(session, 77, NOW)
+        assert await updates.claim(session, 77, NOW, person="p")
 
 
 async def test_conversation_round_trip_and_erase(db) -> None:
@@ -219,6 +219,27 @@ async def test_person_lock_serialises_concurrent_transactions(db) -> None:
     await asyncio.gather(*(bump() for _ in range(10)))
     async with db.sessions() as session:
         assert (await citizens.load_conversation(session, key)).state == {"count": 10}
+
+
+async def test_claiming_an_update_also_locks_its_person(db) -> None:
+    """Different updates of one person, claimed at once from separate connections (as two
+    workers would, with no in-process lock), apply one after the other."""
+    key = citizen_key(SECRET, 98)
+    async with db.sessions.begin() as session:
+        await citizens.get_or_create(session, key, NOW)
+        await citizens.save_conversation(session, key, {"count": 0}, [], NOW)
+
+    async def bump(update_id: int) -> None:
+        async with db.sessions.begin() as session:
+            assert await updates.claim(session, update_id, NOW, person=key)
+            conversation = await citizens.load_conversation(session, key)
+            count = conversation.state["count"]
+            await asyncio.sleep(0.01)
+            await citizens.save_conversation(session, key, {"count": count + 1}, [], NOW)
+
+    await asyncio.gather(*(bump(5000 + n) for n in range(8)))
+    async with db.sessions() as session:
+        assert (await citizens.load_conversation(session, key)).state == {"count": 8}
 
 
 def test_pseudonyms_are_keyed_and_scoped() -> None:
