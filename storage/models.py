@@ -78,6 +78,8 @@ class Conversation(Base):
     )
     state: Mapped[dict[str, Any]]
     message_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # The person's latest update ids: a redelivered one is recognised without a second table.
+    applied_updates: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     updated_at: Mapped[datetime]
 
 

@@ -2,7 +2,10 @@
 decide, send what it decided, save, and commit, all in one transaction.
 
 Nothing about the conversation lives in memory between updates, so a restart or a second
-worker continues exactly where the person was, and a redelivered update has no effect.
+worker continues exactly where the person was, and a redelivered update has no effect: its id
+is among the latest ones kept in the person's conversation, or in the table of processed
+updates (first contacts, turns after which nothing about the person is kept, and older ids,
+moved there a batch at a time). So a person's ordinary update costs no extra statement.
 
 The database is the truth and the chat is a view of it: when Telegram fails or times out
 part-way through the sending, what the person did is still saved, the rest of the sending
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 
 # Enough to clear a long conversation with /cikis; Telegram deletes 100 per call.
 MAX_TRACKED_MESSAGES = 500
+APPLIED_UPDATES_KEPT = 64  # at least this many of a person's latest update ids stay in the conversation
 # Pauses before trying a failed call again; only failures that surely delivered nothing.
 RETRY_PAUSES = (0.2, 0.8)
 
@@ -61,6 +65,9 @@ class Turn:
     state: dict[str, Any]
     message_ids: list[int]
     language_guess: str
+    update_id: int = 0
+    applied_updates: list[int] = field(default_factory=list)
+    claimed_in_table: bool = False
     actions: list[Action] = field(default_factory=list)
     erased: bool = False
     cleared: bool = False
@@ -105,10 +112,21 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
     key = citizen_key(services.secret, user.id)
     now = services.clock()
     async with local_lock(key), services.sessions() as session, session.begin():
-        if not await updates.claim(session, update.update_id, now, person=key):
+        citizen, conversation = await citizens.load_locked(session, key)
+        claimed_in_table = conversation is None
+        if claimed_in_table:
+            # First contact, or nothing kept: claim the id in the table (on PostgreSQL this also
+            # takes the person's lock), then read again what a worker before us may have saved.
+            if not await updates.claim(session, update.update_id, now, person=key):
+                log.info("update %s already applied", update.update_id)
+                return
+            citizen, conversation = await citizens.load(session, key)
+        applied = list(conversation.applied_updates) if conversation else []
+        # Update ids grow, so an id older than the kept ones can only be in the table.
+        older = bool(applied) and update.update_id < min(applied) and not claimed_in_table
+        if update.update_id in applied or (older and not await updates.claim(session, update.update_id, now, person=key)):
             log.info("update %s already applied", update.update_id)
             return
-        citizen, conversation = await citizens.load(session, key)
         turn = Turn(
             services=services,
             session=session,
@@ -119,6 +137,9 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
             state=dict(conversation.state) if conversation else {},
             message_ids=list(conversation.message_ids) if conversation else [],
             language_guess=normalise_language(user.language_code),
+            update_id=update.update_id,
+            applied_updates=applied,
+            claimed_in_table=claimed_in_table,
         )
         if update.message is not None:
             turn.message_ids.append(update.message.message_id)
@@ -189,17 +210,23 @@ async def _tolerant(call: Callable[[], Awaitable[Any]]) -> None:
 
 
 async def _persist(turn: Turn) -> None:
-    if turn.erased:
+    """Save where the person is, with this update's id among the applied ones; when nothing
+    about them is kept, the id goes to the table of processed updates instead."""
+    keeps_nothing = turn.erased or turn.cleared or (not turn.state and turn.citizen is None)
+    if keeps_nothing:
+        if turn.cleared:
+            await citizens.delete_conversation(turn.session, turn.key)
+        if not turn.claimed_in_table:
+            await updates.record(turn.session, turn.update_id, turn.now)
         return
-    if turn.cleared:
-        await citizens.delete_conversation(turn.session, turn.key)
-        return
-    if not turn.state and turn.citizen is None:
-        return  # a passer-by who asked for help: store nothing
     citizen = await turn.ensure_citizen()
     citizen.language = turn.lang
+    applied = [*turn.applied_updates, turn.update_id]
+    if len(applied) > 2 * APPLIED_UPDATES_KEPT:
+        await updates.record_many(turn.session, applied[:-APPLIED_UPDATES_KEPT], turn.now)
+        applied = applied[-APPLIED_UPDATES_KEPT:]
     await citizens.save_conversation(
-        turn.session, turn.key, turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], turn.now
+        turn.session, turn.key, turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], turn.now, applied
     )
 
 

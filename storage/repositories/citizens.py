@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialect import dialect_name
 from storage.models import Citizen, Conversation, Person, Response
 
 
@@ -26,11 +27,32 @@ async def get_or_create(session: AsyncSession, key: str, now: datetime) -> Citiz
 
 
 async def load(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
-    """The citizen and their conversation in one round trip (every update starts here)."""
+    """The citizen and their conversation in one round trip."""
     statement = (
         select(Citizen, Conversation)
         .outerjoin(Conversation, Conversation.citizen_key == Citizen.key)
         .where(Citizen.key == key)
+    )
+    row = (await session.execute(statement)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+async def load_locked(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
+    """Like `load`, and the person's rows stay locked until the transaction ends; every update
+    of a known person starts here, in one round trip.
+
+    PostgreSQL locks both rows (FOR UPDATE), so a second worker waits and then reads what the
+    first one saved; such a lock needs an existing conversation, so without one this finds
+    nothing and the caller serialises through the update-id claim instead. SQLite's
+    transactions already run one at a time.
+    """
+    if dialect_name(session) != "postgresql":
+        return await load(session, key)
+    statement = (
+        select(Citizen, Conversation)
+        .join(Conversation, Conversation.citizen_key == Citizen.key)
+        .where(Citizen.key == key)
+        .with_for_update()
     )
     row = (await session.execute(statement)).first()
     return (row[0], row[1]) if row else (None, None)
@@ -41,15 +63,23 @@ async def load_conversation(session: AsyncSession, key: str) -> Conversation | N
 
 
 async def save_conversation(
-    session: AsyncSession, key: str, state: dict[str, Any], message_ids: list[int], now: datetime
+    session: AsyncSession,
+    key: str,
+    state: dict[str, Any],
+    message_ids: list[int],
+    now: datetime,
+    applied_updates: list[int] | None = None,
 ) -> None:
     conversation = await session.get(Conversation, key)
     if conversation is None:
-        session.add(Conversation(citizen_key=key, state=state, message_ids=message_ids, updated_at=now))
+        conversation = Conversation(citizen_key=key, state=state, message_ids=message_ids, updated_at=now)
+        session.add(conversation)
     else:
         conversation.state = state
         conversation.message_ids = message_ids
         conversation.updated_at = now
+    if applied_updates is not None:
+        conversation.applied_updates = applied_updates
 
 
 async def delete_conversation(session: AsyncSession, key: str) -> None:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
@@ -80,8 +79,12 @@ class NewResponse:
 
 
 async def save_response(session: AsyncSession, new: NewResponse) -> int:
-    """Insert a response and its answers; raises AlreadyAnswered on a second one in the period."""
-    response = Response(
+    """Insert a response and its answers; raises AlreadyAnswered on a second one in the period.
+
+    The period's uniqueness is checked by the INSERT itself (nothing returned on a conflict),
+    so no savepoint is needed and the transaction stays usable on both databases.
+    """
+    statement = insert_ignoring_conflicts(session, Response).values(
         survey_id=new.survey_id,
         survey_version=new.survey_version,
         period=new.period,
@@ -94,17 +97,20 @@ async def save_response(session: AsyncSession, new: NewResponse) -> int:
         completed_on=new.completed_on,
         completed_at=new.completed_at,
     )
-    try:
-        async with session.begin_nested():
-            session.add(response)
-            await session.flush()
-    except IntegrityError as exc:
-        raise AlreadyAnswered(new.survey_id) from exc
-    for question_id, value in new.answers.items():
-        number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        session.add(Answer(response_id=response.id, question_id=question_id, value=value, value_number=number))
-    await session.flush()
-    return response.id
+    response_id = (await session.execute(statement.returning(Response.id))).scalar_one_or_none()
+    if response_id is None:
+        raise AlreadyAnswered(new.survey_id)
+    rows = [
+        {"response_id": response_id, "question_id": question_id, "value": value, "value_number": _number(value)}
+        for question_id, value in new.answers.items()
+    ]
+    if rows:
+        await session.execute(insert(Answer.__table__), rows)
+    return response_id
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Processed Telegram update ids: an update id is applied at most once."""
+"""Processed Telegram update ids: an update id is applied at most once.
+
+A person with a conversation keeps their latest update ids in it (see `bot.conversation.turn`);
+this table holds the rest: first contacts, and updates after which nothing about the person
+was kept.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,16 @@ async def claim(session: AsyncSession, update_id: int, now: datetime, *, person:
     ).select_from(person_lock)
     statement = postgresql.insert(table).from_select(["update_id", "processed_at"], row).on_conflict_do_nothing()
     return (await session.execute(statement)).rowcount == 1
+
+
+async def record(session: AsyncSession, update_id: int, now: datetime) -> None:
+    """Note an update as applied when the person is already locked (nothing else is taken)."""
+    await record_many(session, [update_id], now)
+
+
+async def record_many(session: AsyncSession, update_ids: list[int], now: datetime) -> None:
+    rows = [{"update_id": update_id, "processed_at": now} for update_id in update_ids]
+    await session.execute(insert_ignoring_conflicts(session, ProcessedUpdate), rows)
 
 
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.models import Answer, Citizen, Conversation, Person, Response
+from bot.conversation.turn import APPLIED_UPDATES_KEPT
+from storage.models import Answer, Citizen, Conversation, Person, ProcessedUpdate, Response
 from storage.pseudonyms import citizen_key
 
 USER = 4201
@@ -50,6 +51,25 @@ async def test_a_duplicated_update_has_one_effect(inprocess_bot, db) -> None:
     assert len(inprocess_bot.api.calls) == calls_after_first
     assert await stored_state(inprocess_bot, db) == state
     assert state["survey"]["answers"] == {"role": "self"}
+
+
+async def test_redelivered_updates_are_known_across_a_long_conversation(inprocess_bot, db) -> None:
+    first = inprocess_bot.message_update(USER, "/start")
+    await inprocess_bot.feed(first)
+    helps = [inprocess_bot.message_update(USER, "/help") for _ in range(2 * APPLIED_UPDATES_KEPT + 6)]
+    for update in helps:
+        await inprocess_bot.feed(update)
+    calls = len(inprocess_bot.api.calls)
+    # The first contact, the latest updates and those moved out of the conversation in between.
+    for update in (first, helps[0], helps[APPLIED_UPDATES_KEPT], helps[-APPLIED_UPDATES_KEPT], helps[-1]):
+        await inprocess_bot.feed(update)
+    assert len(inprocess_bot.api.calls) == calls
+    async with db.sessions() as session:
+        row = await session.get(Conversation, citizen_key(inprocess_bot.services.secret, USER))
+        in_table = set((await session.execute(select(ProcessedUpdate.update_id))).scalars())
+    kept = row.applied_updates
+    assert APPLIED_UPDATES_KEPT <= len(kept) <= 2 * APPLIED_UPDATES_KEPT and kept[-1] == helps[-1].update_id
+    assert in_table | set(kept) == {update.update_id for update in (first, *helps)}
 
 
 async def test_a_double_tap_records_one_answer(inprocess_bot, db) -> None:
@@ -200,6 +220,10 @@ async def test_safe_exit_deletes_the_conversation_and_leaves_a_neutral_line(inpr
     assert exit_update.message.message_id in deleted
     assert inprocess_bot.texts(USER)[-1] == "Oturum kapatıldı."
     assert await stored_state(inprocess_bot, db) == {}
+    # Nothing about the session is kept, yet the same update delivered again is still known.
+    calls = len(inprocess_bot.api.calls)
+    await inprocess_bot.feed(exit_update)
+    assert len(inprocess_bot.api.calls) == calls
     # Messages of the sensitive survey never make a sound.
     survey_messages = [c.params for c in inprocess_bot.api.calls if c.method == "sendMessage" and c.params.get("disable_notification")]
     assert survey_messages and all("şiddet" not in p["text"].lower() for p in survey_messages)

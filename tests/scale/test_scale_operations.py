@@ -143,7 +143,7 @@ async def test_backup_copies_a_live_sqlite_database(db, tmp_path, capsys) -> Non
         await writer.rollback()
     with sqlite3.connect(out) as copy:
         assert copy.execute("SELECT key FROM citizens").fetchall() == [("k1",)]
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0005"
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
     assert backup(settings, str(out)) == 1
     assert "exists" in capsys.readouterr().err
 
