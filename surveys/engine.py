@@ -36,6 +36,7 @@ from surveys.definition import (
     YesNoQuestion,
 )
 from surveys.labels import LIKERT5_SCALE, YES_NO, label
+from surveys.redaction import redact_contact_details
 from surveys.relevance import compile_expression, evaluate
 
 Status = Literal["active", "completed"]
@@ -248,6 +249,8 @@ def resume(defn: SurveyDefinition, state: SessionState, input: Input) -> Step:
     result = _answer(current, state, input)
     if isinstance(result, Invalid):
         return Step(state, (Rejected(current.id, result.reason, result.params),))
+    if isinstance(result, str) and isinstance(current, TextQuestion) and defn.anonymity == "anonymous":
+        result = redact_contact_details(result)
     answers = dict(state.answers)
     if not isinstance(current, NoteQuestion):
         answers[current.id] = result

@@ -12,6 +12,7 @@ from storage.centres import (
     CentreError,
     load_centres,
 )
+from surveys.definition import load_shipped
 
 
 def write_centres(tmp_path: Path, change) -> Path:
@@ -97,3 +98,13 @@ def test_errors_name_the_file_and_the_centre(tmp_path, change, message):
     with pytest.raises(CentreError) as error:
         load_centres(write_centres(tmp_path, change))
     assert str(error.value) == message
+
+
+def test_the_disability_survey_offers_exactly_the_disability_centres():
+    """The survey names centres by the ids in the centres file, so a report can place each answer."""
+    defn = load_shipped()["disability_centre"]
+    centre_question = next(q for q in defn.questions if q.id == defn.centre_question)
+    offered = {option.value: option.label.tr for option in centre_question.options}
+    centres = {c.id: c for c in load_centres() if c.type == "disability_centre"}
+    assert set(offered) == set(centres)
+    assert all(centres[value].district in label for value, label in offered.items())

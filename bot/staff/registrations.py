@@ -98,7 +98,8 @@ async def enqueue_reminders(session: AsyncSession, *, zone: ZoneInfo, now: datet
     """Queue the day-before reminder for every confirmed place of tomorrow's events.
 
     The dedupe key makes this idempotent: run it every few minutes, on several workers,
-    across restarts, and each person is reminded once.
+    across restarts, and each person is reminded once per day the event is held on, so an
+    event moved to another day is reminded of again.
     """
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone)
@@ -110,10 +111,11 @@ async def enqueue_reminders(session: AsyncSession, *, zone: ZoneInfo, now: datet
 
 async def _remind(session: AsyncSession, event: Event, *, zone: ZoneInfo, now: datetime) -> int:
     queued = 0
+    day = event.starts_at.astimezone(zone).date().isoformat()
     for _registration, person in await event_store.registered_people(session, event.id, ("confirmed",)):
         text = t(person.language, "events.notice.reminder", title=event.title, when=local_text(event.starts_at, zone), place=event.place or "")
         queued += await outbox.enqueue(
-            session, dedupe_key=f"reminder:{event.id}:{person.id}", chat_id=person.telegram_user_id,
+            session, dedupe_key=f"reminder:{event.id}:{person.id}:{day}", chat_id=person.telegram_user_id,
             kind="event_reminder", payload={"text": text}, not_before=now, now=now,
         )
     return queued

@@ -271,11 +271,13 @@ async def flow_figures(backend: str, admin_url: str | None, folder: Path, users:
 # --- 2. worker processes on PostgreSQL ------------------------------------------------------
 
 
-def run_workers(url: str, folder: Path, processes: int, users: int) -> dict[str, Any]:
+def run_workers(url: str, folder: Path, processes: int, users: int, first_user: int) -> dict[str, Any]:
+    """`users` new citizens split over `processes` workers, each with its own update ids."""
     share = users // processes
     children = [
         subprocess.Popen(
-            [sys.executable, __file__, "--worker", url, str(600_001 + i * share), str(share), str(2_000_000 + i * 1_000_000), str(folder)],
+            [sys.executable, __file__, "--worker", url, str(first_user + i * share), str(share),
+             str(first_user * 10 + i * 1_000_000), str(folder)],
             stdout=subprocess.PIPE, text=True,
         )
         for i in range(processes)
@@ -296,8 +298,8 @@ async def worker_main(url: str, first_user: int, users: int, first_update_id: in
 async def worker_figures(admin_url: str, folder: Path, users: int) -> dict[str, Any]:
     url, drop = await scratch_database("postgresql", admin_url, folder)
     try:
-        one = await asyncio.to_thread(run_workers, url, folder, 1, users)
-        two = await asyncio.to_thread(run_workers, url, folder, 2, users)
+        one = await asyncio.to_thread(run_workers, url, folder, 1, users, 600_001)
+        two = await asyncio.to_thread(run_workers, url, folder, 2, users, 700_001)
     finally:
         await drop()
     return {

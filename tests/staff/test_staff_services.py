@@ -108,6 +108,15 @@ async def test_the_day_before_reminder_is_queued_once_across_runs(db, crew) -> N
     assert sorted(m.dedupe_key.split(":")[1] for m in reminders) == [str(event_id)] * 3
     assert "yarın" in reminders[0].payload["text"]
 
+    # Moved to the day after tomorrow: reminded again the day before the new date, once.
+    async with db.sessions.begin() as session:
+        await events.move(session, crew.konak, event_id, NOW + timedelta(hours=51), zone=ZONE, now=NOW)
+    for _ in range(2):
+        async with db.sessions.begin() as session:
+            await registrations.enqueue_reminders(session, zone=ZONE, now=NOW + timedelta(days=1))
+    again = [m for m in await _outbox(db, "reminder:") if m.dedupe_key.split(":")[1] == str(event_id)]
+    assert len(again) == 6 and len({m.dedupe_key for m in again}) == 6
+
 
 async def test_cancelling_or_moving_an_event_tells_everyone_registered(db, crew) -> None:
     event_id = await _event(db, crew, capacity=1)
