@@ -34,16 +34,20 @@ class IndicatorLine:
 
 @dataclass(frozen=True)
 class SatisfactionRow:
+    """One cell of a satisfaction breakdown: by centre, by the language answered in, or by
+    who answered (the person or a carer); `key` is the centre's name, a language or a role code."""
+
     indicator: str
-    centre: str
+    key: str
     n: int | None
     share: float | None
     ci95: tuple[float, float] | None
     suppressed: bool
+    by: str = "centre"
 
     @classmethod
-    def from_cell(cls, indicator: str, centre: str, cell: BreakdownCell) -> SatisfactionRow:
-        return cls(indicator, centre, cell.n, cell.share, cell.ci95, cell.suppressed)
+    def from_cell(cls, indicator: str, key: str, cell: BreakdownCell, by: str = "centre") -> SatisfactionRow:
+        return cls(indicator, key, cell.n, cell.share, cell.ci95, cell.suppressed, by)
 
 
 @dataclass(frozen=True)

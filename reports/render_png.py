@@ -91,8 +91,8 @@ def _satisfaction_rows(report: WeeklyReport) -> list[SatisfactionPoint]:
             continue
         rows.append((f"{result.code} (n={result.n})", result.actual, *result.ci95, result.planned))
         for row in report.satisfaction:
-            if row.indicator == result.code and row.ci95 and row.share is not None:
-                rows.append((f"   {row.centre} (n={row.n})", row.share, *row.ci95, None))
+            if row.by == "centre" and row.indicator == result.code and row.ci95 and row.share is not None:
+                rows.append((f"   {row.key} (n={row.n})", row.share, *row.ci95, None))
     return rows
 
 

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.indicators import IndicatorResult, method_notes
-from reports.labels import label, warning_text
+from reports.labels import LABELS, label, warning_text
 from reports.model import WeeklyReport
 
 PERCENT = "0.0%"
@@ -125,17 +125,19 @@ def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
 
 def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     headers = (
-        "col_code", "col_centre", "col_n", "col_share", "col_ci_low", "col_ci_high",
+        "col_code", "col_group", "col_breakdown", "col_n", "col_share", "col_ci_low", "col_ci_high",
         "col_suppressed",
     )
     _header(sheet, headers, lang)
     for row in report.satisfaction:
         low, high = row.ci95 if row.ci95 else (None, None)
+        key = row.key if row.by == "centre" else LABELS.get(lang, LABELS["tr"]).get(f"{row.by}_{row.key}", row.key)
         _row(
             sheet,
             (
                 (row.indicator, None),
-                (row.centre, None),
+                (key, None),
+                (label(f"breakdown_{row.by}", lang), None),
                 ("<5" if row.suppressed else row.n, COUNT),
                 (_fraction(row.share), PERCENT),
                 (_fraction(low), PERCENT),
@@ -143,7 +145,7 @@ def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
                 (label("yes" if row.suppressed else "no", lang), None),
             ),
         )
-    _finish(sheet, (8, 40, 8, 13, 11, 11, 10))
+    _finish(sheet, (8, 40, 14, 8, 13, 11, 11, 10))
 
 
 def _events(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reports.aggregate import current_plan, daily_frame, observed_until, satisfaction_breakdown, week_changes, week_ends
+from reports.aggregate import BREAKDOWNS, current_plan, daily_frame, observed_until, satisfaction_breakdown, week_changes, week_ends
 from reports.drilldown import drill, event_rows
 from reports.indicators import evaluate, target_result
 from reports.model import IndicatorLine, ReportWarning, SatisfactionRow, TrendPoint, WeeklyReport, weekly_report
@@ -66,9 +66,10 @@ async def build_weekly_report(
     satisfaction = []
     for indicator in plan.indicators:
         if indicator.source == "survey" and indicator.survey:
-            cells = await satisfaction_breakdown(session, indicator.survey, year_start, last, "centre")
-            # A survey that asks no centre (the anonymous one) has no centre rows to show.
-            satisfaction += [SatisfactionRow.from_cell(indicator.code, cell.key, cell) for cell in cells if cell.key != "—"]
+            for by in BREAKDOWNS:
+                cells = await satisfaction_breakdown(session, indicator.survey, year_start, last, by)
+                # A survey that asks no centre or role (the anonymous one) has no such rows.
+                satisfaction += [SatisfactionRow.from_cell(indicator.code, cell.key, cell, by) for cell in cells if cell.key != "—"]
     drilldown = {i.code: await drill(session, i, period_from, period_to, zone) for i in plan.indicators}
     start, end = utc_bounds(period_from, period_to, zone)
     attendance_types = [i.event_type for i in plan.indicators if i.source == "attendance" and i.event_type]

@@ -75,9 +75,9 @@ def test_satisfaction_hides_small_cells(book):
     sheet = book["Memnuniyet"]
     bornova = [cell.value for cell in sheet[2]]
     buca = [cell.value for cell in sheet[3]]
-    assert bornova[:4] == ["4.2.9", "Bornova Engelli Hizmet Merkezi", 8, 0.75]
-    assert bornova[6] == "Hayır"
-    assert buca == ["4.2.9", "Buca Engelli Hizmet Merkezi", "<5", None, None, None, "Evet"]
+    assert bornova[:5] == ["4.2.9", "Bornova Engelli Hizmet Merkezi", "Merkez", 8, 0.75]
+    assert bornova[7] == "Hayır"
+    assert buca == ["4.2.9", "Buca Engelli Hizmet Merkezi", "Merkez", "<5", None, None, None, "Evet"]
 
 
 def test_events_have_date_cells_and_attendance_rate(book):

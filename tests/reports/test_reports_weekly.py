@@ -44,8 +44,13 @@ async def test_workbook_from_the_database(seeded, tmp_path) -> None:
     assert indicators["4.2.9"][10] == 9
     assert indicators["4.2.6"][6] is None
     satisfaction = {row[1]: row for row in book["Memnuniyet"].iter_rows(min_row=2, values_only=True)}
-    assert satisfaction["Bornova Engelli Hizmet Merkezi"][2:4] == (6, pytest.approx(5 / 6))
-    assert satisfaction["Buca Engelli Hizmet Merkezi"][2:4] == ("<5", None)
+    assert satisfaction["Bornova Engelli Hizmet Merkezi"][2:5] == ("Merkez", 6, pytest.approx(5 / 6))
+    assert satisfaction["Buca Engelli Hizmet Merkezi"][2:5] == ("Merkez", "<5", None)
+    # By the language answered in and by who answered, small groups hidden the same way.
+    assert satisfaction["Türkçe"][2:4] == ("Yanıt dili", 7) and satisfaction["Arapça"][3] == "<5"
+    assert satisfaction["Yakını ya da bakım veren"][2:5] == ("Yanıtlayan", 7, pytest.approx(4 / 7))
+    assert satisfaction["Hizmeti alan kişi"][3] == "<5"
+    assert "—" not in satisfaction  # the anonymous survey asks neither centre nor role
     events = list(book["Etkinlikler"].iter_rows(min_row=2, values_only=True))
     women = next(row for row in events if row[2] == "women")
     assert women[3] == "4.2.7" and women[5:8] == (3, 2, pytest.approx(2 / 3))
