@@ -2,8 +2,8 @@
 
 1080 px wide with large type, because managers open it in Telegram. A bare `Figure`
 renders through the Agg canvas without pyplot, so no global backend or figure registry
-is touched from a bot worker. Matplotlib cannot shape Arabic script (letters come out
-unjoined and left-to-right), so an Arabic chart uses English labels instead.
+is touched from a bot worker. Matplotlib (3.11) joins Arabic letters and lays out
+right-to-left text itself, so an Arabic chart is drawn in Arabic like the others.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ MAX_DATE_TICKS = 6
 
 
 def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
-    lang = "en" if lang == "ar" else lang
     survey_rows = _satisfaction_rows(report)
     panels = [("achievement", 12.0), ("satisfaction", 1.8 + 0.9 * len(survey_rows))]
     if report.trend:

@@ -32,3 +32,9 @@ def test_chart_without_trend_is_shorter():
     without = decode(render_png(replace(report, trend=())))
     assert without.width == WIDTH_PX
     assert without.height < with_trend.height
+
+
+def test_arabic_chart_is_drawn_in_arabic_with_every_glyph(recwarn):
+    arabic = decode(render_png(sample_report(), "ar"))
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+    assert arabic.tobytes() != decode(render_png(sample_report(), "en")).tobytes()
