@@ -68,6 +68,8 @@ def _summary(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
         ("summary_covered", target.achievement_of_covered, PERCENT),
         ("summary_covered_weight", target.covered_weight / 100, "0%"),
         ("summary_uncovered", uncovered, None),
+        # Excel cells hold no time zone: every time in the workbook is local İzmir time.
+        ("summary_time_zone", label("time_zone", lang, zone=report.generated_at.tzinfo), None),
     ]
     sheet["A1"] = label("title", lang)
     sheet["A1"].font = TITLE_FONT

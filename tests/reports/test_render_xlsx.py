@@ -32,6 +32,7 @@ def test_summary_has_real_dates_and_both_achievement_figures(book):
     assert sheet["B7"].value == pytest.approx(COVERED_ACHIEVEMENT)
     assert sheet["B8"].value == pytest.approx(0.86)
     assert sheet["B9"].value == "4.2.6, 4.2.7"
+    assert (sheet["A10"].value, sheet["B10"].value) == ("Saatler", "yerel saat, UTC+03:00")  # cells carry no zone
 
 
 def test_indicator_table_holds_hand_computed_numbers(book):
