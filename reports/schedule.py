@@ -1,15 +1,18 @@
 """The Monday report: due at 09:00 Istanbul time, sent once per ISO week, caught up later.
 
 The schedule lives in the database, not in the job queue: each tick asks which week is
-due at `now` and tries to claim that week's `report_runs` row. The claim, the report and
-the queued messages commit together, so two workers never both send, a failure leaves
-the week unclaimed for the next tick, and a bot that was down on Monday sends the report
-when it comes back. Only the latest due week is caught up: older ones would arrive stale,
+due at `now` and whether that week's `report_runs` row exists. If not, the report is read
+from the database and drawn (in a thread, outside any transaction, so citizens' updates go
+on meanwhile); then one short transaction claims the week and queues the messages. The
+claim and the queued messages commit together, so two workers never both send, a failure
+leaves the week unclaimed for the next tick, and a bot that was down on Monday sends the
+report when it comes back. Only the latest due week is caught up: older ones would arrive stale,
 and each report already carries the year to date.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from datetime import datetime
@@ -38,24 +41,31 @@ async def run_weekly(
     did it, None when the week was already done."""
     period_from, period_to = due_week(now, zone)
     week = iso_week(period_from)
+    async with sessions() as session:
+        if await store.run_exists(session, week):
+            return None
+        languages = {_language(manager) for manager in await store.subscribers(session)}
+        # The ISO week's first day picks the year, so the week spanning New Year closes the old year.
+        report = await build_weekly_report(
+            session, period_from=period_from, period_to=period_to, year=period_from.year, now=now, zone=zone
+        )
+    rendered = {lang: await asyncio.to_thread(render_all, report, lang) for lang in sorted(languages)}
     async with sessions.begin() as session:
         if not await store.claim_run(session, week=week, period_from=period_from, period_to=period_to, now=now):
-            return None
+            return None  # another worker queued it meanwhile
         managers = await store.subscribers(session)
-        if managers:
-            # The ISO week's first day picks the year, so the week spanning New Year closes the old year.
-            report = await build_weekly_report(
-                session, period_from=period_from, period_to=period_to, year=period_from.year, now=now, zone=zone
-            )
-            rendered: dict[str, ReportFiles] = {}
-            for manager in managers:
-                lang = manager.language if manager.language in LANGS else "tr"
-                if lang not in rendered:
-                    rendered[lang] = render_all(report, lang)
-                await _queue(session, manager, week, rendered[lang], lang, now)
+        for manager in managers:
+            lang = _language(manager)
+            if lang not in rendered:  # subscribed while the report was being drawn
+                rendered[lang] = await asyncio.to_thread(render_all, report, lang)
+            await _queue(session, manager, week, rendered[lang], lang, now)
         await store.record_recipients(session, week, len(managers))
     log.info("weekly report %s queued for %d managers", week, len(managers))
     return week
+
+
+def _language(manager: StaffMember) -> str:
+    return manager.language if manager.language in LANGS else "tr"
 
 
 async def _queue(

@@ -360,6 +360,10 @@ async def subscribers(session: AsyncSession) -> Sequence[StaffMember]:
     return (await session.execute(statement)).scalars().all()
 
 
+async def run_exists(session: AsyncSession, week: str) -> bool:
+    return (await session.execute(select(ReportRun.id).where(ReportRun.week == week))).first() is not None
+
+
 async def claim_run(
     session: AsyncSession, *, week: str, period_from: date, period_to: date, now: datetime
 ) -> bool:
