@@ -18,6 +18,7 @@ from storage.centres import load_centres
 from storage.locks import lock_in_transaction
 from storage.migrate import is_up_to_date
 from storage.repositories import centres
+from storage.repositories import staff as staff_store
 from storage.repositories import surveys as survey_store
 from surveys.definition import content_hash
 
@@ -85,3 +86,5 @@ async def prepare_database(services: Services) -> None:
                 definition=defn.model_dump(mode="json"),
                 now=now,
             )
+        # A new version may bring other staff commands: the menu job shows everyone theirs again.
+        await staff_store.show_menus_again(session)

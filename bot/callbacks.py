@@ -26,6 +26,8 @@ PREFIXES = {
     "y": "aid",
     "u": "membership",
     "d": "membership_decide",
+    "k": "milestone",
+    "z": "correction",
 }
 NAVIGATION = ("submit", "back", "skip", "next")
 _VALUE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,59}")

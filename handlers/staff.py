@@ -1,5 +1,5 @@
-"""Staff commands and buttons: new event, my events and attendance, aid, membership decisions.
-The staff menu is refreshed after an invite is redeemed."""
+"""Staff commands and buttons: new event, my events and attendance, aid, membership decisions,
+and the managers' milestones and corrections. The staff menu is refreshed after an invite is redeemed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import parse
 from bot.conversation.turn import Turn, citizen_handler, run_turn
-from bot.staff import chat_aid, chat_event_manage, chat_event_new, chat_members, menus
+from bot.staff import chat_aid, chat_corrections, chat_event_manage, chat_event_new, chat_members, chat_milestones, menus
 from handlers.start import COMMAND_FILTER, start
 
 
@@ -40,7 +40,15 @@ def register(application: Any) -> None:
     application.add_handler(CommandHandler("etkinliklerim", citizen_handler(chat_event_manage.list_mine), filters=COMMAND_FILTER))
     application.add_handler(CommandHandler("yardim_kaydi", citizen_handler(chat_aid.begin), filters=COMMAND_FILTER))
     application.add_handler(CommandHandler("basvurular", citizen_handler(chat_members.list_pending), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler("asama", citizen_handler(chat_milestones.begin), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler("duzelt", citizen_handler(chat_corrections.begin), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(_button(chat_event_new.on_button)), pattern=r"^e:"))
     application.add_handler(CallbackQueryHandler(citizen_handler(_button(chat_event_manage.on_button)), pattern=r"^m:"))
+    application.add_handler(
+        CallbackQueryHandler(citizen_handler(_button(chat_milestones.on_button)), pattern=chat_milestones.CALLBACK_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(citizen_handler(_button(chat_corrections.on_button)), pattern=chat_corrections.CALLBACK_PATTERN)
+    )
     application.add_handler(CallbackQueryHandler(citizen_handler(_button(chat_aid.on_button)), pattern=r"^y:"))
     application.add_handler(CallbackQueryHandler(citizen_handler(_button(chat_members.on_decide)), pattern=r"^d:"))

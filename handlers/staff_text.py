@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.conversation.turn import Turn, citizen_handler
-from bot.staff import chat_aid, chat_event_manage, chat_event_new, chat_members
+from bot.staff import chat_aid, chat_corrections, chat_event_manage, chat_event_new, chat_members, chat_milestones
 from bot.staff.chat import end_screen
 from handlers import survey
 from handlers.start import COMMAND_FILTER
@@ -20,6 +20,8 @@ SCREENS = {
     "staff.headcount": chat_event_manage.on_text,
     "staff.move": chat_event_manage.on_text,
     chat_aid.SCREEN: chat_aid.on_text,
+    chat_milestones.SCREEN: chat_milestones.on_text,
+    chat_corrections.SCREEN: chat_corrections.on_text,
     chat_members.SCREEN: chat_members.on_text,
     "staff.decline": chat_members.on_decline_reason,
 }

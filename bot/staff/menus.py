@@ -22,12 +22,19 @@ log = logging.getLogger(__name__)
 
 CITIZEN_COMMANDS = ("start", "language", "help", "events", "uye", "cancel", "forget", "cikis")
 STAFF_COMMANDS = ("etkinlik_yeni", "etkinliklerim", "yardim_kaydi", "basvurular")
-MANAGER_COMMANDS = ("report", "indicator", "subscribe", "unsubscribe")
+MANAGER_COMMANDS = ("asama", "duzelt", "report", "indicator", "subscribe", "unsubscribe")
+# Manager commands that live with the staff texts; the others are described with the reports.
+MANAGER_ENTRY_COMMANDS = frozenset({"asama", "duzelt"})
+
+
+def _manager_description(lang: str, name: str) -> str:
+    section = "staff" if name in MANAGER_ENTRY_COMMANDS else "reports"
+    return t(lang, f"{section}.command.{name}")
 
 
 def staff_commands(lang: str, role: str = "staff") -> list[BotCommand]:
-    """The menu of a staff chat; managers and admins also see the report commands."""
-    managing = [BotCommand(name, t(lang, f"reports.command.{name}")) for name in MANAGER_COMMANDS]
+    """The menu of a staff chat; managers and admins also see the entry and report commands."""
+    managing = [BotCommand(name, _manager_description(lang, name)) for name in MANAGER_COMMANDS]
     return (
         [BotCommand(name, t(lang, f"staff.command.{name}")) for name in STAFF_COMMANDS]
         + (managing if role in ("manager", "admin") else [])

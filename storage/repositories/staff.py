@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invite, StaffCentre, StaffMember
@@ -33,6 +33,11 @@ async def add_centre(session: AsyncSession, staff_id: int, centre_id: str) -> No
     if await session.get(StaffCentre, (staff_id, centre_id)) is None:
         session.add(StaffCentre(staff_id=staff_id, centre_id=centre_id))
         await session.flush()
+
+
+async def show_menus_again(session: AsyncSession) -> None:
+    """Mark every active member's menu as not shown, so the menu job sets it again."""
+    await session.execute(update(StaffMember).where(StaffMember.active.is_(True)).values(menu_shown=False))
 
 
 async def menus_to_sync(session: AsyncSession, *, skip_locked: bool) -> Sequence[StaffMember]:

@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.app import prepare_database
 from bot.staff import invites, menus
 from bot.staff.events import local_text
 from storage.models import Attendance, AuditEntry, Event, Membership, Person, Registration, StaffMember
+from tests_staff_support import join
 
 
 def has_button(text: str):
@@ -232,3 +234,16 @@ async def test_a_full_event_puts_the_citizen_on_the_waiting_list(live_bot, db) -
     async with services.sessions() as session:
         statuses = (await session.execute(select(Registration.status).order_by(Registration.id))).scalars().all()
     assert statuses == ["confirmed", "waiting"]
+
+
+async def test_every_start_shows_staff_the_commands_of_this_version(live_bot, db) -> None:
+    manager = live_bot.citizen(7301, "tr", first_name="Murat")
+    await manager.register()
+    async with db.sessions.begin() as session:
+        member = await join(session, "manager", None, manager.user_id, live_bot.services.clock())
+        member.menu_shown = True  # set by an earlier version, which had fewer commands
+    assert await menus.sync(live_bot.services, live_bot.application.bot) == 0
+    await prepare_database(live_bot.services)  # what every start does
+    assert await menus.sync(live_bot.services, live_bot.application.bot) == 1
+    names = await _menu(live_bot, manager.user_id, staff=True)
+    assert {"asama", "duzelt", "report"} <= set(names)
