@@ -41,15 +41,16 @@ async def run_weekly(
     did it, None when the week was already done."""
     period_from, period_to = due_week(now, zone)
     week = iso_week(period_from)
+    # The ISO week's first day picks the year, so the week spanning New Year closes the old year.
+    arguments = {"period_from": period_from, "period_to": period_to, "year": period_from.year, "now": now, "zone": zone}
+    report = None
     async with sessions() as session:
         if await store.run_exists(session, week):
             return None
         languages = {_language(manager) for manager in await store.subscribers(session)}
-        # The ISO week's first day picks the year, so the week spanning New Year closes the old year.
-        report = await build_weekly_report(
-            session, period_from=period_from, period_to=period_to, year=period_from.year, now=now, zone=zone
-        )
-    rendered = {lang: await asyncio.to_thread(render_all, report, lang) for lang in sorted(languages)}
+        if languages:
+            report = await build_weekly_report(session, **arguments)
+    rendered = {lang: await asyncio.to_thread(render_all, report, lang) for lang in sorted(languages)} if report else {}
     async with sessions.begin() as session:
         if not await store.claim_run(session, week=week, period_from=period_from, period_to=period_to, now=now):
             return None  # another worker queued it meanwhile
@@ -57,6 +58,7 @@ async def run_weekly(
         for manager in managers:
             lang = _language(manager)
             if lang not in rendered:  # subscribed while the report was being drawn
+                report = report or await build_weekly_report(session, **arguments)
                 rendered[lang] = await asyncio.to_thread(render_all, report, lang)
             await _queue(session, manager, week, rendered[lang], lang, now)
         await store.record_recipients(session, week, len(managers))
