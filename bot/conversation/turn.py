@@ -154,7 +154,8 @@ async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
         toast = await _show(turn, bot, chat_id)
         # Answered last, so the spinner on the button stops only when everything is shown.
         if update.callback_query is not None:
-            await _retried(lambda: update.callback_query.answer(toast.text if toast else None))  # type: ignore[union-attr]
+            # Telegram refuses a late answer ("query is too old"); the person already sees the result.
+            await _tolerant(lambda: update.callback_query.answer(toast.text if toast else None))  # type: ignore[union-attr]
     except BadRequest as error:
         log.error("update %s: Telegram refused a message (%s); the state is saved, the rest is not shown", update.update_id, error)
     except TelegramError as error:

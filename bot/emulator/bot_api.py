@@ -392,7 +392,8 @@ async def delete_messages(api: BotApi, params: Params) -> bool:
 @method("answerCallbackQuery")
 async def answer_callback_query(api: BotApi, params: Params) -> bool:
     record = api.state.callbacks.get(params.str("callback_query_id") or "")
-    if record is None or record.answered:
+    late = record is not None and api.state.clock.now() - record.pressed_at > api.state.config.callback_answer_seconds
+    if record is None or record.answered or late:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     text = params.str("text")
     if text is not None and len(text) > MAX_CALLBACK_ANSWER:

@@ -29,6 +29,8 @@ class EmulatorConfig:
     webhook_retry_delay: float = 0.2
     delete_window_seconds: int = 48 * 3600
     hang_seconds: float = 30.0
+    # How long after a press Telegram still takes the bot's answer (roughly; undocumented).
+    callback_answer_seconds: float = 15.0
     max_upload_bytes: int = 50 * 1024 * 1024
     seed: int = 0
 

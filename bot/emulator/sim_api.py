@@ -208,7 +208,7 @@ class SimApi:
         button = self._button(message, body.get("callback_data"), body.get("button_text"))
         query_id = str(secrets.randbits(63))
         record = self.state.callbacks[query_id] = CallbackRecord(
-            query_id, user.id, message.message_id, button["callback_data"]
+            query_id, user.id, message.message_id, button["callback_data"], pressed_at=self.state.clock.now()
         )
         update = self.state.enqueue(
             {

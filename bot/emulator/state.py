@@ -110,6 +110,7 @@ class CallbackRecord:
     user_id: int
     message_id: int
     data: str
+    pressed_at: float
     answered: bool = False
     answer: dict[str, Any] = field(default_factory=dict)
 

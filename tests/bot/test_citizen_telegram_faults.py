@@ -97,3 +97,25 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
     assert "/start" in (await toast() or "")
     assert await answer_saved()  # still "self", not the stale button's "carer"
     await after(user, user.send("/start"), contains("hangi hizmetlerden"))
+
+
+async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
+    user = live_bot.citizen(7104, "tr")
+    await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
+    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    # Telegram stalls on the edit long enough for the button's answer to come too late.
+    await live_bot.emulator.set_faults(mode="hang", next_n=1, methods=["editMessageText"])
+    query_id = await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    for _ in range(300):
+        if (await live_bot.emulator.metrics())["faults_injected"]:
+            break
+        await asyncio.sleep(0.02)
+    await live_bot.emulator.advance_clock(20)
+    await live_bot.emulator.clear_faults()
+
+    await user.wait_for(contains("hangi hizmetlerden"))
+    await user.press("☐ Spor")  # the new question's buttons are live: the state was saved
+    await user.wait_for(has_button("☑ Spor"))
+    late = next(q for q in await user.callback_queries() if q["id"] == query_id)
+    assert late["answered"] is False
+    assert not any("Bir sorun oluştu" in (m["text"] or "") for m in await user.bot_messages())

@@ -71,6 +71,16 @@ async def test_press_creates_a_callback_query_from_a_real_button(
         await user.press(callback_data="s:1")
 
 
+async def test_a_late_answer_to_a_button_is_refused(bot: Bot, user: SimulatedUser, emulator: EmulatorClient) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Memnunum", callback_data="s:5")]])
+    await bot.send_message(1001, "Memnun musunuz?", reply_markup=keyboard)
+    query_id = await user.press("Memnunum")
+    await emulator.advance_clock(16)
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query(query_id)
+    assert (await user.callback_queries())[0]["answered"] is False
+
+
 async def test_forged_and_duplicate_updates_can_be_injected(
     bot: Bot, emulator: EmulatorClient
 ) -> None:
