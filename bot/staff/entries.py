@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.staff.roles import Actor, require
+from storage.locks import lock_in_transaction
 from storage.models import Centre, IndicatorEntry
 from storage.pseudonyms import beneficiary_key
 from storage.repositories import audit
@@ -107,6 +108,8 @@ async def add_milestone(
         raise EntryError("note")
     if completed_on > now.date():
         raise EntryError("future")
+    # Two managers entering the same centre at once: the second waits, then sees the first.
+    await lock_in_transaction(session, f"milestone:{code}:{centre_id}")
     if await entry_store.effective_milestone(session, code, centre_id) is not None:
         raise EntryError("duplicate")
     entry = IndicatorEntry(

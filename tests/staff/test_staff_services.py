@@ -217,6 +217,20 @@ async def test_a_milestone_is_entered_once_per_centre(db, crew) -> None:
             await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW)
 
 
+async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, crew) -> None:
+    async def enter(day: int) -> str:
+        try:
+            async with db.sessions.begin() as session:
+                await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="konak-kadin",
+                                            completed_on=date(2026, 11, day), note="iskan", now=NOW)
+                await asyncio.sleep(0.05)  # both have checked before either commits, without the lock
+        except entries.EntryError as error:
+            return error.reason
+        return "added"
+
+    assert sorted(await asyncio.gather(enter(2), enter(3))) == ["added", "duplicate"]
+
+
 async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew) -> None:
     async with db.sessions.begin() as session:
         alice, bob = await make_person(session, 26000), await make_person(session, 26001, language="ar")
