@@ -116,11 +116,14 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
         claimed_in_table = conversation is None
         if claimed_in_table:
             # First contact, or nothing kept: claim the id in the table (on PostgreSQL this also
-            # takes the person's lock), then read again what a worker before us may have saved.
+            # takes the person's advisory lock), then read again, locked, what a worker before
+            # us may have saved meanwhile, so later updates that lock the rows wait for us too.
             if not await updates.claim(session, update.update_id, now, person=key):
                 log.info("update %s already applied", update.update_id)
                 return
-            citizen, conversation = await citizens.load(session, key)
+            citizen, conversation = await citizens.load_locked(session, key)
+            if conversation is None:
+                citizen = await citizens.get(session, key)
         applied = list(conversation.applied_updates) if conversation else []
         # Update ids grow, so an id older than the kept ones can only be in the table.
         older = bool(applied) and update.update_id < min(applied) and not claimed_in_table

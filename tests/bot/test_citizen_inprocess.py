@@ -3,6 +3,8 @@ the process: duplicates, double taps, forged buttons and unexpected input change
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 from sqlalchemy import func, select
@@ -252,3 +254,24 @@ async def test_a_failure_is_told_in_the_chosen_language_and_loses_nothing(inproc
     # The Telegram client said Turkish; the person chose Arabic.
     assert inprocess_bot.texts(USER)[-1] == "حدث خطأ ما. إجاباتك في أمان؛ يرجى المحاولة مرة أخرى بعد قليل."
     assert await stored_state(inprocess_bot, db) == before
+
+
+async def test_updates_of_a_new_person_on_several_workers_at_once_are_each_applied_once(inprocess_bot, db, monkeypatch) -> None:
+    """As if each update reached another worker: no in-process lock, only the database's."""
+
+    @contextlib.asynccontextmanager
+    async def no_local_lock(key: str):
+        yield
+
+    monkeypatch.setattr("bot.conversation.turn.local_lock", no_local_lock)
+    for round_ in range(3):
+        user = USER + 100 + round_
+        burst = [inprocess_bot.message_update(user, text) for text in ("/start", "/help", "/help", "/start")]
+        await asyncio.gather(*(inprocess_bot.feed(update) for update in burst), inprocess_bot.feed(burst[0]))
+        async with db.sessions() as session:
+            row = await session.get(Conversation, citizen_key(inprocess_bot.services.secret, user))
+            in_table = set((await session.execute(select(ProcessedUpdate.update_id))).scalars())
+        ids = {update.update_id for update in burst}
+        assert ids <= set(row.applied_updates) | in_table
+        assert len(row.applied_updates) == len(set(row.applied_updates))
+        assert row.state.get("screen") == "consent"  # the second /start went on from the first
