@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from bot.conversation.deep_links import make_payload
 from bot.emulator import EmulatorClient, SimulatedUser
 from surveys.definition import SurveyDefinition
 from surveys.labels import label
@@ -78,10 +79,8 @@ class CitizenDriver:
         """Complete every survey of the persona; returns how many were completed."""
         completed = 0
         for survey_id in self.persona.surveys:
-            payload = survey_id
-            if survey_id == "disability_centre" and self.persona.centre_poster:
-                payload = f"{survey_id}__{self.persona.centre_poster}"
-            await self._start(payload)
+            centre = self.persona.centre_poster if survey_id == "disability_centre" else None
+            await self._start(make_payload(self.surveys[survey_id], centre))  # as the poster's QR code has it
             completed += await self._answer_until_done(self.surveys[survey_id])
         return completed
 
