@@ -53,3 +53,11 @@ def invite_context(turn: Turn, update: Update) -> InviteContext:
 def end_screen(turn: Turn) -> None:
     turn.state.pop("draft", None)
     turn.state["screen"] = "idle"
+
+
+def cancel_step(turn: Turn, update: Update) -> None:
+    """The step's Cancel button: its buttons go, the draft is dropped, and the person is told."""
+    turn.toast()
+    retire_buttons(turn, update)
+    end_screen(turn)
+    turn.send(turn.text("staff.cancelled"))

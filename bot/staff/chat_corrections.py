@@ -12,7 +12,7 @@ from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.conversation.turn import Turn
 from bot.staff import entries, roles
-from bot.staff.chat import centre_name, end_screen, retire_buttons, staff_actor
+from bot.staff.chat import cancel_step, centre_name, end_screen, retire_buttons, staff_actor
 from storage.models import Centre, IndicatorEntry
 from storage.repositories import entries as entry_store
 
@@ -57,10 +57,7 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
     """The button under a refused milestone; it carries an id, never a right."""
     verb, _, value = callback.value.partition(".")
     if verb == "fix-cancel" and turn.state.get("screen") == SCREEN:
-        turn.toast()
-        retire_buttons(turn, update)
-        end_screen(turn)
-        turn.send(turn.text("staff.cancelled"))
+        cancel_step(turn, update)
         return
     actor = await staff_actor(turn)
     if actor is None:

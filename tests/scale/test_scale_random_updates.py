@@ -11,7 +11,6 @@ import string
 import traceback
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
