@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot.callbacks import pack
@@ -48,6 +50,17 @@ def invite_context(turn: Turn, update: Update) -> InviteContext:
         surveys=turn.services.surveys,
         local_date=turn.now.astimezone(turn.services.zone).date(),
     )
+
+
+def parse_day(text: str) -> date | None:
+    """A day typed as GG.AA.YYYY (slashes accepted), or None."""
+    parts = text.strip().replace("/", ".").split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
 
 
 def end_screen(turn: Turn) -> None:

@@ -13,7 +13,7 @@ from bot.callbacks import Callback, pack
 from bot.conversation import onboarding
 from bot.conversation.turn import Turn
 from bot.staff import memberships, registrations, roles
-from bot.staff.chat import centre_name, end_screen, retire_buttons, staff_actor
+from bot.staff.chat import centre_name, end_screen, parse_day, retire_buttons, staff_actor
 from storage.models import Centre, Membership
 from storage.repositories import centres as centre_store
 from storage.repositories import memberships as membership_store
@@ -87,16 +87,6 @@ def _ask_consent(turn: Turn, draft: dict) -> None:
     )
 
 
-def parse_birth_date(text: str) -> date | None:
-    parts = text.strip().replace("/", ".").split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        return None
-
-
 async def on_text(turn: Turn, text: str) -> None:
     draft = dict(turn.state.get("draft") or {})  # a new object, so the change is saved
     step = draft.get("step")
@@ -107,7 +97,7 @@ async def on_text(turn: Turn, text: str) -> None:
         draft["member_name"], draft["step"] = text.strip(), "birth"
         turn.send(turn.text("membership.birth"))
     elif step == "birth":
-        born = parse_birth_date(text)
+        born = parse_day(text)
         if born is None or born.year < 1900 or born >= turn.now.date():
             turn.send(turn.text("membership.error.birth"))
             return

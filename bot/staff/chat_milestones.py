@@ -12,7 +12,7 @@ from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.conversation.turn import Turn
 from bot.staff import chat_corrections, entries, roles
-from bot.staff.chat import cancel_step, centre_name, end_screen, retire_buttons, staff_actor
+from bot.staff.chat import cancel_step, centre_name, end_screen, parse_day, retire_buttons, staff_actor
 from storage.models import Centre
 from storage.repositories import centres as centre_store
 from storage.repositories import entries as entry_store
@@ -33,17 +33,6 @@ def cancel_row(turn: Turn) -> list[tuple[str, str]]:
 def local_today(turn: Turn) -> date:
     """Completion dates are the municipality's calendar days, not UTC ones."""
     return turn.now.astimezone(turn.services.zone).date()
-
-
-def parse_day(text: str) -> date | None:
-    """A day typed as GG.AA.YYYY (slashes accepted), or None."""
-    parts = text.strip().replace("/", ".").split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        return None
 
 
 async def allowed_centres(turn: Turn, actor: roles.Actor, code: str) -> list[Centre]:

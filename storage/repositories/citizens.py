@@ -26,15 +26,12 @@ async def get_or_create(session: AsyncSession, key: str, now: datetime) -> Citiz
     return citizen
 
 
+_theirs = Conversation.citizen_key == Citizen.key  # the join of a person and their conversation
+
+
 async def load(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
     """The citizen and their conversation in one round trip."""
-    statement = (
-        select(Citizen, Conversation)
-        .outerjoin(Conversation, Conversation.citizen_key == Citizen.key)
-        .where(Citizen.key == key)
-    )
-    row = (await session.execute(statement)).first()
-    return (row[0], row[1]) if row else (None, None)
+    return await _first(session, select(Citizen, Conversation).outerjoin(Conversation, _theirs).where(Citizen.key == key))
 
 
 async def load_locked(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
@@ -48,12 +45,11 @@ async def load_locked(session: AsyncSession, key: str) -> tuple[Citizen | None, 
     """
     if dialect_name(session) != "postgresql":
         return await load(session, key)
-    statement = (
-        select(Citizen, Conversation)
-        .join(Conversation, Conversation.citizen_key == Citizen.key)
-        .where(Citizen.key == key)
-        .with_for_update()
-    )
+    statement = select(Citizen, Conversation).join(Conversation, _theirs).where(Citizen.key == key).with_for_update()
+    return await _first(session, statement)
+
+
+async def _first(session: AsyncSession, statement: Any) -> tuple[Citizen | None, Conversation | None]:
     row = (await session.execute(statement)).first()
     return (row[0], row[1]) if row else (None, None)
 

@@ -10,6 +10,15 @@ from storage.models import Answer, Conversation, Response
 from tests.bot.test_citizen_e2e import after, contains, has_button, onboard
 
 
+async def until(check, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+    """Poll `check` until it returns something true, and return that."""
+    for _ in range(int(timeout / 0.05)):
+        if value := await check():
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{check.__name__} stayed false for {timeout} s")
+
+
 async def _to_last_question(user) -> None:
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
@@ -47,10 +56,7 @@ async def test_a_time_out_after_the_thanks_still_keeps_the_response(live_bot, db
         async with db.sessions() as session:
             return (await session.execute(select(func.count()).select_from(Response))).scalar_one() == 1
 
-    for _ in range(300):
-        if await saved():
-            break
-        await asyncio.sleep(0.05)
+    await until(saved)
     async with db.sessions() as session:
         response = (await session.execute(select(Response))).scalar_one()
         answers = {a.question_id: a.value for a in (await session.execute(select(Answer))).scalars()}
@@ -74,11 +80,7 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
             conversation = (await session.execute(select(Conversation))).scalar_one_or_none()
         return conversation is not None and conversation.state.get("survey", {}).get("answers", {}).get("role") == "self"
 
-    for _ in range(300):
-        if await answer_saved():
-            break
-        await asyncio.sleep(0.05)
-    assert await answer_saved()
+    await until(answer_saved)
     assert not any("hangi hizmetlerden" in (m["text"] or "") for m in await user.bot_messages())
     # The old question still shows its buttons, but they no longer answer for the new one;
     # /start shows where the person is.
@@ -90,11 +92,7 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
                 return query["answer"]["text"]
         return None
 
-    for _ in range(300):
-        if await toast():
-            break
-        await asyncio.sleep(0.05)
-    assert "/start" in (await toast() or "")
+    assert "/start" in await until(toast)
     assert await answer_saved()  # still "self", not the stale button's "carer"
     await after(user, user.send("/start"), contains("hangi hizmetlerden"))
 
@@ -106,10 +104,10 @@ async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     # Telegram stalls on the edit long enough for the button's answer to come too late.
     await live_bot.emulator.set_faults(mode="hang", next_n=1, methods=["editMessageText"])
     query_id = await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
-    for _ in range(300):
-        if (await live_bot.emulator.metrics())["faults_injected"]:
-            break
-        await asyncio.sleep(0.02)
+    async def edit_hangs() -> int:
+        return (await live_bot.emulator.metrics())["faults_injected"]
+
+    await until(edit_hangs)
     await live_bot.emulator.advance_clock(20)
     await live_bot.emulator.clear_faults()
 
