@@ -95,7 +95,7 @@ async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None
     if callback.value != "yes":
         turn.toast(turn.text("unexpected.stale_button"))
         return
-    citizen = await turn.ensure_citizen()
+    citizen = turn.ensure_citizen()
     citizen.consent_version = CONSENT_VERSION
     citizen.consent_at = turn.now
     citizen.language = turn.lang

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,6 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from bot.i18n import normalise_language, t
 from bot.services import Services
 from storage.locks import local_lock
-from storage.models import Citizen
 from storage.pseudonyms import citizen_key
 from storage.repositories import citizens, updates
 
@@ -61,13 +60,14 @@ class Turn:
     now: datetime
     user_id: int
     key: str
-    citizen: Citizen | None
+    citizen: citizens.Profile | None
     state: dict[str, Any]
     message_ids: list[int]
     language_guess: str
     update_id: int = 0
     applied_updates: list[int] = field(default_factory=list)
     claimed_in_table: bool = False
+    loaded: tuple[citizens.Profile | None, citizens.Stored | None] = (None, None)
     actions: list[Action] = field(default_factory=list)
     erased: bool = False
     cleared: bool = False
@@ -95,9 +95,10 @@ class Turn:
     def delete_messages(self, message_ids: list[int]) -> None:
         self.actions.append(Action("delete", message_ids=list(message_ids)))
 
-    async def ensure_citizen(self) -> Citizen:
+    def ensure_citizen(self) -> citizens.Profile:
+        """The person's profile, new if they have none yet (saved with the turn)."""
         if self.citizen is None:
-            self.citizen = await citizens.get_or_create(self.session, self.key, self.now)
+            self.citizen = citizens.Profile()
         return self.citizen
 
 
@@ -121,9 +122,7 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
             if not await updates.claim(session, update.update_id, now, person=key):
                 log.info("update %s already applied", update.update_id)
                 return
-            citizen, conversation = await citizens.load_locked(session, key)
-            if conversation is None:
-                citizen = await citizens.get(session, key)
+            citizen, conversation = await citizens.load_after_claim(session, key, (citizen, conversation))
         applied = list(conversation.applied_updates) if conversation else []
         # Update ids grow, so an id older than the kept ones can only be in the table.
         older = bool(applied) and update.update_id < min(applied) and not claimed_in_table
@@ -136,13 +135,14 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
             now=now,
             user_id=user.id,
             key=key,
-            citizen=citizen,
+            citizen=replace(citizen) if citizen else None,
             state=dict(conversation.state) if conversation else {},
             message_ids=list(conversation.message_ids) if conversation else [],
             language_guess=normalise_language(user.language_code),
             update_id=update.update_id,
             applied_updates=applied,
             claimed_in_table=claimed_in_table,
+            loaded=(citizen, conversation),
         )
         if update.message is not None:
             turn.message_ids.append(update.message.message_id)
@@ -223,15 +223,14 @@ async def _persist(turn: Turn) -> None:
         if not turn.claimed_in_table:
             await updates.record(turn.session, turn.update_id, turn.now)
         return
-    citizen = await turn.ensure_citizen()
+    citizen = turn.ensure_citizen()
     citizen.language = turn.lang
     applied = [*turn.applied_updates, turn.update_id]
     if len(applied) > 2 * APPLIED_UPDATES_KEPT:
         await updates.record_many(turn.session, applied[:-APPLIED_UPDATES_KEPT], turn.now)
         applied = applied[-APPLIED_UPDATES_KEPT:]
-    await citizens.save_conversation(
-        turn.session, turn.key, turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], turn.now, applied
-    )
+    saved = citizens.Stored(turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], applied)
+    await citizens.save(turn.session, turn.key, citizen, saved, turn.now, was=turn.loaded)
 
 
 def citizen_handler(flow: Flow) -> Callable[[Update, Any], Awaitable[None]]:

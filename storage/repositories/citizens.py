@@ -6,35 +6,54 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_name
 from storage.models import Citizen, Conversation, Person, Response
 
 
-async def get(session: AsyncSession, key: str) -> Citizen | None:
-    return await session.get(Citizen, key)
+@dataclass
+class Profile:
+    """What is kept about a person between conversations: their language and their consent.
+
+    A plain value, not an ORM object: a turn reads it, changes it, and `save` writes it back
+    only when it changed, with no unit of work in between (the turn is the hottest path)."""
+
+    language: str | None = None
+    consent_version: str | None = None
+    consent_at: datetime | None = None
 
 
-async def get_or_create(session: AsyncSession, key: str, now: datetime) -> Citizen:
-    citizen = await session.get(Citizen, key)
-    if citizen is None:
-        citizen = Citizen(key=key, created_at=now)
-        session.add(citizen)
-        await session.flush()
-    return citizen
+@dataclass(frozen=True)
+class Stored:
+    """A person's conversation as saved: where they are, the messages shown to them, and
+    their latest update ids."""
+
+    state: dict[str, Any]
+    message_ids: list[int]
+    applied_updates: list[int]
 
 
-_theirs = Conversation.citizen_key == Citizen.key  # the join of a person and their conversation
+_citizens, _conversations = Citizen.__table__, Conversation.__table__
+_KEY = bindparam("person")
+_COLUMNS = (
+    _citizens.c.language, _citizens.c.consent_version, _citizens.c.consent_at,
+    _conversations.c.citizen_key, _conversations.c.state, _conversations.c.message_ids, _conversations.c.applied_updates,
+)
+# The statements of every turn, built once.
+_LOAD = select(*_COLUMNS).select_from(_citizens.outerjoin(_conversations)).where(_citizens.c.key == _KEY)
+_LOAD_LOCKED = select(*_COLUMNS).select_from(_citizens.join(_conversations)).where(_citizens.c.key == _KEY).with_for_update()
+_UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
+_UPDATE_CONVERSATION = update(_conversations).where(_conversations.c.citizen_key == _KEY)
 
 
-async def load(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
-    """The citizen and their conversation in one round trip."""
-    return await _first(session, select(Citizen, Conversation).outerjoin(Conversation, _theirs).where(Citizen.key == key))
+async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
+    """The person's profile and conversation in one round trip."""
+    return _split((await session.execute(_LOAD, {"person": key})).first())
 
 
-async def load_locked(session: AsyncSession, key: str) -> tuple[Citizen | None, Conversation | None]:
+async def load_locked(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
     """Like `load`, and the person's rows stay locked until the transaction ends; every update
     of a known person starts here, in one round trip.
 
@@ -45,37 +64,58 @@ async def load_locked(session: AsyncSession, key: str) -> tuple[Citizen | None, 
     """
     if dialect_name(session) != "postgresql":
         return await load(session, key)
-    statement = select(Citizen, Conversation).join(Conversation, _theirs).where(Citizen.key == key).with_for_update()
-    return await _first(session, statement)
+    return _split((await session.execute(_LOAD_LOCKED, {"person": key})).first())
 
 
-async def _first(session: AsyncSession, statement: Any) -> tuple[Citizen | None, Conversation | None]:
-    row = (await session.execute(statement)).first()
-    return (row[0], row[1]) if row else (None, None)
+async def load_after_claim(
+    session: AsyncSession, key: str, first: tuple[Profile | None, Stored | None]
+) -> tuple[Profile | None, Stored | None]:
+    """After a first contact's update-id claim, what a worker before us may have saved since
+    our first read. On PostgreSQL the claim waited for that worker's lock: read again, locked
+    when there is a conversation, so later updates that lock the rows wait for us too. SQLite
+    ran the whole transaction alone: the first read stands."""
+    if dialect_name(session) != "postgresql":
+        return first
+    loaded = await load_locked(session, key)
+    return loaded if loaded[1] is not None else await load(session, key)
 
 
-async def load_conversation(session: AsyncSession, key: str) -> Conversation | None:
-    return await session.get(Conversation, key)
+def _split(row: Any) -> tuple[Profile | None, Stored | None]:
+    if row is None:
+        return None, None
+    profile = Profile(row.language, row.consent_version, row.consent_at)
+    if row.citizen_key is None:
+        return profile, None
+    return profile, Stored(row.state, row.message_ids, row.applied_updates)
 
 
-async def save_conversation(
+async def save(
     session: AsyncSession,
     key: str,
-    state: dict[str, Any],
-    message_ids: list[int],
+    profile: Profile,
+    conversation: Stored,
     now: datetime,
-    applied_updates: list[int] | None = None,
+    *,
+    was: tuple[Profile | None, Stored | None],
 ) -> None:
-    conversation = await session.get(Conversation, key)
-    if conversation is None:
-        conversation = Conversation(citizen_key=key, state=state, message_ids=message_ids, updated_at=now)
-        session.add(conversation)
+    """Write back what a turn changed, given what it loaded (`was`): a new person or
+    conversation is inserted, a changed profile updated, the conversation always saved."""
+    loaded_profile, loaded_conversation = was
+    profile_values = {
+        "language": profile.language, "consent_version": profile.consent_version, "consent_at": profile.consent_at,
+    }
+    if loaded_profile is None:
+        await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
+    elif profile != loaded_profile:
+        await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
+    values = {
+        "state": conversation.state, "message_ids": conversation.message_ids,
+        "applied_updates": conversation.applied_updates, "updated_at": now,
+    }
+    if loaded_conversation is None:
+        await session.execute(insert(_conversations), {"citizen_key": key, **values})
     else:
-        conversation.state = state
-        conversation.message_ids = message_ids
-        conversation.updated_at = now
-    if applied_updates is not None:
-        conversation.applied_updates = applied_updates
+        await session.execute(_UPDATE_CONVERSATION, {"person": key, **values})
 
 
 async def delete_conversation(session: AsyncSession, key: str) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from storage.locks import local_lock, lock_in_transaction
 from storage.migrate import is_up_to_date
-from storage.models import Answer, AuditEntry, Base, Centre, PlanValue, Response
+from storage.models import Answer, AuditEntry, Base, Centre, Conversation, PlanValue, Response
 from storage.pseudonyms import citizen_key, respondent_key
 from storage.repositories import audit, centres, citizens, plan, surveys, updates
 
@@ -89,23 +89,38 @@ async def test_an_uncommitted_claim_leaves_the_update_unclaimed(db) -> None:
 async def test_conversation_round_trip_and_erase(db) -> None:
     key = citizen_key(SECRET, 4242)
     async with db.sessions.begin() as session:
-        citizen = await citizens.get_or_create(session, key, NOW)
-        citizen.language = "ar"
-        await citizens.save_conversation(session, key, {"screen": "survey", "answers": {"q": [1, "ü"]}}, [5, 6], NOW)
+        assert await citizens.load(session, key) == (None, None)
+        stored = citizens.Stored({"screen": "survey", "answers": {"q": [1, "ü"]}}, [5, 6], [900])
+        await citizens.save(session, key, citizens.Profile("ar"), stored, NOW, was=(None, None))
     async with db.sessions.begin() as session:
-        conversation = await citizens.load_conversation(session, key)
-        assert conversation.state == {"screen": "survey", "answers": {"q": [1, "ü"]}}
-        assert conversation.message_ids == [5, 6]
-        assert conversation.updated_at == NOW
-        assert (await citizens.get(session, key)).language == "ar"
-        await citizens.save_conversation(session, key, {"screen": "idle"}, [], NOW + timedelta(minutes=1))
+        loaded = await citizens.load(session, key)
+        assert loaded == (citizens.Profile("ar"), stored)
+        consented = citizens.Profile("ar", "2026-11", NOW)
+        await citizens.save(session, key, consented, citizens.Stored({"screen": "idle"}, [], [901]), NOW + timedelta(minutes=1), was=loaded)
     async with db.sessions.begin() as session:
-        assert (await citizens.load_conversation(session, key)).state == {"screen": "idle"}
+        profile, conversation = await citizens.load(session, key)
+        assert profile == consented and profile.consent_at == NOW
+        assert conversation == citizens.Stored({"screen": "idle"}, [], [901])
+        row = await session.get(Conversation, key)
+        assert row.updated_at == NOW + timedelta(minutes=1)
         erased = await citizens.erase(session, key, [])
         assert erased.profile and erased.conversation
     async with db.sessions.begin() as session:
-        assert await citizens.get(session, key) is None
-        assert await citizens.load_conversation(session, key) is None
+        assert await citizens.load(session, key) == (None, None)
+
+
+async def test_a_profile_without_a_conversation_is_loaded_alone(db) -> None:
+    """After /cikis the profile stays and the conversation is gone: a new one is inserted."""
+    key = citizen_key(SECRET, 4243)
+    async with db.sessions.begin() as session:
+        await citizens.save(session, key, citizens.Profile("en"), citizens.Stored({}, [], [1]), NOW, was=(None, None))
+        await citizens.delete_conversation(session, key)
+    async with db.sessions.begin() as session:
+        loaded = await citizens.load(session, key)
+        assert loaded == (citizens.Profile("en"), None)
+        await citizens.save(session, key, citizens.Profile("en"), citizens.Stored({"screen": "idle"}, [], [2]), NOW, was=loaded)
+    async with db.sessions.begin() as session:
+        assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "idle"}, [], [2])
 
 
 async def test_definition_versions_are_immutable(db) -> None:
@@ -205,20 +220,19 @@ async def test_person_lock_serialises_concurrent_transactions(db) -> None:
     """Two tasks updating one counter under the person lock never lose an increment."""
     key = citizen_key(SECRET, 99)
     async with db.sessions.begin() as session:
-        await citizens.get_or_create(session, key, NOW)
-        await citizens.save_conversation(session, key, {"count": 0}, [], NOW)
+        await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": 0}, [], []), NOW, was=(None, None))
 
     async def bump() -> None:
         async with local_lock(key), db.sessions.begin() as session:
             await lock_in_transaction(session, key)
-            conversation = await citizens.load_conversation(session, key)
-            count = conversation.state["count"]
+            loaded = await citizens.load(session, key)
+            count = loaded[1].state["count"]
             await asyncio.sleep(0.01)
-            await citizens.save_conversation(session, key, {"count": count + 1}, [], NOW)
+            await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": count + 1}, [], []), NOW, was=loaded)
 
     await asyncio.gather(*(bump() for _ in range(10)))
     async with db.sessions() as session:
-        assert (await citizens.load_conversation(session, key)).state == {"count": 10}
+        assert (await citizens.load(session, key))[1].state == {"count": 10}
 
 
 async def test_claiming_an_update_also_locks_its_person(db) -> None:
@@ -226,20 +240,19 @@ async def test_claiming_an_update_also_locks_its_person(db) -> None:
     workers would, with no in-process lock), apply one after the other."""
     key = citizen_key(SECRET, 98)
     async with db.sessions.begin() as session:
-        await citizens.get_or_create(session, key, NOW)
-        await citizens.save_conversation(session, key, {"count": 0}, [], NOW)
+        await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": 0}, [], []), NOW, was=(None, None))
 
     async def bump(update_id: int) -> None:
         async with db.sessions.begin() as session:
             assert await updates.claim(session, update_id, NOW, person=key)
-            conversation = await citizens.load_conversation(session, key)
-            count = conversation.state["count"]
+            loaded = await citizens.load(session, key)
+            count = loaded[1].state["count"]
             await asyncio.sleep(0.01)
-            await citizens.save_conversation(session, key, {"count": count + 1}, [], NOW)
+            await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": count + 1}, [], []), NOW, was=loaded)
 
     await asyncio.gather(*(bump(5000 + n) for n in range(8)))
     async with db.sessions() as session:
-        assert (await citizens.load_conversation(session, key)).state == {"count": 8}
+        assert (await citizens.load(session, key))[1].state == {"count": 8}
 
 
 def test_pseudonyms_are_keyed_and_scoped() -> None:
