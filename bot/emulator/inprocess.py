@@ -6,6 +6,7 @@ is recorded, messages get ids like Telegram's, and nothing leaves the process.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
@@ -25,9 +26,11 @@ class Call:
 
 @dataclass
 class InProcessBotApi(BaseRequest):
-    """Answers the Bot API methods kentbot uses; `calls` keeps what the bot did."""
+    """Answers the Bot API methods kentbot uses; `calls` keeps what the bot did. `latency`
+    holds every answer back that long, like a network between the bot and Telegram."""
 
     calls: list[Call] = field(default_factory=list)
+    latency: float = 0.0
     _next_message_id: int = 1
 
     async def initialize(self) -> None:
@@ -50,6 +53,8 @@ class InProcessBotApi(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         result = self._result(name, params)

@@ -12,6 +12,9 @@ KENTBOT_TEST_POSTGRES_URL): a scratch database is created there and dropped afte
 3. aggregation: the yearly indicator aggregation (reports.aggregate.observe_year) over the
    seeded answers and attendance, against one raw SQL aggregate over the same rows.
 4. outbox: drain rate against the emulator's flood control, as a share of the configured cap.
+5. slow_telegram: many people at once while every Bot API call takes 50 ms, as over a real
+   network: updates/s and updates that failed. Replies are sent inside the turn's transaction,
+   so on SQLite (one writer at a time) this is about one turn per round trips of one turn.
 """
 
 from __future__ import annotations
@@ -460,6 +463,51 @@ async def outbox_figures(folder: Path, messages: int, cap: float) -> dict[str, A
     }
 
 
+# --- 5. many people at once, with a network between the bot and Telegram ----------------
+
+
+async def slow_telegram_figures(backend: str, admin_url: str | None, folder: Path, people: int, latency: float) -> dict[str, Any]:
+    """`people` citizens take the survey side by side, every Bot API answer `latency` late."""
+    url, drop = await scratch_database(backend, admin_url, folder)
+    services = build_services(settings_for(url, folder))
+    api = InProcessBotApi(latency=latency)
+    application = build_application(services, TOKEN, request=api, updater=False)
+    application.bot._rate_limiter = None  # noqa: SLF001  (Telegram's cap would hide the database)
+    counter = [3_000_000]
+    handled: list[int] = []
+    failed: list[object] = []
+
+    async def note_failure(_update: object, context: Any) -> None:
+        failed.append(context.error)
+
+    application.add_error_handler(note_failure)
+
+    async def citizen(user_id: int) -> None:
+        person = Citizen(user_id, counter)
+        for step in range(60):
+            raw = person.next_update(api, step)
+            if raw is None:
+                return
+            await application.process_update(Update.de_json(raw, application.bot))
+            handled.append(user_id)
+
+    try:
+        async with application:
+            await post_init(application)
+            begin = time.perf_counter()
+            await asyncio.gather(*(citizen(800_001 + n) for n in range(people)))
+            seconds = time.perf_counter() - begin
+        async with services.sessions() as session:
+            completed = (await session.execute(text("SELECT count(*) FROM responses"))).scalar_one()
+    finally:
+        await services.close()
+        await drop()
+    return {
+        "people_at_once": people, "latency_ms": round(latency * 1000), "updates": len(handled),
+        "updates_per_s": round(len(handled) / seconds, 1), "failed": len(failed), "completed_surveys": completed,
+    }
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -470,17 +518,18 @@ class Sizes:
     answers: int
     attendance: int
     messages: int
+    people_at_once: int
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    sizes = Sizes(300, 200, 1_000_000, 100_000, 900) if args.full else Sizes(60, 60, 200_000, 20_000, 240)
+    sizes = Sizes(300, 200, 1_000_000, 100_000, 900, 40) if args.full else Sizes(60, 60, 200_000, 20_000, 240, 10)
     admin_url = args.postgres or os.environ.get("KENTBOT_BENCH_POSTGRES_URL") or os.environ.get("KENTBOT_TEST_POSTGRES_URL")
     if admin_url:
         admin_url = admin_url.replace("postgresql://", "postgresql+asyncpg://", 1)
     backends = ["sqlite"] + (["postgresql"] if admin_url else [])
     result: dict[str, Any] = {
         "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "sizes": "full" if args.full else "default", "flow": {}, "aggregation": {},
+        "sizes": "full" if args.full else "default", "flow": {}, "aggregation": {}, "slow_telegram": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -490,6 +539,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         for backend in backends:
             result["aggregation"][backend] = await aggregation_figures(backend, admin_url, folder, sizes.answers, sizes.attendance)
         result["outbox"] = await outbox_figures(folder, sizes.messages, cap=30.0)
+        for backend in backends:
+            result["slow_telegram"][backend] = await slow_telegram_figures(backend, admin_url, folder, sizes.people_at_once, 0.05)
     return result
 
 

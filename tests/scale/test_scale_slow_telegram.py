@@ -1,0 +1,42 @@
+"""Many people at once while Telegram is slow to answer: on SQLite every transaction writes and
+one writer goes at a time, so their turns must queue in the process, not race in SQLite's busy
+handler until one gives up with "database is locked"."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import select
+
+from bot.app import build_application, post_init
+from bot.emulator.inprocess import InProcessBotApi
+from bot.services import build_services
+from storage import database
+from storage.models import Conversation
+from tests.conftest import BOT_TOKEN, InProcessBot, make_settings
+
+PEOPLE = 6
+LATENCY = 0.25  # each Bot API call; a /start sends one message inside its transaction
+
+
+async def test_people_starting_at_once_while_telegram_is_slow_all_get_an_answer(db, tmp_path, monkeypatch, caplog) -> None:
+    # A busy timeout shorter than one turn: any wait left to SQLite's busy handler fails.
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.05)
+    services = build_services(make_settings(db, "http://in-process.invalid", tmp_path))
+    api = InProcessBotApi()
+    application = build_application(services, BOT_TOKEN, request=api, updater=False)
+    async with application:
+        await post_init(application)
+        bot = InProcessBot(application, api, services)
+        api.latency = LATENCY
+        people = range(9101, 9101 + PEOPLE)
+        with caplog.at_level(logging.ERROR):
+            await asyncio.gather(*(bot.feed(bot.message_update(user, "/start")) for user in people))
+    await services.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    assert sorted(int(call.params["chat_id"]) for call in api.calls if call.method == "sendMessage") == list(people)
+    async with db.sessions() as session:
+        screens = (await session.execute(select(Conversation.state))).scalars().all()
+    assert [state["screen"] for state in screens] == ["language"] * PEOPLE
+
