@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="KENTBOT_WEBHOOK_PORT")
     webhook_url: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_URL")
     webhook_secret: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_SECRET")
-    # Outbox sends per second of THIS process; with several draining workers, divide the cap.
+    # Outbox sends per second for the whole bot: one worker at a time holds the drain lease.
     rate_global: float = Field(default=25.0, gt=0, le=1000, alias="KENTBOT_RATE_GLOBAL")
     rate_per_chat: float = Field(default=1.0, gt=0, le=30, alias="KENTBOT_RATE_PER_CHAT")
     outbox_drain: bool = Field(default=True, alias="KENTBOT_OUTBOX_DRAIN")

@@ -308,6 +308,16 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(Json)
 
 
+class Lease(Base):
+    """Work that one worker at a time may do (draining the outbox): who holds it, and until
+    when; a holder that stops renewing it loses it, and another worker takes over."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+
+
 class OutboxMessage(Base):
     """A message that is not a direct reply (reminder, invitation, notice, report), sent by the
     drainer within Telegram's limits; `dedupe_key` makes enqueueing the same thing twice a no-op.

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from bot.config import Settings
 from bot.services import Services, build_services
-from storage.repositories import audit, outbox
+from bot.outbox.drainer import DRAIN_LEASE_NAME
+from storage.repositories import audit, leases, outbox
 
 ACTOR = "cli"
 
@@ -22,10 +23,12 @@ async def status(settings: Settings) -> int:
     try:
         async with services.sessions() as session:
             counts = await outbox.count_by_status(session)
+            drainer = await leases.holder_of(session, DRAIN_LEASE_NAME, services.clock())
     finally:
         await services.close()
     for name in outbox.STATUSES:
         print(f"{name:<10} {counts.get(name, 0)}")
+    print(f"drained by {drainer or 'no worker at the moment'}")
     return 0
 
 

@@ -1,5 +1,9 @@
 """The outbox drainer: claims due rows, sends them within the rate limits, records the outcome.
 
+One worker at a time drains: it holds the `outbox-drain` lease and renews it with every claim,
+so the rate limits are the whole bot's however many workers run. A worker that stops renewing
+(killed, stuck) loses the lease after DRAIN_LEASE and another one takes over.
+
 Guarantee (see docs/operations.md): a row is handed to Telegram at most once by the drainer.
 A worker killed after handing a row over leaves it `sending`; when its lease runs out the row
 becomes `uncertain`, is never resent automatically, and `kentbot outbox uncertain` lists it.
@@ -25,7 +29,7 @@ from bot.outbox.limiter import RateLimiter
 from bot.outbox.outcomes import BACKOFF_BASE_SECONDS, classify
 from bot.outbox.payloads import send_payload
 from bot.services import Services
-from storage.repositories import outbox
+from storage.repositories import leases, outbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,6 +39,9 @@ HORIZON_SECONDS = 2.0
 CLAIM_LEASE = timedelta(seconds=60)
 # Longer than any single Bot API call can take (PTB's time-outs are 5 s each).
 SENDING_LEASE = timedelta(seconds=120)
+DRAIN_LEASE_NAME = "outbox-drain"
+# Renewed at every claim and every tick (about once a second) while the holder lives.
+DRAIN_LEASE = timedelta(seconds=15)
 DATABASE_RETRIES = 6
 
 
@@ -57,7 +64,7 @@ class DrainStats:
 
 @dataclass
 class Drainer:
-    """One per process: the rate limits are this process's share of Telegram's."""
+    """One per process; only the one holding the drain lease sends."""
 
     services: Services
     bot: Bot
@@ -80,6 +87,8 @@ class Drainer:
         self.running = True
         tasks: set[asyncio.Task[None]] = set()
         try:
+            if not await self._with_retries(self._lead, stats):
+                return stats  # another worker drains
             await self._expire(stats)
             while keep_going():
                 now = self.monotonic()
@@ -103,17 +112,30 @@ class Drainer:
                 await asyncio.sleep(0)
             if tasks:
                 await asyncio.gather(*tasks)
+            if not keep_going():
+                await self._with_retries(self._step_down, stats)
         finally:
             self.running = False
         return stats
 
+    async def _lead(self) -> bool:
+        async with self.services.sessions.begin() as session:
+            return await leases.hold(session, DRAIN_LEASE_NAME, self.worker, self.services.clock(), DRAIN_LEASE)
+
+    async def _step_down(self) -> None:
+        """Shutting down: let another worker drain at once rather than after the lease runs out."""
+        async with self.services.sessions.begin() as session:
+            await leases.give_up(session, DRAIN_LEASE_NAME, self.worker)
+
     async def _claim(self, room_seconds: float) -> list[outbox.Claimed]:
         """As many rows as fit in the free part of the horizon, so claimed rows rarely wait."""
         limit = max(1, int(self.limiter.global_rate * room_seconds))
+        now = self.services.clock()
         async with self.services.sessions.begin() as session:
-            return await outbox.claim_due(
-                session, worker=self.worker, now=self.services.clock(), limit=limit, lease=CLAIM_LEASE
-            )
+            if not await leases.hold(session, DRAIN_LEASE_NAME, self.worker, now, DRAIN_LEASE):
+                log.warning("outbox: another worker took over draining; this one stops claiming")
+                return []
+            return await outbox.claim_due(session, worker=self.worker, now=now, limit=limit, lease=CLAIM_LEASE)
 
     async def _expire(self, stats: DrainStats) -> None:
         async def expire() -> tuple[int, int]:

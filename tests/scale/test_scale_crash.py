@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -82,9 +83,11 @@ async def test_a_worker_killed_mid_send_never_causes_a_second_delivery(db, tmp_p
         async with services.sessions.begin() as session:
             released, uncertain = await outbox.expire_leases(session, later)
         assert uncertain == counts[outbox.SENDING]
+        # By then the killed worker's drain lease has run out too: another worker takes over.
+        taking_over = replace(services, clock=lambda: later)
 
         async with bot_for(client) as bot:
-            await Drainer(services, bot, RateLimiter(200, 1)).drain()
+            await Drainer(taking_over, bot, RateLimiter(200, 1), worker="successor").drain()
         delivered = {int(chat): n for chat, n in (await client.metrics())["messages_per_chat"].items()}
         async with services.sessions() as session:
             rows = {row.chat_id: row for row in (await session.execute(select(OutboxMessage))).scalars()}
@@ -109,7 +112,7 @@ async def test_a_worker_killed_mid_send_never_causes_a_second_delivery(db, tmp_p
                 answer, _ = decided.communicate(timeout=60)
                 assert decided.returncode == 0, answer
         async with bot_for(client) as bot:
-            await Drainer(services, bot, RateLimiter(200, 1)).drain()
+            await Drainer(taking_over, bot, RateLimiter(200, 1), worker="successor").drain()
         delivered = {int(chat): n for chat, n in (await client.metrics())["messages_per_chat"].items()}
         await services.close()
     assert delivered == {chat: 1 for chat in chats}

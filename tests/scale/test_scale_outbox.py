@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,11 +12,12 @@ from sqlalchemy import select, text
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.outbox import Drainer, DrainStats, RateLimiter
+from bot.outbox.drainer import DRAIN_LEASE, DRAIN_LEASE_NAME
 from bot.outbox.outcomes import MAX_ATTEMPTS, classify
 from bot.services import Services
 from scale_support import NOW, PNG_1X1, bot_for, emulator, enqueue_texts, services_for, started_citizens
 from storage.models import OutboxMessage, Person
-from storage.repositories import outbox
+from storage.repositories import leases, outbox
 
 UNFINISHED = (outbox.PENDING, outbox.CLAIMED, outbox.SENDING)
 
@@ -188,7 +190,9 @@ async def test_a_lost_claim_is_never_sent_and_a_dead_senders_row_becomes_uncerta
     assert await statuses(services) == {7401: "sending", 7402: "pending"}
 
 
-async def test_two_drainers_on_one_database_send_each_row_once(db, tmp_path) -> None:
+async def test_of_two_draining_workers_one_sends_and_each_row_goes_once(db, tmp_path) -> None:
+    """Both workers drain by default; the drain lease lets one send, so the rate cap is the
+    whole bot's, and rows are claimed in the database besides."""
     async with emulator(global_rate=0, per_chat_rate=0) as client:
         chats = list(range(7501, 7561))
         await started_citizens(client, chats)
@@ -202,8 +206,47 @@ async def test_two_drainers_on_one_database_send_each_row_once(db, tmp_path) -> 
         metrics = await client.metrics()
         await first.close()
         await second.close()
-    assert stats[0].sent + stats[1].sent == 60
+    assert sorted(s.sent for s in stats) == [0, 60]
     assert sorted(int(c) for c, n in metrics["messages_per_chat"].items() if n == 1) == chats
+
+
+async def test_a_worker_that_stops_renewing_the_drain_lease_is_taken_over(db, tmp_path) -> None:
+    async with emulator(global_rate=0, per_chat_rate=0) as client:
+        chats = list(range(7571, 7581))
+        await started_citizens(client, chats)
+        clock = [NOW]
+        first = replace(services_for(db, client, tmp_path), clock=lambda: clock[0])
+        second = replace(services_for(db, client, tmp_path), clock=lambda: clock[0])
+        async with bot_for(client) as bot_a, bot_for(client) as bot_b:
+            gone = Drainer(first, bot_a, RateLimiter(200, 1))
+            assert (await gone.drain()).sent == 0  # nothing queued yet, but it leads from now on
+            await enqueue_texts(first, chats)
+            successor = Drainer(second, bot_b, RateLimiter(200, 1))
+            clock[0] = NOW + DRAIN_LEASE - timedelta(seconds=1)
+            assert (await successor.drain()).sent == 0  # the first worker's lease still runs
+            async with second.sessions() as session:
+                assert await leases.holder_of(session, DRAIN_LEASE_NAME, clock[0]) == gone.worker
+            clock[0] = NOW + DRAIN_LEASE + timedelta(seconds=1)
+            assert (await successor.drain()).sent == 10
+            assert (await gone.drain()).sent == 0  # back from its pause: the lease is no longer its
+        await first.close()
+        await second.close()
+    async with first.sessions() as session:
+        assert await leases.holder_of(session, DRAIN_LEASE_NAME, clock[0]) == successor.worker
+
+
+async def test_a_worker_shutting_down_hands_the_drain_lease_over_at_once(db, tmp_path) -> None:
+    async with emulator(global_rate=0, per_chat_rate=0) as client:
+        services = services_for(db, client, tmp_path)
+        async with bot_for(client) as bot:
+            staying = Drainer(services, bot, RateLimiter(200, 1))
+            await staying.drain()
+            async with services.sessions() as session:
+                assert await leases.holder_of(session, DRAIN_LEASE_NAME, services.clock()) == staying.worker
+            await staying.drain(keep_going=lambda: False)  # its application is stopping
+            async with services.sessions() as session:
+                assert await leases.holder_of(session, DRAIN_LEASE_NAME, services.clock()) is None
+        await services.close()
 
 
 async def test_the_drainer_reconnects_when_postgresql_drops_its_connections(postgres_db, tmp_path) -> None:
@@ -261,5 +304,6 @@ async def test_people_decide_about_uncertain_messages_and_it_is_audited(db, tmp_
             actions = (await session.execute(select(AuditEntry.action, AuditEntry.object_id).order_by(AuditEntry.id))).all()
         await services.close()
     assert "sent       1" in shown and "pending    1" in shown
+    assert "drained by no worker at the moment" in shown
     assert actions == [("outbox.settle", str(rows[0].id)), ("outbox.release", str(rows[1].id))]
     assert await statuses(services) == {7801: "sent", 7802: "pending"}
