@@ -182,6 +182,14 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class Redacted:
+    """Contact details were removed from the text answer to `question_id` before it was kept:
+    the person should know, since nobody can reach them through it."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
 class Completed:
     """The survey is finished; `answers` hold only questions still relevant."""
 
@@ -190,7 +198,7 @@ class Completed:
     score: int | None
 
 
-Event = Union[Ask, Rejected, Completed]
+Event = Union[Ask, Rejected, Redacted, Completed]
 
 
 class Step(NamedTuple):
@@ -249,12 +257,15 @@ def resume(defn: SurveyDefinition, state: SessionState, input: Input) -> Step:
     result = _answer(current, state, input)
     if isinstance(result, Invalid):
         return Step(state, (Rejected(current.id, result.reason, result.params),))
+    redacted = False
     if isinstance(result, str) and isinstance(current, TextQuestion) and defn.anonymity == "anonymous":
-        result = redact_contact_details(result)
+        kept = redact_contact_details(result)
+        redacted, result = kept != result, kept
     answers = dict(state.answers)
     if not isinstance(current, NoteQuestion):
         answers[current.id] = result
-    return _forward(defn, replace(state, answers=answers), current)
+    step = _forward(defn, replace(state, answers=answers), current)
+    return Step(step.state, (Redacted(current.id), *step.events)) if redacted else step
 
 
 def _answer(current: Question, state: SessionState, input: object) -> Answer | None | Invalid:

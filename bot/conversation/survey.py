@@ -175,6 +175,8 @@ async def apply(turn: Turn, given: engine.Input, *, by_button: bool) -> None:
                 turn.toast(message)
             else:
                 turn.send(message, quiet=defn.sensitive)
+        elif isinstance(event, engine.Redacted):
+            turn.send(turn.text("survey.redacted"), quiet=defn.sensitive)
         elif isinstance(event, engine.Ask):
             if event.question_id == before.current and isinstance(given, engine.Toggle):
                 turn.toast()

@@ -111,6 +111,31 @@ async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace
     await assert_nowhere(db, [str(user_id), first_name, username])
 
 
+async def test_a_phone_number_typed_into_the_anonymous_survey_is_removed_and_the_person_told(live_bot, db) -> None:
+    """Someone who leaves a number may wait for a call: they are told nobody can reach them."""
+    nur = SimulatedUser(live_bot.emulator, 5006, "Nur", "tr")
+    await onboard(nur, "Türkçe", "Evet, onaylıyorum", payload="degerlendirme")
+    await nur.wait_for(contains("Hangi destekleri aldınız?"))
+    await nur.press("☐ Danışmanlık")
+    await after(nur, nur.press("✔ Tamam"), lambda m: bool(buttons(m)))
+    for _ in range(10):
+        current = (await nur.bot_messages())[-1]
+        options = [b for b in buttons(current) if b["callback_data"].startswith("a:")]
+        if not options:
+            break
+        await after(nur, nur.press(options[-1]["text"], message_id=current["message_id"]), lambda m: True)
+    assert "Eklemek istediğiniz" in (await nur.bot_messages())[-1]["text"]
+    notice = await after(nur, nur.send("Lütfen beni 0532 123 45 67 numarasından arayın"), contains("kimse size ulaşamaz"))
+    assert "112" in notice["text"]
+    await nur.wait_for(contains("Teşekkür ederiz. Yanıtınız kaydedildi."))
+    shown = [m["text"] or "" for m in await nur.chat()]
+    assert any("[silindi]" in text for text in shown) and not any("0532 123" in text for text in shown if "Lütfen beni" not in text)
+    async with db.sessions() as session:
+        comment = (await session.execute(select(Answer.value).where(Answer.question_id == "comment"))).scalar_one()
+    assert comment == "Lütfen beni [silindi] numarasından arayın"
+    await assert_nowhere(db, ["0532", "123 45 67"])
+
+
 async def assert_nowhere(db, needles: list[str]) -> None:
     """Search every column of every table for any of the needles."""
     from sqlalchemy import Text, cast, or_

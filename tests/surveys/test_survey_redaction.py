@@ -62,3 +62,7 @@ def test_only_anonymous_surveys_are_redacted() -> None:
         step = engine.resume(defn, state, engine.Text(typed))
         assert (step.state.answers[comment.id] == typed) is kept
         assert (PLACEHOLDER in step.state.answers[comment.id]) is not kept
+        # The person is told, first, so they do not wait for a call that cannot come.
+        assert (step.events[0] == engine.Redacted(comment.id)) is not kept
+        plain = engine.resume(defn, state, engine.Text("Her şey için teşekkürler"))
+        assert not any(isinstance(event, engine.Redacted) for event in plain.events)
