@@ -2,16 +2,19 @@
 
 The role is read from the database on every update, so a revoked manager loses access
 at once. A report is built inside the turn's transaction; the chart and the workbook are
-rendered and sent after it commits, so the database is not held while matplotlib draws.
+drawn after it commits, in a thread, so neither the database nor other people's updates wait
+while matplotlib draws; then they go through the outbox like the weekly report: within
+Telegram's limits, retried, never twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from telegram import InputFile, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import pack, parse
@@ -21,6 +24,7 @@ from bot.keyboards import rows
 from handlers.start import COMMAND_FILTER
 from reports import numbers
 from reports.aggregate import current_plan, observe
+from reports.delivery import queue_files
 from reports.drilldown import drill
 from reports.indicators import evaluate
 from reports.model import DrillRow, WeeklyReport
@@ -85,15 +89,18 @@ async def report_period(update: Update, context: Any) -> None:
     async def flow(turn: Turn, update: Update) -> None:
         await _period_flow(turn, update, outgoing)
 
-    await run_turn(update, context.services, context.bot, flow)
+    services = context.services
+    await run_turn(update, services, context.bot, flow)
     if outgoing.report is None or update.effective_chat is None:
         return
-    report, lang, chat_id = outgoing.report, outgoing.lang, update.effective_chat.id
-    files = render_all(report, lang)
+    report, lang = outgoing.report, outgoing.lang
+    files = await asyncio.to_thread(render_all, report, lang)
     caption = t(lang, "reports.files_caption", start=numbers.day(report.period_from), end=numbers.day(report.period_to))
-    await context.bot.send_message(chat_id, files.text)
-    await context.bot.send_photo(chat_id, InputFile(files.png, filename=f"{files.stem}.png"), caption=caption)
-    await context.bot.send_document(chat_id, InputFile(files.xlsx, filename=f"{files.stem}.xlsx"), caption=caption)
+    async with services.sessions.begin() as session:
+        await queue_files(
+            session, chat_id=update.effective_chat.id, key=f"asked:{update.update_id}", files=files, caption=caption,
+            now=services.clock(),
+        )
 
 
 async def subscribe(turn: Turn, update: Update) -> None:

@@ -13,7 +13,6 @@ and each report already carries the year to date.
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from datetime import datetime
 from typing import Any
@@ -23,15 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reports.labels import LANGS, label
 from reports.periods import ISTANBUL, due_week, iso_week
-from reports.weekly import ReportFiles, build_weekly_report, render_all
+from reports.delivery import queue_files
+from reports.weekly import build_weekly_report, render_all
 from storage.models import StaffMember
-from storage.repositories import outbox
 from storage.repositories import reports as store
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
-KIND = "report"
 
 
 async def run_weekly(
@@ -60,7 +58,11 @@ async def run_weekly(
             if lang not in rendered:  # subscribed while the report was being drawn
                 report = report or await build_weekly_report(session, **arguments)
                 rendered[lang] = await asyncio.to_thread(render_all, report, lang)
-            await _queue(session, manager, week, rendered[lang], lang, now)
+            assert manager.telegram_user_id is not None  # subscribers() only returns reachable managers
+            await queue_files(
+                session, chat_id=manager.telegram_user_id, key=f"report:{week}:{manager.id}",
+                files=rendered[lang], caption=label("title", lang), now=now,
+            )
         await store.record_recipients(session, week, len(managers))
     log.info("weekly report %s queued for %d managers", week, len(managers))
     return week
@@ -68,32 +70,6 @@ async def run_weekly(
 
 def _language(manager: StaffMember) -> str:
     return manager.language if manager.language in LANGS else "tr"
-
-
-async def _queue(
-    session: AsyncSession, manager: StaffMember, week: str, files: ReportFiles, lang: str, now: datetime
-) -> None:
-    assert manager.telegram_user_id is not None  # subscribers() only returns reachable managers
-    caption = label("title", lang)
-    payloads: list[tuple[str, dict[str, Any]]] = [
-        ("text", {"text": files.text}),
-        ("photo", {"photo": _file(f"{files.stem}.png", files.png), "caption": caption}),
-        ("document", {"document": _file(f"{files.stem}.xlsx", files.xlsx), "caption": caption}),
-    ]
-    for part, payload in payloads:
-        await outbox.enqueue(
-            session,
-            dedupe_key=f"report:{week}:{manager.id}:{part}",
-            chat_id=manager.telegram_user_id,
-            kind=KIND,
-            payload=payload,
-            not_before=now,
-            now=now,
-        )
-
-
-def _file(name: str, content: bytes) -> dict[str, str]:
-    return {"file_name": name, "content_b64": base64.b64encode(content).decode()}
 
 
 async def weekly_report_job(context: Any) -> None:
