@@ -159,8 +159,9 @@ class Citizen:
 
 
 def _live_keyboard(api: InProcessBotApi, chat_id: int) -> tuple[int, list[str], str] | None:
+    """The newest question sent to the chat (edits only close older ones, alongside the sends)."""
     for call in reversed(api.calls):
-        if call.method in ("sendMessage", "editMessageText") and int(call.params.get("chat_id", 0)) == chat_id:
+        if call.method == "sendMessage" and int(call.params.get("chat_id", 0)) == chat_id:
             markup = call.params.get("reply_markup")
             markup = json.loads(markup) if isinstance(markup, str) else markup
             data = [b["callback_data"] for row in (markup or {}).get("inline_keyboard", []) for b in row if "callback_data" in b]

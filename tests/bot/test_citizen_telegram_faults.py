@@ -70,9 +70,8 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
     user = live_bot.citizen(7103, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    # Telegram is down for a moment: the answered question's edit fails even after the retries,
-    # so the next question is not sent either.
-    await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
+    # Telegram is down for a moment: the next question fails even after the retries.
+    await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["sendMessage"])
     await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
 
     async def answer_saved() -> bool:
@@ -81,9 +80,22 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
         return conversation is not None and conversation.state.get("survey", {}).get("answers", {}).get("role") == "self"
 
     await until(answer_saved)
+    assert (await live_bot.emulator.metrics())["faults_injected"] == 3
     assert not any("hangi hizmetlerden" in (m["text"] or "") for m in await user.bot_messages())
-    # The old question still shows its buttons, but they no longer answer for the new one;
-    # /start shows where the person is.
+    # The answered question shows the answer; /start shows where the person is.
+    answered = next(m for m in await user.bot_messages() if m["message_id"] == first["message_id"])
+    assert "Yanıtınız: Hizmeti alan kişi olarak ben" in answered["text"] and not answered.get("reply_markup")
+    await after(user, user.send("/start"), contains("hangi hizmetlerden"))
+
+
+async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_question(live_bot, db) -> None:
+    user = live_bot.citizen(7105, "tr")
+    await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
+    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    # The answered question cannot be edited, even after the retries; the next one still comes.
+    await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
+    await after(user, user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    # The old question still shows its buttons, but they no longer answer for the new one.
     query_id = await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
 
     async def toast() -> str | None:
@@ -93,21 +105,25 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
         return None
 
     assert "/start" in await until(toast)
-    assert await answer_saved()  # still "self", not the stale button's "carer"
-    await after(user, user.send("/start"), contains("hangi hizmetlerden"))
+    async with db.sessions() as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+    assert conversation.state["survey"]["answers"]["role"] == "self"  # not the stale button's "carer"
+    await user.press("☐ Spor")  # the new question's buttons are the live ones
+    await user.wait_for(has_button("☑ Spor"))
 
 
 async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     user = live_bot.citizen(7104, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    # Telegram stalls on the edit long enough for the button's answer to come too late.
-    await live_bot.emulator.set_faults(mode="hang", next_n=1, methods=["editMessageText"])
+    # Telegram stalls on the next question long enough for the button's answer to come too late.
+    await live_bot.emulator.set_faults(mode="hang", next_n=1, methods=["sendMessage"])
     query_id = await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
-    async def edit_hangs() -> int:
+
+    async def send_hangs() -> int:
         return (await live_bot.emulator.metrics())["faults_injected"]
 
-    await until(edit_hangs)
+    await until(send_hangs)
     await live_bot.emulator.advance_clock(20)
     await live_bot.emulator.clear_faults()
 
