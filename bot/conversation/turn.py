@@ -153,9 +153,9 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
 
 async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
     """Show what the flow decided. New messages go one after the other, in order, stopping at
-    the first one Telegram fails; edits and deletions of older messages go alongside them, so a
-    reply costs one round trip to Telegram, not one per call, and the turn's transaction (on
-    SQLite, the one writer's) is held that much shorter."""
+    the first one Telegram fails; edits and deletions of older messages go alongside them, not
+    after them, so the person waits one round trip to Telegram less and the turn's transaction
+    (on SQLite, the one writer's) is held that much shorter."""
     alongside = [_touch(action, bot, chat_id) for action in turn.actions if action.kind in ("edit", "edit_keyboard", "delete")]
     touching = asyncio.ensure_future(_in_order(alongside, update.update_id)) if alongside else None
     try:
