@@ -15,7 +15,6 @@ from telegram.error import TelegramError
 
 from bot.i18n import t
 from bot.services import Services
-from storage.dialect import dialect_name
 from storage.repositories import staff as staff_store
 
 log = logging.getLogger(__name__)
@@ -43,22 +42,29 @@ def staff_commands(lang: str, role: str = "staff") -> list[BotCommand]:
 
 
 async def sync(services: Services, bot: Bot) -> int:
-    """Show or remove the staff menu where it differs from the database; returns how many."""
+    """Show or remove the staff menu where it differs from the database; returns how many.
+
+    Telegram is asked outside any transaction (on SQLite the one writer would otherwise wait
+    for every call); each member is then marked in a short transaction of its own, only if
+    their rights did not change meanwhile. Asking twice (two workers) is harmless."""
+    async with services.sessions() as session:
+        pending = [
+            (member.id, member.telegram_user_id, member.active, member.language, member.role)
+            for member in await staff_store.menus_to_sync(session)
+        ]
     changed = 0
-    async with services.sessions.begin() as session:
-        pending = await staff_store.menus_to_sync(session, skip_locked=dialect_name(session) == "postgresql")
-        for member in pending:
-            scope = BotCommandScopeChat(chat_id=member.telegram_user_id)  # type: ignore[arg-type]
-            try:
-                if member.active:
-                    await bot.set_my_commands(staff_commands(member.language, member.role), scope=scope)
-                else:
-                    await bot.delete_my_commands(scope=scope)
-            except TelegramError as error:
-                log.warning("staff menu for staff %s not updated: %s", member.id, error)
-                continue
-            member.menu_shown = member.active
-            changed += 1
+    for member_id, chat_id, active, language, role in pending:
+        scope = BotCommandScopeChat(chat_id=chat_id)  # type: ignore[arg-type]
+        try:
+            if active:
+                await bot.set_my_commands(staff_commands(language, role), scope=scope)
+            else:
+                await bot.delete_my_commands(scope=scope)
+        except TelegramError as error:
+            log.warning("staff menu for staff %s not updated: %s", member_id, error)
+            continue
+        async with services.sessions.begin() as session:
+            changed += await staff_store.mark_menu(session, member_id, shown=active)
     return changed
 
 

@@ -40,8 +40,8 @@ async def show_menus_again(session: AsyncSession) -> None:
     await session.execute(update(StaffMember).where(StaffMember.active.is_(True)).values(menu_shown=False))
 
 
-async def menus_to_sync(session: AsyncSession, *, skip_locked: bool) -> Sequence[StaffMember]:
-    """Members whose command menu does not match their rights, claimed for this transaction."""
+async def menus_to_sync(session: AsyncSession) -> Sequence[StaffMember]:
+    """Members whose command menu does not match their rights (50 at a time)."""
     statement = (
         select(StaffMember)
         .where(
@@ -51,6 +51,10 @@ async def menus_to_sync(session: AsyncSession, *, skip_locked: bool) -> Sequence
         .order_by(StaffMember.id)
         .limit(50)
     )
-    if skip_locked:
-        statement = statement.with_for_update(skip_locked=True)
     return (await session.execute(statement)).scalars().all()
+
+
+async def mark_menu(session: AsyncSession, member_id: int, *, shown: bool) -> bool:
+    """Note that the member's menu now matches `shown`, unless their rights changed meanwhile."""
+    statement = update(StaffMember).where(StaffMember.id == member_id, StaffMember.active.is_(shown)).values(menu_shown=shown)
+    return (await session.execute(statement)).rowcount == 1

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from bot.staff import menus
 from bot.staff.menus import staff_commands
+from storage.repositories import staff as staff_store
 
 
 @pytest.mark.parametrize(("role", "sees_reports"), [("staff", False), ("manager", True), ("admin", True)])
@@ -20,3 +24,27 @@ def test_menus_are_translated() -> None:
     arabic = {c.command: c.description for c in staff_commands("ar", "manager")}
     assert english["subscribe"] == "Subscribe to the weekly report"
     assert arabic["subscribe"] == "الاشتراك في التقرير الأسبوعي"
+
+
+async def test_menus_are_set_without_holding_the_database(inprocess_bot, db, crew) -> None:
+    """While Telegram is slow to take the staff menus, a citizen's message is still answered."""
+    bot = inprocess_bot
+    async with db.sessions() as session:
+        pending = len(await staff_store.menus_to_sync(session))
+    assert pending >= 4
+    bot.api.latency = 0.2
+    syncing = asyncio.ensure_future(menus.sync(bot.services, bot.application.bot))
+    await asyncio.sleep(0.05)  # the first menu is on its way to Telegram
+    await bot.feed(bot.message_update(9801, "/start"))
+    assert not syncing.done(), "the citizen waited for every staff menu"
+    assert await syncing == pending
+    assert any(call.method == "sendMessage" and int(call.params["chat_id"]) == 9801 for call in bot.api.calls)
+
+
+async def test_a_menu_is_not_marked_when_rights_changed_meanwhile(db, crew) -> None:
+    async with db.sessions.begin() as session:
+        # The menu was removed for a member who was made active again in the meantime.
+        assert not await staff_store.mark_menu(session, crew.manager.staff_id, shown=False)
+        assert await staff_store.mark_menu(session, crew.manager.staff_id, shown=True)
+    async with db.sessions() as session:
+        assert crew.manager.staff_id not in [m.id for m in await staff_store.menus_to_sync(session)]
