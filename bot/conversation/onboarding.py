@@ -28,6 +28,12 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         await survey.ask_current(turn)
         return
     if update is not None and staff_links.handles(payload):
+        if staff_links.for_citizens(payload) and not has_consent(turn):  # type: ignore[arg-type]
+            # A QR code at an event or a membership poster, scanned before consent: the notice
+            # and consent come first, then the link is followed without scanning it again.
+            turn.state["next"] = {"link": payload}
+            await proceed(turn, update)
+            return
         await staff_links.open_link(turn, update, payload)  # type: ignore[arg-type]
         return
     if payload:
@@ -36,10 +42,10 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
             turn.send(turn.text("survey.unknown_link"))
             target = None
         turn.state["next"] = {"survey": target.survey, "centre": target.centre} if target else {}
-    await proceed(turn)
+    await proceed(turn, update)
 
 
-async def proceed(turn: Turn) -> None:
+async def proceed(turn: Turn, update: Update | None = None) -> None:
     """Take the person to the first step they have not done yet."""
     if "lang" not in turn.state and (turn.citizen is None or turn.citizen.language is None):
         turn.state["screen"] = "language"
@@ -52,7 +58,9 @@ async def proceed(turn: Turn) -> None:
         turn.send(turn.text("consent.ask"), keyboards.consent(turn.lang), live=True)
         return
     target = turn.state.pop("next", None) or {}
-    if target.get("survey"):
+    if target.get("link") and update is not None:
+        await staff_links.open_link(turn, update, target["link"])
+    elif target.get("survey"):
         await survey.begin(turn, target["survey"], target.get("centre"))
     else:
         survey.offer(turn)
@@ -72,7 +80,7 @@ async def choose_language(turn: Turn, callback: Callback, update: Update) -> Non
     if turn.state.get("screen") == "survey":
         await survey.ask_current(turn)
     elif turn.state.get("screen") in (None, "language", "consent", "idle", "choose"):
-        await proceed(turn)
+        await proceed(turn, update)
 
 
 def language_menu(turn: Turn) -> None:
@@ -102,4 +110,4 @@ async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None
     turn.toast(turn.text("consent.given"))
     if message_id is not None:
         turn.edit(message_id, f"{turn.text('consent.ask')}\n\n✔ {turn.text('button.consent.yes')}")
-    await proceed(turn)
+    await proceed(turn, update)

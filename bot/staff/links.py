@@ -19,6 +19,11 @@ def handles(payload: str | None) -> bool:
     return bool(payload) and (payload.startswith(PREFIXES) or payload == LINK or payload.startswith(LINK + "__"))  # type: ignore[union-attr]
 
 
+def for_citizens(payload: str) -> bool:
+    """A check-in or membership link: it records the person, so it needs their consent first."""
+    return not payload.startswith(invites.PAYLOAD_PREFIX)
+
+
 async def open_link(turn: Turn, update: Update, payload: str) -> None:
     if payload.startswith(invites.PAYLOAD_PREFIX):
         await redeem(turn, update, payload[len(invites.PAYLOAD_PREFIX) :])

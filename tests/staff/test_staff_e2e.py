@@ -9,9 +9,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import prepare_database
-from bot.staff import invites, menus
+from bot.staff import attendance, invites, menus
 from bot.staff.events import local_text
 from storage.models import Attendance, AuditEntry, Event, Membership, Person, Registration, StaffMember
+from storage.centres import load_centres
+from storage.repositories import centres
 from tests_staff_support import join
 
 
@@ -247,3 +249,27 @@ async def test_every_start_shows_staff_the_commands_of_this_version(live_bot, db
     assert await menus.sync(live_bot.services, live_bot.application.bot) == 1
     names = await _menu(live_bot, manager.user_id, staff=True)
     assert {"asama", "duzelt", "report"} <= set(names)
+
+
+async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consents(live_bot, db) -> None:
+    """Someone new scans the event's QR code: the notice and consent come first, then they are
+    checked in without scanning again."""
+    now = live_bot.services.clock()
+    async with db.sessions.begin() as session:
+        await centres.sync(session, load_centres())
+        event = Event(centre_id="konak-kadin", type="women_activity", title="Kahve sohbeti", starts_at=now + timedelta(minutes=30),
+                      language="tr", status="published", created_at=now)
+        session.add(event)
+        await session.flush()
+        event_id = event.id
+    guest = live_bot.citizen(7401, "tr", first_name="Gül")
+    await guest.send(f"/start {attendance.checkin_payload(live_bot.services.secret, event_id)}")
+    await guest.wait_for(has_button("Türkçe"))
+    await guest.press("Türkçe")
+    await guest.wait_for(has_button("Evet, onaylıyorum"))
+    await guest.press("Evet, onaylıyorum")
+    await guest.wait_for(says("Katılımınız kaydedildi"))
+    async with db.sessions() as session:
+        rows = (await session.execute(select(Attendance))).scalars().all()
+    assert [(row.event_id, row.kind) for row in rows] == [(event_id, "self")]
+    assert not any("Hangi hizmeti" in (m["text"] or "") for m in await guest.bot_messages())
