@@ -58,8 +58,8 @@ async def proceed(turn: Turn, update: Update | None = None) -> None:
         turn.send(turn.text("consent.ask"), keyboards.consent(turn.lang), live=True)
         return
     target = turn.state.pop("next", None) or {}
-    if target.get("link") and update is not None:
-        await staff_links.open_link(turn, update, target["link"])
+    if update is not None and staff_links.resumes(target):
+        await staff_links.resume(turn, update, target)
     elif target.get("survey"):
         await survey.begin(turn, target["survey"], target.get("centre"))
     else:

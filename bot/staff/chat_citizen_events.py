@@ -33,7 +33,7 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         event_type, _, centre_id = rest.partition(".")
         await _list(turn, None if event_type == "all" else event_type, None if centre_id == "all" else centre_id)
     elif verb == "e" and rest.isdigit():
-        await _detail(turn, int(rest))
+        await detail(turn, int(rest))
     elif verb in ("reg", "ok") and rest.isdigit():
         retire_buttons(turn, update)
         await _register(turn, update, int(rest), agreed=verb == "ok")
@@ -74,7 +74,8 @@ async def _person(turn: Turn) -> Person | None:
     return await event_store.person_by_telegram(turn.session, turn.user_id)
 
 
-async def _detail(turn: Turn, event_id: int) -> None:
+async def detail(turn: Turn, event_id: int) -> None:
+    """One event with its Register (or Cancel) button; also shown again after consent."""
     event = await turn.session.get(Event, event_id)
     if event is None or event.status != "published" or event.starts_at <= turn.now:
         turn.send(turn.text("events.error.closed"))
@@ -100,7 +101,9 @@ async def _detail(turn: Turn, event_id: int) -> None:
 
 async def _register(turn: Turn, update: Update, event_id: int, *, agreed: bool) -> None:
     if not onboarding.has_consent(turn):
-        turn.send(turn.text("events.register.need_consent"))
+        # The notice and consent first; then the event is shown again, one tap from registering.
+        turn.state["next"] = {"event": event_id}
+        await onboarding.proceed(turn, update)
         return
     person = await _person(turn)
     if person is None and not agreed:

@@ -257,7 +257,7 @@ async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consent
     now = live_bot.services.clock()
     async with db.sessions.begin() as session:
         await centres.sync(session, load_centres())
-        event = Event(centre_id="konak-kadin", type="women_activity", title="Kahve sohbeti", starts_at=now + timedelta(minutes=30),
+        event = Event(centre_id="konak-kadin", type="women", title="Kahve sohbeti", starts_at=now + timedelta(minutes=30),
                       language="tr", status="published", created_at=now)
         session.add(event)
         await session.flush()
@@ -273,3 +273,36 @@ async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consent
         rows = (await session.execute(select(Attendance))).scalars().all()
     assert [(row.event_id, row.kind) for row in rows] == [(event_id, "self")]
     assert not any("Hangi hizmeti" in (m["text"] or "") for m in await guest.bot_messages())
+
+
+async def test_registering_before_consent_shows_the_event_again_once_the_person_consents(live_bot, db) -> None:
+    now = live_bot.services.clock()
+    async with db.sessions.begin() as session:
+        await centres.sync(session, load_centres())
+        event = Event(centre_id="konak-kadin", type="women", title="El sanatları", starts_at=now + timedelta(days=2),
+                      language="tr", status="published", created_at=now)
+        session.add(event)
+        await session.flush()
+        label = f"{local_text(event.starts_at, live_bot.services.zone)} · {event.title}"
+    newcomer = live_bot.citizen(7402, "tr", first_name="Sevgi")
+    await newcomer.send("/events")
+    await newcomer.wait_for(has_button("Kadınlara yönelik etkinlik"))
+    await newcomer.press("Kadınlara yönelik etkinlik")
+    await newcomer.wait_for(has_button("Konak Kadın Danışma ve Eğitim Merkezi"))
+    await newcomer.press("Konak Kadın Danışma ve Eğitim Merkezi")
+    await newcomer.wait_for(has_button(label))
+    await newcomer.press(label)
+    await newcomer.wait_for(has_button("Kayıt ol"))
+    await newcomer.press("Kayıt ol")
+    await newcomer.wait_for(has_button("Türkçe"))
+    await newcomer.press("Türkçe")
+    await newcomer.wait_for(has_button("Evet, onaylıyorum"))
+    await newcomer.press("Evet, onaylıyorum")
+    shown = await newcomer.wait_for(has_button("Kayıt ol"))
+    assert "El sanatları" in shown["text"]
+    await newcomer.press("Kayıt ol", message_id=shown["message_id"])
+    await newcomer.wait_for(says("Telegram'daki adınız (Sevgi)"))
+    await newcomer.press("Evet, kaydet")
+    await newcomer.wait_for(says("Kaydınız alındı"))
+    async with db.sessions() as session:
+        assert [r.status for r in (await session.execute(select(Registration))).scalars()] == ["confirmed"]
