@@ -1,26 +1,33 @@
 """10,000 seeded random updates through the real Application: text, commands, forged and
 oversized buttons, every message kind, duplicated update ids, several people at once.
-No exception may reach the error handler, and the database invariants must hold."""
+No exception may reach the error handler, and the database invariants must hold: one
+response per person and period, no orphan answers, no overbooked event."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import random
+from collections import Counter
+from datetime import timedelta
 import string
 from typing import Any
 
 from sqlalchemy import func, select
 from telegram import Update
 
-from storage.models import Answer, Response
+from storage.centres import load_centres
+from storage.models import Answer, Event, Registration, Response
+from storage.repositories import centres
 
 UPDATES = 10_000
 USERS = (6001, 6002, 6003, 6004, 6005)
 COMMANDS = (
     "/start", "/start disability_centre", "/start disability_centre__buca-engelli", "/start women_support", "/start degerlendirme", "/start degerlendirme__konak-kadin",
     "/start ../../etc", "/start " + "x" * 70, "/language", "/help", "/cancel", "/forget", "/cikis", "/nope", "/start@kentbot_test_bot",
+    "/events", "/events", "/uye",
 )
+CAPACITY = 2  # of the one event open for registration, fewer places than people
 ALPHABET = string.ascii_letters + string.digits + " .,!?:_-/" + "çğıöşüÇĞİÖŞÜ" + "مرحبا" + "🙂👍"
 KINDS = {
     "photo": {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]},
@@ -51,7 +58,7 @@ def random_text(rng: random.Random) -> str:
     return text if text.strip() else "."
 
 
-def random_update(bot: Any, rng: random.Random, seen: list[Update]) -> Update:
+def random_update(bot: Any, rng: random.Random, seen: list[Update], event_id: int) -> Update:
     user = rng.choice(USERS)
     roll = rng.random()
     if seen and roll < 0.08:
@@ -65,6 +72,8 @@ def random_update(bot: Any, rng: random.Random, seen: list[Update]) -> Update:
         data = rng.choice((
             "a:" + "9" * 80, "s:no_such_survey", "l:xx", "c:maybe", "q:back", "zz:1", "", ":", "a:", "x:" + "ü" * 40,
             "f:yes", "t:" + rng.choice(string.ascii_lowercase), "s:women_support", "o:surveys",
+            # The open event's Register, I agree and Cancel buttons, tapped by anyone at any time.
+            f"v:reg.{event_id}", f"v:ok.{event_id}", f"v:ok.{event_id}", f"v:unreg.{event_id}",
         ))
         return bot.callback_update(user, data or "a", rng.randint(1, 10_000))
     if roll < 0.65:
@@ -86,10 +95,18 @@ async def test_random_updates_never_break_the_bot_or_the_data(inprocess_bot, db)
         errors.append(context.error)
 
     inprocess_bot.application.add_error_handler(record)
+    now = inprocess_bot.services.clock()
+    async with db.sessions.begin() as session:
+        await centres.sync(session, load_centres())
+        event = Event(centre_id="konak-kadin", type="women", title="Sohbet", starts_at=now + timedelta(days=2),
+                      language="tr", status="published", capacity=CAPACITY, created_at=now)
+        session.add(event)
+        await session.flush()
+        event_id = event.id
     rng = random.Random(20261125)
     seen: list[Update] = []
     for _ in range(UPDATES):
-        update = random_update(inprocess_bot, rng, seen)
+        update = random_update(inprocess_bot, rng, seen, event_id)
         seen.append(update)
         await inprocess_bot.feed(update)
     await asyncio.sleep(0)
@@ -105,7 +122,10 @@ async def test_random_updates_never_break_the_bot_or_the_data(inprocess_bot, db)
             select(func.count()).select_from(Answer).where(~Answer.response_id.in_(select(Response.id)))
         )).scalar_one()
         responses = (await session.execute(select(func.count()).select_from(Response))).scalar_one()
+        registrations = Counter((await session.execute(select(Registration.status))).scalars())
     assert twice == [] and orphans == 0
+    # More people asked for the event than it holds, and it was never overbooked.
+    assert registrations["confirmed"] <= CAPACITY < sum(registrations.values())
     # The walk does finish surveys, so the invariants were tested on real responses.
     assert responses >= 1
 
