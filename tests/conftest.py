@@ -161,8 +161,8 @@ def make_settings(db: Database, base_url: str, data_dir: Path, **extra: str) -> 
     )
 
 
-@pytest.fixture
-async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
+async def _running_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
+    """The real application polling the emulator, on `db`."""
     services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
     application = build_application(services, BOT_TOKEN)
     async with application:
@@ -175,6 +175,18 @@ async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path
             await application.updater.stop()
             await application.stop()
     await services.close()
+
+
+@pytest.fixture
+async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
+    async for bot in _running_bot(db, emulator_client, tmp_path):
+        yield bot
+
+
+@pytest.fixture
+async def postgres_live_bot(postgres_db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
+    async for bot in _running_bot(postgres_db, emulator_client, tmp_path):
+        yield bot
 
 
 # --- The same application, fed updates in process: no socket at all ---------------------------
