@@ -64,11 +64,15 @@ async def _invite(live_bot, role: str, centre: str | None) -> str:
 
 async def _onboard(user) -> None:
     await user.send("/start")
+    await _choose_turkish_and_consent(user)
+    await user.wait_for(says("Hangi hizmeti"))
+
+
+async def _choose_turkish_and_consent(user) -> None:
     await user.wait_for(has_button("Türkçe"))
     await user.press("Türkçe")
     await user.wait_for(has_button("Evet, onaylıyorum"))
     await user.press("Evet, onaylıyorum")
-    await user.wait_for(says("Hangi hizmeti"))
 
 
 async def test_staff_create_an_event_a_citizen_registers_and_attendance_makes_it_held(live_bot, db) -> None:
@@ -251,23 +255,25 @@ async def test_every_start_shows_staff_the_commands_of_this_version(live_bot, db
     assert {"asama", "duzelt", "report"} <= set(names)
 
 
-async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consents(live_bot, db) -> None:
-    """Someone new scans the event's QR code: the notice and consent come first, then they are
-    checked in without scanning again."""
+async def _published(live_bot, db, title: str, starts_in: timedelta) -> Event:  # type: ignore[no-untyped-def]
+    """A women's-centre event open for registration, as staff would have published it."""
     now = live_bot.services.clock()
     async with db.sessions.begin() as session:
         await centres.sync(session, load_centres())
-        event = Event(centre_id="konak-kadin", type="women", title="Kahve sohbeti", starts_at=now + timedelta(minutes=30),
+        event = Event(centre_id="konak-kadin", type="women", title=title, starts_at=now + starts_in,
                       language="tr", status="published", created_at=now)
         session.add(event)
-        await session.flush()
-        event_id = event.id
+    return event
+
+
+async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consents(live_bot, db) -> None:
+    """Someone new scans the event's QR code: the notice and consent come first, then they are
+    checked in without scanning again."""
+    event = await _published(live_bot, db, "Kahve sohbeti", timedelta(minutes=30))
+    event_id = event.id
     guest = live_bot.citizen(7401, "tr", first_name="Gül")
     await guest.send(f"/start {attendance.checkin_payload(live_bot.services.secret, event_id)}")
-    await guest.wait_for(has_button("Türkçe"))
-    await guest.press("Türkçe")
-    await guest.wait_for(has_button("Evet, onaylıyorum"))
-    await guest.press("Evet, onaylıyorum")
+    await _choose_turkish_and_consent(guest)
     await guest.wait_for(says("Katılımınız kaydedildi"))
     async with db.sessions() as session:
         rows = (await session.execute(select(Attendance))).scalars().all()
@@ -276,14 +282,8 @@ async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consent
 
 
 async def test_registering_before_consent_shows_the_event_again_once_the_person_consents(live_bot, db) -> None:
-    now = live_bot.services.clock()
-    async with db.sessions.begin() as session:
-        await centres.sync(session, load_centres())
-        event = Event(centre_id="konak-kadin", type="women", title="El sanatları", starts_at=now + timedelta(days=2),
-                      language="tr", status="published", created_at=now)
-        session.add(event)
-        await session.flush()
-        label = f"{local_text(event.starts_at, live_bot.services.zone)} · {event.title}"
+    event = await _published(live_bot, db, "El sanatları", timedelta(days=2))
+    label = f"{local_text(event.starts_at, live_bot.services.zone)} · {event.title}"
     newcomer = live_bot.citizen(7402, "tr", first_name="Sevgi")
     await newcomer.send("/events")
     await newcomer.wait_for(has_button("Kadınlara yönelik etkinlik"))
@@ -294,10 +294,7 @@ async def test_registering_before_consent_shows_the_event_again_once_the_person_
     await newcomer.press(label)
     await newcomer.wait_for(has_button("Kayıt ol"))
     await newcomer.press("Kayıt ol")
-    await newcomer.wait_for(has_button("Türkçe"))
-    await newcomer.press("Türkçe")
-    await newcomer.wait_for(has_button("Evet, onaylıyorum"))
-    await newcomer.press("Evet, onaylıyorum")
+    await _choose_turkish_and_consent(newcomer)
     shown = await newcomer.wait_for(has_button("Kayıt ol"))
     assert "El sanatları" in shown["text"]
     await newcomer.press("Kayıt ol", message_id=shown["message_id"])
