@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from surveys.definition_checks import check_definition
 from surveys.definition_problems import Problem, problem_from_pydantic
-from surveys.labels import LANGUAGES, Labels
+from surveys.labels import LANGUAGES, LIKERT5_SCALE, Labels
 from surveys.slugs import INDICATOR_CODE, LINK_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
 from surveys.strict_yaml import load_yaml
 
@@ -82,7 +82,9 @@ class Likert5Question(_AnsweredQuestion):
     """A 5-point scale; answers are 1..5, 5 the best."""
 
     type: Literal["likert5"]
-    scale: tuple[Labels, ...] | None = Field(default=None, min_length=5, max_length=5)
+    # The built-in scale is written into the parsed definition, so its words are part of the
+    # version's content hash: rewording it makes start-up ask for a new survey version.
+    scale: tuple[Labels, ...] = Field(default=LIKERT5_SCALE, min_length=5, max_length=5)
 
 
 class SingleQuestion(_AnsweredQuestion):

@@ -35,7 +35,7 @@ from surveys.definition import (
     TextQuestion,
     YesNoQuestion,
 )
-from surveys.labels import LIKERT5_SCALE, YES_NO, label
+from surveys.labels import YES_NO, label
 from surveys.redaction import redact_contact_details
 from surveys.relevance import compile_expression, evaluate
 
@@ -413,7 +413,7 @@ def choices(defn: SurveyDefinition, qid: str, lang: str) -> list[tuple[str, str]
     """The buttons of a question as (value, label) in `lang`; empty for typed answers and notes."""
     target = question(defn, qid)
     if isinstance(target, Likert5Question):
-        scale = target.scale or LIKERT5_SCALE
+        scale = target.scale
         return [(value, label(text, lang)) for value, text in zip(LIKERT_VALUES, scale)]
     if isinstance(target, YesNoQuestion):
         return [(value, label(text, lang)) for value, text in YES_NO]

@@ -34,9 +34,11 @@ def _labels(tr: str, en: str, ar: str) -> Labels:
     return Labels(tr=tr, en=en, ar=ar)
 
 
-# A satisfaction scale in plain words, worst to best; values 1..5.
+# A satisfaction scale in plain words, worst to best; values 1..5. The bottom anchor is "not
+# at all satisfied" ("Hiç memnun değilim"): "Çok memnun değilim" reads as "not very satisfied",
+# milder than "Memnun değilim", and would put the scale out of order.
 LIKERT5_SCALE: tuple[Labels, ...] = (
-    _labels("Çok memnun değilim", "Very dissatisfied", "غير راضٍ أبدًا"),
+    _labels("Hiç memnun değilim", "Very dissatisfied", "غير راضٍ أبدًا"),
     _labels("Memnun değilim", "Dissatisfied", "غير راضٍ"),
     _labels("Ne memnunum ne değilim", "Neither satisfied nor dissatisfied", "لا راضٍ ولا غير راضٍ"),
     _labels("Memnunum", "Satisfied", "راضٍ"),

@@ -68,7 +68,7 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
     async with db.sessions() as session:
         response = (await session.execute(select(Response))).scalar_one()
         answers = {a.question_id: a.value for a in (await session.execute(select(Answer))).scalars()}
-    assert (response.survey_id, response.survey_version, response.centre_id) == ("disability_centre", 1, "buca-engelli")
+    assert (response.survey_id, response.survey_version, response.centre_id) == ("disability_centre", 2, "buca-engelli")
     assert response.respondent_role == "carer" and response.satisfied is True and response.score == 4
     assert response.language == "tr" and response.completed_at is not None
     assert answers["services"] == ["transport", "sports"]

@@ -351,7 +351,7 @@ def test_progress_counts_relevant_questions_as_they_become_known() -> None:
 
 
 def test_choices_in_each_language() -> None:
-    assert choices(DEFN, "overall", "tr")[0] == ("1", "Çok memnun değilim")
+    assert choices(DEFN, "overall", "tr")[0] == ("1", "Hiç memnun değilim")
     assert choices(DEFN, "overall", "en")[4] == ("5", "Very satisfied")
     assert [value for value, _ in choices(DEFN, "overall", "ar")] == ["1", "2", "3", "4", "5"]
     assert choices(DEFN, "carer_only", "ar") == [("yes", "نعم"), ("no", "لا")]
