@@ -9,6 +9,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
+from bot.command_names import CITIZEN_COMMANDS, shown
 from bot.context import KentContext
 from bot.i18n import LANGUAGES, t
 from bot.jobs import register_jobs
@@ -22,9 +23,6 @@ from storage.repositories import surveys as survey_store
 from surveys.definition import content_hash
 
 log = logging.getLogger(__name__)
-
-CITIZEN_COMMANDS = ("start", "events", "uye", "language", "help", "cancel", "forget", "cikis")
-
 
 class NotMigrated(Exception):
     """The database schema is behind the code."""
@@ -60,7 +58,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     services: Services = application.bot_data["services"]
     await prepare_database(services)
     for lang in LANGUAGES:
-        commands = [BotCommand(name, t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
+        commands = [BotCommand(shown(name, lang), t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
         await application.bot.set_my_commands(
             commands, scope=BotCommandScopeAllPrivateChats(), language_code=None if lang == "tr" else lang
         )

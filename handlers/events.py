@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
+from bot.command_names import accepted
 from bot.conversation.turn import Turn, citizen_handler
 from bot.staff import chat_citizen_events
 from handlers.start import COMMAND_FILTER
@@ -22,6 +23,6 @@ async def button(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler(["events", "etkinlikler"], citizen_handler(chat_citizen_events.browse), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("events"), citizen_handler(chat_citizen_events.browse), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^v:"))
     application.add_handler(CallbackQueryHandler(citizen_handler(chat_citizen_events.opt_out), pattern=r"^o:surveys$"))

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
+from bot.command_names import accepted
 from bot.conversation import onboarding
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
@@ -24,5 +25,5 @@ async def chosen(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler("language", citizen_handler(menu), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("language"), citizen_handler(menu), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(chosen), pattern=r"^l:[a-z]{2}$"))

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
+from bot.command_names import accepted
 from bot.conversation.turn import Turn, citizen_handler
 from bot.staff import chat_members
 from handlers.start import COMMAND_FILTER
@@ -26,5 +27,5 @@ async def button(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler(["uye", "member"], citizen_handler(begin), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("uye"), citizen_handler(begin), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^u:"))

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
+from bot.command_names import accepted
 from bot.conversation import privacy
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
@@ -29,7 +30,7 @@ async def safe_exit(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler("forget", citizen_handler(forget), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("forget"), citizen_handler(forget), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(forget_answer), pattern=r"^f:(yes|no)$"))
-    application.add_handler(CommandHandler(["cikis", "exit"], citizen_handler(safe_exit), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("cikis"), citizen_handler(safe_exit), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(safe_exit), pattern=r"^x:$"))

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import pack, parse
+from bot.command_names import accepted
 from bot.conversation.turn import Turn, citizen_handler, run_turn
 from bot.i18n import t
 from bot.keyboards import rows
@@ -195,8 +196,8 @@ def _row_line(row: DrillRow, lang: str) -> str:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler("report", citizen_handler(report_menu), filters=COMMAND_FILTER))
-    application.add_handler(CommandHandler("subscribe", citizen_handler(subscribe), filters=COMMAND_FILTER))
-    application.add_handler(CommandHandler("unsubscribe", citizen_handler(unsubscribe), filters=COMMAND_FILTER))
-    application.add_handler(CommandHandler("indicator", citizen_handler(indicator), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("report"), citizen_handler(report_menu), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("subscribe"), citizen_handler(subscribe), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("unsubscribe"), citizen_handler(unsubscribe), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("indicator"), citizen_handler(indicator), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(report_period, pattern=r"^r:"))

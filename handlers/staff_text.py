@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+from bot.command_names import accepted
 from bot.conversation.turn import Turn, citizen_handler
 from bot.staff import chat_aid, chat_corrections, chat_event_manage, chat_event_new, chat_members, chat_milestones
 from bot.staff.chat import end_screen
@@ -45,6 +46,6 @@ async def cancel(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler("cancel", citizen_handler(cancel), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("cancel"), citizen_handler(cancel), filters=COMMAND_FILTER))
     text_filter = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(text_filter, citizen_handler(typed)))

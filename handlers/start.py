@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
+from bot.command_names import accepted
 from bot.conversation import onboarding
 from bot.conversation.turn import Turn, citizen_handler
 
@@ -25,4 +26,4 @@ async def help_text(turn: Turn, update: Update) -> None:
 
 def register(application: Any) -> None:
     application.add_handler(CommandHandler("start", citizen_handler(start), filters=COMMAND_FILTER))
-    application.add_handler(CommandHandler("help", citizen_handler(help_text), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("help"), citizen_handler(help_text), filters=COMMAND_FILTER))

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import parse
+from bot.command_names import accepted
 from bot.conversation import survey
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
@@ -45,7 +46,7 @@ async def cancel(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler("cancel", citizen_handler(cancel), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler(accepted("cancel"), citizen_handler(cancel), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satq]:"))
     text_filter = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(text_filter, citizen_handler(typed)))

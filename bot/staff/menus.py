@@ -13,13 +13,13 @@ from typing import Any
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
+from bot.command_names import CITIZEN_COMMANDS, shown
 from bot.i18n import t
 from bot.services import Services
 from storage.repositories import staff as staff_store
 
 log = logging.getLogger(__name__)
 
-CITIZEN_COMMANDS = ("start", "language", "help", "events", "uye", "cancel", "forget", "cikis")
 STAFF_COMMANDS = ("etkinlik_yeni", "etkinliklerim", "yardim_kaydi", "basvurular")
 MANAGER_COMMANDS = ("asama", "duzelt", "report", "indicator", "subscribe", "unsubscribe")
 # Manager commands that live with the staff texts; the others are described with the reports.
@@ -33,11 +33,14 @@ def _manager_description(lang: str, name: str) -> str:
 
 def staff_commands(lang: str, role: str = "staff") -> list[BotCommand]:
     """The menu of a staff chat; managers and admins also see the entry and report commands."""
-    managing = [BotCommand(name, _manager_description(lang, name)) for name in MANAGER_COMMANDS]
+    managing = [
+        BotCommand(name if name in MANAGER_ENTRY_COMMANDS else shown(name, lang), _manager_description(lang, name))
+        for name in MANAGER_COMMANDS
+    ]
     return (
         [BotCommand(name, t(lang, f"staff.command.{name}")) for name in STAFF_COMMANDS]
         + (managing if role in ("manager", "admin") else [])
-        + [BotCommand(name, t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
+        + [BotCommand(shown(name, lang), t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
     )
 
 

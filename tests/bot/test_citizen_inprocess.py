@@ -112,7 +112,7 @@ async def test_unexpected_messages_get_help_and_change_nothing(inprocess_bot, db
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "merhaba"))
     texts = inprocess_bot.texts(USER)
     assert texts.count("Bu tür mesajları okuyamıyorum. Lütfen yazı yazın ya da düğmeleri kullanın.") == 4
-    assert "Bu komutu tanımıyorum. Neler yapabileceğinizi görmek için /help yazın." in texts
+    assert "Bu komutu tanımıyorum. Neler yapabileceğinizi görmek için /yardim yazın." in texts
     assert "Mesajınız çok uzun. Lütfen daha kısa yazın." in texts
     assert "Düzenlenen mesajları dikkate alamıyorum. Lütfen yeni bir mesaj gönderin." in texts
     assert texts[-1] == "Lütfen aşağıdaki düğmelerden birini seçin."

@@ -12,7 +12,7 @@ from storage.pseudonyms import citizen_key
 async def test_block_and_unblock_follow_the_person(live_bot, db) -> None:
     user = live_bot.citizen(5151, "tr")
     await user.send("/help")
-    await user.wait_for(lambda m: "/forget" in (m["text"] or ""))
+    await user.wait_for(lambda m: "/sil" in (m["text"] or ""))
     async with db.sessions.begin() as session:
         session.add(Person(
             citizen_key=citizen_key(live_bot.services.secret, 5151), telegram_user_id=5151, display_name="Ayşe",

@@ -83,7 +83,7 @@ async def test_staff_create_an_event_a_citizen_registers_and_attendance_makes_it
 
     await staff.send(f"/start inv_{await _invite(live_bot, 'staff', 'konak-kadin')}")
     await staff.wait_for(says("Hoş geldiniz, Zeynep"))
-    assert "events" in await _menu(live_bot, staff.user_id, staff=True)
+    assert "etkinlikler" in await _menu(live_bot, staff.user_id, staff=True)
     citizen_menu = await live_bot.emulator.commands(citizen.user_id)
     assert "etkinlik_yeni" not in [c["command"] for c in citizen_menu["commands"]]
 
@@ -252,7 +252,7 @@ async def test_every_start_shows_staff_the_commands_of_this_version(live_bot, db
     await prepare_database(live_bot.services)  # what every start does
     assert await menus.sync(live_bot.services, live_bot.application.bot) == 1
     names = await _menu(live_bot, manager.user_id, staff=True)
-    assert {"asama", "duzelt", "report"} <= set(names)
+    assert {"asama", "duzelt", "rapor"} <= set(names)
 
 
 async def _published(live_bot, db, title: str, starts_in: timedelta) -> Event:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from storage.repositories import staff as staff_store
 @pytest.mark.parametrize(("role", "sees_reports"), [("staff", False), ("manager", True), ("admin", True)])
 def test_report_commands_only_for_managers(role: str, sees_reports: bool) -> None:
     names = [command.command for command in staff_commands("tr", role)]
-    assert ("report" in names) is sees_reports and ("subscribe" in names) is sees_reports
+    assert ("rapor" in names) is sees_reports and ("abone" in names) is sees_reports
     assert names[0] == "etkinlik_yeni" and "start" in names
     assert len(names) == len(set(names))
 
