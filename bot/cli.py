@@ -7,15 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
 
+from bot import cli_args
+from bot.cli_args import day
 from bot.config import ConfigError, Settings, load_settings
 
 EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kentbot", description="İzmir Target 4.2 indicators bot and back office")
+    parser = cli_args.Parser(prog="kentbot", description="İzmir Target 4.2 indicators bot and back office")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="serve the bot (long polling, or --webhook)")
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     invite = commands.add_parser("invite", help="invite attendees or members to a survey (through the outbox)")
     invite.add_argument("--survey", required=True, help="survey id, e.g. disability_centre")
     invite.add_argument("--to", required=True, choices=("attendees", "members", "all"), dest="audience")
-    invite.add_argument("--since", required=True, type=_date, help="YYYY-MM-DD: attendance or approval on or after")
+    invite.add_argument("--since", required=True, type=day, help="YYYY-MM-DD: attendance or approval on or after")
     invite.add_argument("--bot-username", help="for the deep link (default: KENTBOT_BOT_USERNAME)")
     invite.add_argument("--dry-run", action="store_true", help="only say how many would be invited")
 
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     outbox_commands.add_parser("uncertain", help="list messages a stopped worker may or may not have sent")
     for name, text in (("release", "send these uncertain messages again"), ("settle", "close these uncertain messages as sent")):
         decide = outbox_commands.add_parser(name, help=text)
-        decide.add_argument("ids", nargs="+", type=int)
+        decide.add_argument("ids", nargs="+", type=cli_args.whole)
 
     backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
     backup.add_argument("--out", required=True, help="the new backup file")
@@ -62,23 +63,23 @@ def _parser() -> argparse.ArgumentParser:
     invite = staff_commands.add_parser("invite", help="print a single-use invite link")
     invite.add_argument("--role", required=True, choices=("admin", "manager", "staff"))
     invite.add_argument("--centre", help="centre id (required for staff)")
-    invite.add_argument("--hours", type=float, default=72)
+    invite.add_argument("--hours", type=cli_args.hours, default=72)
     invite.add_argument("--bot-username", required=True)
     staff_commands.add_parser("list", help="list staff members")
     revoke = staff_commands.add_parser("revoke", help="take a member's rights away at once")
-    revoke.add_argument("staff_id", type=int)
+    revoke.add_argument("staff_id", type=cli_args.whole)
 
     entry = commands.add_parser("entry", help="manual indicator entries (milestones, corrections)")
     entry_commands = entry.add_subparsers(dest="entry_command", required=True)
     milestone = entry_commands.add_parser("milestone", help="a completed youth (4.2.1) or women's (4.2.6) centre")
     milestone.add_argument("--code", required=True, choices=("4.2.1", "4.2.6"))
     milestone.add_argument("--centre", required=True)
-    milestone.add_argument("--on", required=True, type=_day, help="completion date, YYYY-MM-DD")
+    milestone.add_argument("--on", required=True, type=day, help="completion date, YYYY-MM-DD")
     milestone.add_argument("--note", required=True, help="evidence, e.g. the acceptance report number")
     correct = entry_commands.add_parser("correct", help="replace an entry by a corrected one")
-    correct.add_argument("entry_id", type=int)
-    correct.add_argument("--quantity", type=float, required=True, help="0 withdraws the entry")
-    correct.add_argument("--on", type=_day)
+    correct.add_argument("entry_id", type=cli_args.whole)
+    correct.add_argument("--quantity", type=cli_args.number, required=True, help="0 withdraws the entry")
+    correct.add_argument("--on", type=day)
     correct.add_argument("--reason", required=True)
     entry_list = entry_commands.add_parser("list", help="effective entries")
     entry_list.add_argument("--code")
@@ -86,15 +87,15 @@ def _parser() -> argparse.ArgumentParser:
     event = commands.add_parser("event", help="events")
     event_commands = event.add_subparsers(dest="event_command", required=True)
     event_qr = event_commands.add_parser("qr", help="write the check-in QR code of an event")
-    event_qr.add_argument("event_id", type=int)
+    event_qr.add_argument("event_id", type=cli_args.whole)
     event_qr.add_argument("--bot-username", required=True)
     event_qr.add_argument("--out", required=True)
 
     audit = commands.add_parser("audit", help="list the audit log")
-    audit.add_argument("--since", required=True, type=_day, help="YYYY-MM-DD")
+    audit.add_argument("--since", required=True, type=day, help="YYYY-MM-DD")
 
     demo = commands.add_parser("demo", help="emulator, real bot, simulated citizens, indicators")
-    demo.add_argument("--citizens", type=int, default=240)
+    demo.add_argument("--citizens", type=cli_args.whole, default=240)
     demo.add_argument("--seed", type=int, default=4242)
     demo.add_argument("--out", default="out")
     return parser
@@ -102,44 +103,30 @@ def _parser() -> argparse.ArgumentParser:
 
 def _report_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing = commands.add_parser("indicators", help="Target 4.2 actuals and achievement for a year (in percent)")
-    listing.add_argument("--year", type=int, required=True)
+    listing.add_argument("--year", type=cli_args.year, required=True)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     one = commands.add_parser("indicator", help="one indicator and the rows behind its number")
     one.add_argument("code")
-    one.add_argument("--year", type=int, required=True)
+    one.add_argument("--year", type=cli_args.year, required=True)
     report = commands.add_parser("report", help="the report for a period as text, json, xlsx or png")
-    report.add_argument("--from", dest="first", type=_day, required=True)
-    report.add_argument("--to", dest="last", type=_day, required=True)
+    report.add_argument("--from", dest="first", type=day, required=True)
+    report.add_argument("--to", dest="last", type=day, required=True)
     report.add_argument("--format", choices=("text", "json", "xlsx", "png"), default="text")
     report.add_argument("--out", required=True)
     report.add_argument("--lang", choices=("tr", "en", "ar"), default="tr")
-    report.add_argument("--year", type=int, help="year of the year-to-date figures (default: that of --to)")
+    report.add_argument("--year", type=cli_args.year, help="year of the year-to-date figures (default: that of --to)")
     plan = commands.add_parser("plan", help="planned values and baselines")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
     plan_set = plan_commands.add_parser("set", help="set a planned value (audited)")
     plan_set.add_argument("code")
-    plan_set.add_argument("--year", type=int, required=True)
-    plan_set.add_argument("--planned", type=float, required=True)
-    plan_set.add_argument("--baseline", type=float)
+    plan_set.add_argument("--year", type=cli_args.year, required=True)
+    plan_set.add_argument("--planned", type=cli_args.number, required=True)
+    plan_set.add_argument("--baseline", type=cli_args.number)
     export = commands.add_parser("export", help="exports")
     export_commands = export.add_subparsers(dest="export_command", required=True)
     opendata = export_commands.add_parser("opendata", help="indicator actuals as CSV and JSON, no personal data")
-    opendata.add_argument("--year", type=int, required=True)
+    opendata.add_argument("--year", type=cli_args.year, required=True)
     opendata.add_argument("--out", required=True)
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-28") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

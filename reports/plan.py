@@ -8,6 +8,8 @@ mutated. Errors name the file and the entry at fault, like pyxform names the row
 
 from __future__ import annotations
 
+import math
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -206,13 +208,22 @@ def _years(at: str, raw: Any, unit: str) -> dict[int, YearValues]:
 
 
 def _value(at: str, field: str, value: Any, unit: str) -> float | None:
+    """A planned value or baseline in the indicator's unit: finite, a whole number for counts
+    and persons, 0 to 100 for a percentage (a fraction such as 0.75 is refused with a hint,
+    since it would silently mean 0.75%)."""
     if value is None:
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise PlanError(f"{at}: field '{field}': expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise PlanError(f"{at}: field '{field}': {value!r} is not a finite number")
     if value < 0 or (unit == "percent" and value > 100):
         bounds = "0..100" if unit == "percent" else "0 or more"
         raise PlanError(f"{at}: field '{field}': {value!r} is outside {bounds}")
+    if unit == "percent" and 0 < value <= 1:
+        raise PlanError(f"{at}: field '{field}': {value:g} is a percentage from 0 to 100; did you mean {100 * value:g}?")
+    if unit != "percent" and not float(value).is_integer():
+        raise PlanError(f"{at}: field '{field}': {value:g} is not a whole number of {unit}")
     return float(value)
 
 

@@ -238,6 +238,12 @@ async def plan_set(settings: Settings, code: str, year: int, planned: float, bas
             now=datetime.now(timezone.utc),
         )
     print(f"{code} {year}: planned {planned:g}, baseline {0 if baseline is None else baseline:g} (set by {actor})")
+    if baseline is not None and planned < baseline:
+        print(
+            f"kentbot: warning: the planned value {planned:g} is below the baseline {baseline:g}, so a fall below "
+            "the baseline would count as achievement; check both values",
+            file=sys.stderr,
+        )
     return 0
 
 

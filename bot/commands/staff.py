@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.i18n import t
 from bot.staff import entries, invites
 from storage.centres import load_centres
 from storage.database import create_engine, session_factory
@@ -74,12 +75,13 @@ async def milestone(settings: Settings, *, code: str, centre: str, on: date, not
     try:
         async with transaction(settings) as session:
             entry = await entries.add_milestone(
-                session, cli_actor(), code=code, centre_id=centre, completed_on=on, note=note, now=datetime.now(timezone.utc)
+                session, cli_actor(), code=code, centre_id=centre, completed_on=on, note=note, now=datetime.now(timezone.utc),
+                today=datetime.now(settings.zone).date(),
             )
             print(f"entry {entry.id}: {code} {centre} completed {on.isoformat()}")
     except entries.EntryError as error:
-        print(f"kentbot: milestone refused: {error.reason}", file=sys.stderr)
-        return 1
+        print(f"kentbot: milestone refused: {t('en', f'entries.error.{error.reason}')}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -92,8 +94,8 @@ async def correct(settings: Settings, *, entry_id: int, quantity: float, on: dat
             )
             print(f"entry {entry.id} corrects entry {entry_id}")
     except entries.EntryError as error:
-        print(f"kentbot: correction refused: {error.reason}", file=sys.stderr)
-        return 1
+        print(f"kentbot: correction refused: {t('en', f'entries.error.{error.reason}')}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -463,7 +463,7 @@ class _Year:
     async def _log_aid(self, session: AsyncSession, now: datetime, centre_id: str, day: date, school_ids: list[str]) -> None:
         result = await entries.log_aid(
             session, self.actor_for_centre(centre_id), centre_id=centre_id, occurred_on=day, school_ids=school_ids,
-            note=AID_NOTE, secret=self.secret, now=now,
+            note=AID_NOTE, secret=self.secret, now=now, today=now.astimezone(self.zone).date(),
         )
         self.tally.aid_added += result.added
         self.tally.aid_repeats += result.already_counted
@@ -495,7 +495,10 @@ class _Year:
             )
 
     async def _milestone(self, session: AsyncSession, now: datetime, code: str, centre_id: str, day: date, note: str) -> None:
-        await entries.add_milestone(session, self.actors[MANAGER], code=code, centre_id=centre_id, completed_on=day, note=note, now=now)
+        await entries.add_milestone(
+            session, self.actors[MANAGER], code=code, centre_id=centre_id, completed_on=day, note=note, now=now,
+            today=now.astimezone(self.zone).date(),
+        )
         self.tally.milestones[code] += 1
 
     def _plan_memberships(self) -> None:

@@ -48,7 +48,7 @@ def invite_context(turn: Turn, update: Update) -> InviteContext:
         bot_username=update.get_bot().username,
         secret=turn.services.secret,
         surveys=turn.services.surveys,
-        local_date=turn.now.astimezone(turn.services.zone).date(),
+        local_date=local_today(turn),
     )
 
 
@@ -74,3 +74,9 @@ def cancel_step(turn: Turn, update: Update) -> None:
     retire_buttons(turn, update)
     end_screen(turn)
     turn.send(turn.text("staff.cancelled"))
+
+
+def local_today(turn: Turn) -> date:
+    """The municipality's calendar day (Europe/Istanbul), not the UTC one: between 00:00 and
+    03:00 local time the UTC date is still yesterday."""
+    return turn.now.astimezone(turn.services.zone).date()

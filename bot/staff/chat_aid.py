@@ -8,7 +8,7 @@ from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.conversation.turn import Turn
 from bot.staff import entries, roles
-from bot.staff.chat import centre_name, end_screen, retire_buttons, staff_actor
+from bot.staff.chat import centre_name, end_screen, local_today, retire_buttons, staff_actor
 from storage.repositories import centres as centre_store
 
 SCREEN = "staff.aid"
@@ -49,8 +49,8 @@ async def on_text(turn: Turn, text: str) -> None:
         return
     try:
         result = await entries.log_aid(
-            turn.session, actor, centre_id=draft["centre_id"], occurred_on=turn.now.astimezone(turn.services.zone).date(),
-            school_ids=valid, note=None, secret=turn.services.secret, now=turn.now,
+            turn.session, actor, centre_id=draft["centre_id"], occurred_on=local_today(turn),
+            school_ids=valid, note=None, secret=turn.services.secret, now=turn.now, today=local_today(turn),
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))

@@ -4,7 +4,6 @@ overwritten. Rights are checked when asking and again when saving."""
 
 from __future__ import annotations
 
-import math
 
 from telegram import Update
 
@@ -18,7 +17,6 @@ from storage.repositories import entries as entry_store
 
 SCREEN = "staff.correct"
 MAX_REASON = 500
-MAX_QUANTITY = 1_000_000
 CALLBACK_PATTERN = r"^z:"
 
 
@@ -27,13 +25,11 @@ def button_row(turn: Turn, entry_id: int) -> list[tuple[str, str]]:
     return [(turn.text("entries.button.correct"), pack("correction", f"fix.{entry_id}"))]
 
 
-def parse_quantity(text: str) -> float | None:
-    """A typed quantity, comma or point as the decimal mark; None unless 0 <= q <= MAX_QUANTITY."""
-    try:
-        quantity = float(text.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return quantity if math.isfinite(quantity) and 0 <= quantity <= MAX_QUANTITY else None
+def parse_quantity(text: str) -> int | None:
+    """1 (keep the entry, e.g. with a new date) or 0 (withdraw it); None for anything else.
+    Every entry counts one student or one centre, so no other quantity has a meaning."""
+    typed = text.strip().replace(",", ".")
+    return {"0": 0, "0.0": 0, "1": 1, "1.0": 1}.get(typed)
 
 
 def _is_id(text: str) -> bool:

@@ -12,7 +12,7 @@ from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.conversation.turn import Turn
 from bot.staff import chat_corrections, entries, roles
-from bot.staff.chat import cancel_step, centre_name, end_screen, parse_day, retire_buttons, staff_actor
+from bot.staff.chat import cancel_step, centre_name, end_screen, local_today, parse_day, retire_buttons, staff_actor
 from storage.models import Centre
 from storage.repositories import centres as centre_store
 from storage.repositories import entries as entry_store
@@ -28,11 +28,6 @@ def _data(value: str) -> str:
 
 def cancel_row(turn: Turn) -> list[tuple[str, str]]:
     return [(turn.text("staff.button.cancel"), _data("cancel"))]
-
-
-def local_today(turn: Turn) -> date:
-    """Completion dates are the municipality's calendar days, not UTC ones."""
-    return turn.now.astimezone(turn.services.zone).date()
 
 
 async def allowed_centres(turn: Turn, actor: roles.Actor, code: str) -> list[Centre]:
@@ -148,12 +143,10 @@ async def on_text(turn: Turn, text: str) -> None:
 async def _save(turn: Turn, actor: roles.Actor, draft: dict, note: str) -> None:
     """Add the entry; a refusal is said plainly and the step ends (nothing was written)."""
     completed_on = date.fromisoformat(draft["completed_on"])
-    # Local time, so the service's "not in the future" means the municipality's today (stored as UTC).
-    local_now = turn.now.astimezone(turn.services.zone)
     try:
         entry = await entries.add_milestone(
             turn.session, actor, code=draft["code"], centre_id=draft["centre_id"], completed_on=completed_on,
-            note=note, now=local_now,
+            note=note, now=turn.now, today=local_today(turn),
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))

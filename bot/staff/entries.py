@@ -63,15 +63,16 @@ class AidResult:
 
 async def log_aid(
     session: AsyncSession, actor: Actor | None, *, centre_id: str, occurred_on: date, school_ids: list[str],
-    note: str | None, secret: bytes, now: datetime,
+    note: str | None, secret: bytes, now: datetime, today: date,
 ) -> AidResult:
-    """One entry (quantity 1) per student not yet given aid this year."""
+    """One entry (quantity 1) per student not yet given aid this year. `today` is the local
+    date (Europe/Istanbul): between 00:00 and 03:00 the UTC date is still yesterday."""
     actor = require(actor, "entry.add", centre_id)
     if await session.get(Centre, centre_id) is None:
         raise EntryError("centre")
     if not school_ids or len(school_ids) > MAX_AID_BATCH:
         raise EntryError("batch")
-    if occurred_on > now.date():
+    if occurred_on > today:
         raise EntryError("future")
     added = duplicates = 0
     for school_id in school_ids:
@@ -95,9 +96,10 @@ async def log_aid(
 
 async def add_milestone(
     session: AsyncSession, actor: Actor | str | None, *, code: str, centre_id: str, completed_on: date, note: str,
-    now: datetime,
+    now: datetime, today: date,
 ) -> IndicatorEntry:
-    """A centre whose construction is complete, with an evidence note; once per centre."""
+    """A centre whose construction is complete, with an evidence note; once per centre.
+    `today` is the local date, as for aid."""
     label = _label(actor, "entry.milestone", centre_id)
     if code not in MILESTONES:
         raise EntryError("code")
@@ -106,7 +108,7 @@ async def add_milestone(
         raise EntryError("centre")
     if not note.strip():
         raise EntryError("note")
-    if completed_on > now.date():
+    if completed_on > today:
         raise EntryError("future")
     # Two managers entering the same centre at once: the second waits, then sees the first.
     await lock_in_transaction(session, f"milestone:{code}:{centre_id}")
@@ -138,7 +140,8 @@ async def correct(
         raise EntryError("already_corrected")
     if not reason.strip():
         raise EntryError("reason")
-    if quantity < 0:
+    if quantity not in (0, 1):
+        # Every entry is one student's aid or one completed centre: it is kept (1) or withdrawn (0).
         raise EntryError("quantity")
     entry = IndicatorEntry(
         indicator_code=original.indicator_code, centre_id=original.centre_id,

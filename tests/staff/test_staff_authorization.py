@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.staff import attendance, entries, events, memberships, roles
 from bot.staff.roles import Refused
 from storage.models import AuditEntry, Event, IndicatorEntry, Membership
-from tests_staff_support import NOW, SECRET, make_person
+from tests_staff_support import NOW, SECRET, TODAY, make_person
 
 ZONE = events.ZoneInfo("Europe/Istanbul")
 ACTORS = ("admin", "manager", "konak", "elsewhere", "citizen", "revoked")
@@ -38,7 +38,7 @@ async def _seed(db, crew) -> dict[str, int]:
         soon = await events.create(session, crew.admin, _draft(1), publish=True, now=NOW)
         entry = await entries.add_milestone(
             session, crew.admin, code="4.2.6", centre_id="bayrakli-kadin", completed_on=date(2026, 11, 1),
-            note="kabul tutanağı", now=NOW,
+            note="kabul tutanağı", now=NOW, today=TODAY,
         )
         person = await make_person(session, 6001)
         person.health_consent_at = NOW
@@ -82,7 +82,7 @@ CASES = {
         CENTRE_ALLOWED,
         lambda s, a, ids: entries.log_aid(
             s, a, centre_id="konak-kadin", occurred_on=date(2026, 11, 20), school_ids=["123"], note=None,
-            secret=SECRET, now=NOW,
+            secret=SECRET, now=NOW, today=TODAY,
         ),
         lambda s, ids: _count(s, IndicatorEntry, IndicatorEntry.indicator_code == "4.2.3"),
         (0, 1),
@@ -91,7 +91,7 @@ CASES = {
         MANAGER_ALLOWED,
         lambda s, a, ids: entries.add_milestone(
             s, a, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 2), note="geçici kabul",
-            now=NOW,
+            now=NOW, today=TODAY,
         ),
         lambda s, ids: _count(s, IndicatorEntry, IndicatorEntry.indicator_code == "4.2.1"),
         (0, 1),

@@ -54,10 +54,10 @@ def test_invite_list_revoke_and_the_audit_trail(database, capsys) -> None:
 
 def test_milestones_and_corrections_from_the_command_line(database, capsys) -> None:
     assert main(["entry", "milestone", "--code", "4.2.1", "--centre", "torbali-genclik", "--on", "2026-11-02", "--note", "geçici kabul 12/2026"]) == 0
-    assert main(["entry", "milestone", "--code", "4.2.1", "--centre", "torbali-genclik", "--on", "2026-11-03", "--note", "x"]) == 1
-    assert "duplicate" in capsys.readouterr().err
+    assert main(["entry", "milestone", "--code", "4.2.1", "--centre", "torbali-genclik", "--on", "2026-11-03", "--note", "x"]) == 2
+    assert "This entry already exists for this centre." in capsys.readouterr().err
     assert main(["entry", "correct", "1", "--quantity", "1", "--on", "2026-11-05", "--reason", "tutanak tarihi"]) == 0
-    assert main(["entry", "correct", "1", "--quantity", "0", "--reason", "ikinci"]) == 1
+    assert main(["entry", "correct", "1", "--quantity", "0", "--reason", "ikinci"]) == 2
     capsys.readouterr()
     assert main(["entry", "list", "--code", "4.2.1"]) == 0
     rows = capsys.readouterr().out.splitlines()

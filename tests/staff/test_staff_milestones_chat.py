@@ -13,7 +13,7 @@ from bot.staff.menus import staff_commands
 from storage.models import AuditEntry, Conversation, IndicatorEntry
 from storage.pseudonyms import citizen_key
 from storage.repositories import entries as entry_store
-from tests_staff_support import NOW
+from tests_staff_support import NOW, TODAY
 
 ADMIN, MANAGER, STAFF, CITIZEN = 9001, 9002, 9003, 9999
 KONAK = "Konak Kadın Danışma ve Eğitim Merkezi"
@@ -65,7 +65,7 @@ async def state_of(bot, db, user_id: int) -> dict[str, Any]:
 async def seed_milestone(db, centre_id: str = "konak-kadin", code: str = "4.2.6") -> int:
     async with db.sessions.begin() as session:
         entry = await entries.add_milestone(
-            session, "cli:test", code=code, centre_id=centre_id, completed_on=date(2026, 10, 1), note="Tutanak 41", now=NOW,
+            session, "cli:test", code=code, centre_id=centre_id, completed_on=date(2026, 10, 1), note="Tutanak 41", now=NOW, today=TODAY,
         )
         return entry.id
 
@@ -228,11 +228,12 @@ async def test_a_correction_adds_a_row_with_its_reason(inprocess_bot, db, crew) 
     await send(bot, MANAGER, "/duzelt 424242")
     assert bot.texts(MANAGER)[-1] == "Böyle bir kayıt yok."
     await send(bot, MANAGER, f"/duzelt {original}")
-    assert "0 yazarsanız kayıt sayımdan çıkar" in bot.texts(MANAGER)[-1]
-    for bad in ("iki", "-1", "nan", "inf"):
+    assert "0 kaydı sayımdan çıkarır" in bot.texts(MANAGER)[-1]
+    # Each entry counts one centre: half a centre or two of them is refused, not stored.
+    for bad in ("iki", "-1", "nan", "inf", "0,5", "2", "1e3"):
         await send(bot, MANAGER, bad)
         assert bot.texts(MANAGER)[-1].startswith("Miktar anlaşılamadı")
-    await send(bot, MANAGER, "0,5")
+    await send(bot, MANAGER, "0")
     assert bot.texts(MANAGER)[-1].startswith("Düzeltmenin gerekçesini yazın")
     await send(bot, MANAGER, " ")
     assert bot.texts(MANAGER)[-1] == "Düzeltme için bir gerekçe yazın."
@@ -241,16 +242,16 @@ async def test_a_correction_adds_a_row_with_its_reason(inprocess_bot, db, crew) 
     rows = await stored_rows(db)
     assert len(rows) == 2 and (rows[0].id, rows[0].quantity) == (original, 1)  # the old row is kept as it was
     fix = rows[1]
-    assert (fix.indicator_code, fix.centre_id, fix.quantity, fix.corrects_entry_id) == ("4.2.1", "torbali-genclik", 0.5, original)
+    assert (fix.indicator_code, fix.centre_id, fix.quantity, fix.corrects_entry_id) == ("4.2.1", "torbali-genclik", 0, original)
     assert (fix.reason, fix.entered_by, fix.occurred_on, fix.note) == (
         "Yalnızca ilk bölüm tamamlandı", f"staff:{crew.manager.staff_id}", date(2026, 10, 1), "Tutanak 41",
     )
     assert bot.texts(MANAGER)[-1].startswith(f"Düzeltme kaydedildi (kayıt {fix.id}). Kayıt {original} yerine")
     async with db.sessions() as session:
-        assert [(e.id, e.quantity) for e in await entry_store.effective(session, "4.2.1")] == [(fix.id, 0.5)]
+        assert [(e.id, e.quantity) for e in await entry_store.effective(session, "4.2.1")] == [(fix.id, 0)]
     logged = (await audit_rows(db))[-1]
     assert (logged.action, logged.actor, logged.object_id) == ("entry.correct", f"staff:{crew.manager.staff_id}", str(fix.id))
-    assert logged.before["quantity"] == 1 and logged.after["quantity"] == 0.5
+    assert logged.before["quantity"] == 1 and logged.after["quantity"] == 0
     assert logged.after["reason"] == "Yalnızca ilk bölüm tamamlandı"
 
     # The old entry cannot be corrected twice; the reply names the latest correction.

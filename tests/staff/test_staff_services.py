@@ -15,7 +15,7 @@ from bot.staff.invitations import InviteContext
 from storage.models import Attendance, AuditEntry, Event, IndicatorEntry, Invite, OutboxMessage, Registration
 from storage.repositories import entries as entry_store
 from surveys.definition import load_shipped
-from tests_staff_support import NOW, SECRET, make_person
+from tests_staff_support import NOW, SECRET, TODAY, make_person
 
 ZONE = ZoneInfo("Europe/Istanbul")
 
@@ -193,8 +193,8 @@ async def test_aid_counts_a_student_once_a_year_and_corrections_add_rows(db, cre
     async with db.sessions.begin() as session:
         valid, rejected = entries.parse_school_ids("1234\n 5678 ,1234\n12-34")
         assert valid == ["1234", "5678"] and rejected == ["12-34"]
-        first = await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 11, 20), school_ids=valid, note=None, secret=SECRET, now=NOW)
-        again = await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 11, 21), school_ids=["1234", "9999"], note=None, secret=SECRET, now=NOW)
+        first = await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 11, 20), school_ids=valid, note=None, secret=SECRET, now=NOW, today=TODAY)
+        again = await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 11, 21), school_ids=["1234", "9999"], note=None, secret=SECRET, now=NOW, today=TODAY)
         assert (first.added, first.already_counted, again.added, again.already_counted) == (2, 0, 1, 1)
         stored = (await session.execute(select(IndicatorEntry.beneficiary_key))).scalars().all()
         assert "1234" not in stored and entries.aid_key(SECRET, "1234", 2026) in stored
@@ -209,12 +209,12 @@ async def test_aid_counts_a_student_once_a_year_and_corrections_add_rows(db, cre
 
 async def test_a_milestone_is_entered_once_per_centre(db, crew) -> None:
     async with db.sessions.begin() as session:
-        await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 2), note="kabul", now=NOW)
+        await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 2), note="kabul", now=NOW, today=TODAY)
         with pytest.raises(entries.EntryError) as twice:
-            await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW)
+            await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW, today=TODAY)
         assert twice.value.reason == "duplicate"
         with pytest.raises(entries.EntryError):
-            await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW)
+            await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW, today=TODAY)
 
 
 async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, crew) -> None:
@@ -222,7 +222,7 @@ async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, c
         try:
             async with db.sessions.begin() as session:
                 await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="konak-kadin",
-                                            completed_on=date(2026, 11, day), note="iskan", now=NOW)
+                                            completed_on=date(2026, 11, day), note="iskan", now=NOW, today=TODAY)
                 await asyncio.sleep(0.05)  # both have checked before either commits, without the lock
         except entries.EntryError as error:
             return error.reason

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -14,6 +14,7 @@ from storage.models import Person, StaffMember
 from storage.repositories import centres
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+TODAY = date(2026, 11, 25)  # NOW as a local (Europe/Istanbul) calendar day
 SECRET = b"test-secret-0123456789abcdef"
 
 

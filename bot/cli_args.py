@@ -1,0 +1,75 @@
+"""Argument types for the `kentbot` command line: each parses one kind of value or refuses it
+in one line, so bad input never reaches the database nor ends in a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from datetime import date
+from typing import NoReturn
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose refusals are one line (naming the command and the fix) and
+    exit code 2, like every other operator error of kentbot."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"kentbot: {self.prog.removeprefix('kentbot').strip() or 'kentbot'}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def year(text: str) -> int:
+    """A calendar year the plan can be about."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year like 2026") from None
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"{value} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
+    return value
+
+
+def day(text: str) -> date:
+    """A date written as YYYY-MM-DD, within the years the plan can be about."""
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-28") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"{text} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
+    return value
+
+
+def number(text: str) -> float:
+    """A finite number of 0 or more; a comma is read as the decimal mark."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is below 0")
+    return value
+
+
+def whole(text: str) -> int:
+    """A whole number of 1 or more (a count of people, hours, ids)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is below 1")
+    return value
+
+
+def hours(text: str) -> float:
+    """A positive number of hours, at most a year."""
+    value = number(text)
+    if not 0 < value <= 24 * 366:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and {24 * 366} hours")
+    return value
