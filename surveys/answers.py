@@ -22,6 +22,8 @@ from surveys.definition import (
     YesNoQuestion,
 )
 
+from surveys.labels import NOT_APPLICABLE_VALUE
+
 Answer = Union[int, float, str, list[str]]
 
 LIKERT_VALUES = ("1", "2", "3", "4", "5")
@@ -95,7 +97,9 @@ def parse_text(question: TextQuestion, text: object) -> str | Invalid:
 def parse_choice(
     question: Likert5Question | SingleQuestion | YesNoQuestion, value: object
 ) -> int | str | Invalid:
-    """The answer a button stands for: likert "1".."5" becomes 1..5."""
+    """The answer a button stands for: likert "1".."5" becomes 1..5; "na" where allowed stays "na"."""
+    if isinstance(question, Likert5Question) and question.not_applicable and value == NOT_APPLICABLE_VALUE:
+        return NOT_APPLICABLE_VALUE
     if isinstance(question, Likert5Question):
         allowed = LIKERT_VALUES
     elif isinstance(question, YesNoQuestion):

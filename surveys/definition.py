@@ -85,6 +85,9 @@ class Likert5Question(_AnsweredQuestion):
     # The built-in scale is written into the parsed definition, so its words are part of the
     # version's content hash: rewording it makes start-up ask for a new survey version.
     scale: tuple[Labels, ...] = Field(default=LIKERT5_SCALE, min_length=5, max_length=5)
+    # Adds a "does not apply to me" button (answer "na"), so nobody has to rate a part of the
+    # service they did not use; such answers count in no score or share.
+    not_applicable: StrictBool = False
 
 
 class SingleQuestion(_AnsweredQuestion):

@@ -134,6 +134,8 @@ def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict]) -> list[P
     kind = by_id[target].get("type")
     if kind != "likert5":
         return [Problem(None, "score", f"question '{target}' is {kind!r}; the score needs a likert5 question")]
+    if by_id[target].get("not_applicable") is True:
+        return [Problem(None, "score", f"question '{target}' allows 'not applicable'; the score needs a rating from everyone asked")]
     return []
 
 

@@ -35,7 +35,7 @@ from surveys.definition import (
     TextQuestion,
     YesNoQuestion,
 )
-from surveys.labels import YES_NO, label
+from surveys.labels import NOT_APPLICABLE, NOT_APPLICABLE_VALUE, YES_NO, label
 from surveys.redaction import redact_contact_details
 from surveys.relevance import compile_expression, evaluate
 
@@ -413,8 +413,8 @@ def choices(defn: SurveyDefinition, qid: str, lang: str) -> list[tuple[str, str]
     """The buttons of a question as (value, label) in `lang`; empty for typed answers and notes."""
     target = question(defn, qid)
     if isinstance(target, Likert5Question):
-        scale = target.scale
-        return [(value, label(text, lang)) for value, text in zip(LIKERT_VALUES, scale)]
+        points = [(value, label(text, lang)) for value, text in zip(LIKERT_VALUES, target.scale)]
+        return points + [(NOT_APPLICABLE_VALUE, label(NOT_APPLICABLE, lang))] if target.not_applicable else points
     if isinstance(target, YesNoQuestion):
         return [(value, label(text, lang)) for value, text in YES_NO]
     if isinstance(target, (SingleQuestion, MultipleQuestion)):

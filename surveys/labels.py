@@ -45,6 +45,10 @@ LIKERT5_SCALE: tuple[Labels, ...] = (
     _labels("Çok memnunum", "Very satisfied", "راضٍ جدًا"),
 )
 
+# The extra button of a question that allows "not applicable" (answer value "na").
+NOT_APPLICABLE = _labels("Benim için geçerli değil", "Does not apply to me", "لا ينطبق عليّ")
+NOT_APPLICABLE_VALUE = "na"
+
 YES_NO: tuple[tuple[str, Labels], ...] = (
     ("yes", _labels("Evet", "Yes", "نعم")),
     ("no", _labels("Hayır", "No", "لا")),

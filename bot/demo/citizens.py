@@ -107,8 +107,10 @@ class CitizenDriver:
             await self._press(live, "q:submit")
         elif any(d.startswith("a:") for d in data):
             options = [d for d in data if d.startswith("a:")]
-            if options == [f"a:{v}" for v in "12345"]:
-                await self._press(live, f"a:{likert(self.rng, self.persona.mood)}")
+            if options[:5] == [f"a:{v}" for v in "12345"]:
+                # A rating; where "does not apply" is offered, some people use it.
+                not_applicable = "a:na" in options and self.rng.random() < 0.1
+                await self._press(live, "a:na" if not_applicable else f"a:{likert(self.rng, self.persona.mood)}")
             else:
                 await self._press(live, self.rng.choice(options))
         elif "q:next" in data:
