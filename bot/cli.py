@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from bot import cli_args
 from bot.cli_args import day
@@ -15,118 +16,152 @@ from bot.config import ConfigError, Settings, load_settings
 EXIT_USAGE = 2
 
 
+BOT_USERNAME_HELP = "the bot's Telegram username, for the link (default: KENTBOT_BOT_USERNAME)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = cli_args.Parser(prog="kentbot", description="İzmir Target 4.2 indicators bot and back office")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = cli_args.Parser(
+        prog="kentbot",
+        description="İzmir Target 4.2 indicators: the Telegram bot and its back office. "
+        "Settings come from the environment or a .env file (see the README).",
+    )
+    parser.add_argument("--version", action="version", version=f"kentbot {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="serve the bot (long polling, or --webhook)")
-    run.add_argument("--webhook", action="store_true", help="serve a webhook for workers behind a proxy")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook for workers behind a proxy instead of polling")
 
     db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations")
     db_commands.add_parser("check", help="exit 1 unless the schema is up to date")
 
-    survey = commands.add_parser("survey", help="survey definitions")
-    survey_commands = survey.add_subparsers(dest="survey_command", required=True)
-    validate = survey_commands.add_parser("validate", help="validate survey files (the shipped ones when none given)")
-    validate.add_argument("paths", nargs="*")
-    link = survey_commands.add_parser("link", help="print the deep link (and write a QR code) for a survey poster")
-    link.add_argument("survey")
-    link.add_argument("--centre")
-    link.add_argument("--bot-username", required=True)
-    link.add_argument("--qr", help="write a PNG QR code to this file")
-
+    _survey_parsers(commands)
     _report_parsers(commands)
 
     invite = commands.add_parser("invite", help="invite attendees or members to a survey (through the outbox)")
-    invite.add_argument("--survey", required=True, help="survey id, e.g. disability_centre")
-    invite.add_argument("--to", required=True, choices=("attendees", "members", "all"), dest="audience")
-    invite.add_argument("--since", required=True, type=day, help="YYYY-MM-DD: attendance or approval on or after")
-    invite.add_argument("--bot-username", help="for the deep link (default: KENTBOT_BOT_USERNAME)")
-    invite.add_argument("--dry-run", action="store_true", help="only say how many would be invited")
+    invite.add_argument("--survey", required=True, help="survey id, e.g. disability_centre (see `kentbot survey list`)")
+    invite.add_argument(
+        "--to", required=True, choices=("attendees", "members", "all"), dest="audience",
+        help="who is invited: people who attended, Alzheimer-centre members, or both",
+    )
+    invite.add_argument("--since", required=True, type=day, help="YYYY-MM-DD: attendance or approval on or after this day")
+    invite.add_argument("--bot-username", help=BOT_USERNAME_HELP)
+    invite.add_argument("--dry-run", action="store_true", help="only say how many would be invited; send nothing")
 
     outbox = commands.add_parser("outbox", help="outgoing messages: status, and the uncertain ones")
-    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
-    outbox_commands.add_parser("status", help="messages per status")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
+    outbox_commands.add_parser("status", help="messages per status, and the worker that drains them")
     outbox_commands.add_parser("uncertain", help="list messages a stopped worker may or may not have sent")
     for name, text in (("release", "send these uncertain messages again"), ("settle", "close these uncertain messages as sent")):
         decide = outbox_commands.add_parser(name, help=text)
-        decide.add_argument("ids", nargs="+", type=cli_args.whole)
+        decide.add_argument("ids", nargs="+", type=cli_args.whole, help="message ids from `kentbot outbox uncertain`")
 
     backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
-    backup.add_argument("--out", required=True, help="the new backup file")
+    backup.add_argument("--out", required=True, help="the new backup file (must not exist)")
     commands.add_parser("retention", help="delete what is past its retention time now (also runs hourly)")
 
     staff = commands.add_parser("staff", help="staff accounts")
-    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     invite = staff_commands.add_parser("invite", help="print a single-use invite link")
-    invite.add_argument("--role", required=True, choices=("admin", "manager", "staff"))
-    invite.add_argument("--centre", help="centre id (required for staff)")
-    invite.add_argument("--hours", type=cli_args.hours, default=72)
-    invite.add_argument("--bot-username", required=True)
+    invite.add_argument("--role", required=True, choices=("admin", "manager", "staff"), help="the rights the invite gives")
+    invite.add_argument("--centre", help="centre id, required for staff (see `kentbot centre list`)")
+    invite.add_argument("--hours", type=cli_args.hours, default=72, help="how long the link stays valid")
+    invite.add_argument("--bot-username", required=True, help="the bot's Telegram username, for the link")
     staff_commands.add_parser("list", help="list staff members")
     revoke = staff_commands.add_parser("revoke", help="take a member's rights away at once")
-    revoke.add_argument("staff_id", type=cli_args.whole)
+    revoke.add_argument("staff_id", type=cli_args.whole, help="the member's id from `kentbot staff list`")
 
     entry = commands.add_parser("entry", help="manual indicator entries (milestones, corrections)")
-    entry_commands = entry.add_subparsers(dest="entry_command", required=True)
+    entry_commands = entry.add_subparsers(dest="entry_command", required=True, metavar="ACTION")
     milestone = entry_commands.add_parser("milestone", help="a completed youth (4.2.1) or women's (4.2.6) centre")
-    milestone.add_argument("--code", required=True, choices=("4.2.1", "4.2.6"))
-    milestone.add_argument("--centre", required=True)
-    milestone.add_argument("--on", required=True, type=day, help="completion date, YYYY-MM-DD")
+    milestone.add_argument("--code", required=True, choices=("4.2.1", "4.2.6"), help="the indicator the centre counts for")
+    milestone.add_argument("--centre", required=True, help="centre id (see `kentbot centre list`)")
+    milestone.add_argument("--on", required=True, type=day, help="completion date, YYYY-MM-DD (local calendar day)")
     milestone.add_argument("--note", required=True, help="evidence, e.g. the acceptance report number")
-    correct = entry_commands.add_parser("correct", help="replace an entry by a corrected one")
-    correct.add_argument("entry_id", type=cli_args.whole)
-    correct.add_argument("--quantity", type=cli_args.number, required=True, help="0 withdraws the entry")
-    correct.add_argument("--on", type=day)
-    correct.add_argument("--reason", required=True)
+    correct = entry_commands.add_parser("correct", help="replace an entry by a corrected one (both are kept)")
+    correct.add_argument("entry_id", type=cli_args.whole, help="the entry's id from `kentbot entry list`")
+    correct.add_argument("--quantity", type=cli_args.number, required=True, help="1 keeps the entry counted, 0 withdraws it")
+    correct.add_argument("--on", type=day, help="a corrected date, YYYY-MM-DD (default: the entry's own)")
+    correct.add_argument("--reason", required=True, help="why, kept with the correction")
     entry_list = entry_commands.add_parser("list", help="effective entries")
-    entry_list.add_argument("--code")
+    entry_list.add_argument("--code", help="only this indicator, e.g. 4.2.3")
+
+    centre = commands.add_parser("centre", help="the municipality's centres")
+    centre_commands = centre.add_subparsers(dest="centre_command", required=True, metavar="ACTION")
+    centre_commands.add_parser("list", help="every centre in the centres file: id, type, name, district")
 
     event = commands.add_parser("event", help="events")
-    event_commands = event.add_subparsers(dest="event_command", required=True)
+    event_commands = event.add_subparsers(dest="event_command", required=True, metavar="ACTION")
+    event_list = event_commands.add_parser("list", help="events by start time, in local time")
+    event_list.add_argument("--from", dest="first", type=day, help="first day, YYYY-MM-DD (default: today)")
+    event_list.add_argument("--to", dest="last", type=day, help="last day, YYYY-MM-DD (default: 30 days after --from)")
+    event_list.add_argument("--centre", help="only this centre's events (see `kentbot centre list`)")
     event_qr = event_commands.add_parser("qr", help="write the check-in QR code of an event")
-    event_qr.add_argument("event_id", type=cli_args.whole)
-    event_qr.add_argument("--bot-username", required=True)
-    event_qr.add_argument("--out", required=True)
+    event_qr.add_argument("event_id", type=cli_args.whole, help="the event's id from `kentbot event list`")
+    event_qr.add_argument("--bot-username", required=True, help="the bot's Telegram username, for the link")
+    event_qr.add_argument("--out", required=True, help="the PNG file to write")
 
     audit = commands.add_parser("audit", help="list the audit log")
-    audit.add_argument("--since", required=True, type=day, help="YYYY-MM-DD")
+    audit.add_argument("--since", required=True, type=day, help="YYYY-MM-DD: entries from local midnight of this day")
 
     demo = commands.add_parser("demo", help="emulator, real bot, simulated citizens, indicators")
-    demo.add_argument("--citizens", type=cli_args.whole, default=240)
-    demo.add_argument("--seed", type=int, default=4242)
-    demo.add_argument("--out", default="out")
+    demo.add_argument("--citizens", type=cli_args.whole, default=240, help="how many simulated citizens answer")
+    demo.add_argument("--seed", type=int, default=4242, help="the random seed: the same seed gives the same figures")
+    demo.add_argument("--out", default="out", help="folder for the report files")
     return parser
 
 
+def _survey_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    survey = commands.add_parser("survey", help="survey definitions")
+    survey_commands = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
+    survey_commands.add_parser("list", help="the shipped surveys: id, version, indicator, anonymity, period, link code")
+    validate = survey_commands.add_parser("validate", help="validate survey files (the shipped ones when none given)")
+    validate.add_argument("paths", nargs="*", help="YAML files to check")
+    link = survey_commands.add_parser("link", help="print the deep link (and write a QR code) for a survey poster")
+    link.add_argument("survey", help="survey id (see `kentbot survey list`)")
+    link.add_argument("--centre", help="centre id the poster hangs in, so the centre question is answered already")
+    link.add_argument("--bot-username", required=True, help="the bot's Telegram username, for the link")
+    link.add_argument("--qr", help="write a PNG QR code to this file")
+
+
 def _report_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    year_help = "the plan year, 2000–2100"
     listing = commands.add_parser("indicators", help="Target 4.2 actuals and achievement for a year (in percent)")
-    listing.add_argument("--year", type=cli_args.year, required=True)
+    listing.add_argument("--year", type=cli_args.year, required=True, help=year_help)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     one = commands.add_parser("indicator", help="one indicator and the rows behind its number")
-    one.add_argument("code")
-    one.add_argument("--year", type=cli_args.year, required=True)
+    one.add_argument("code", help="indicator code, e.g. 4.2.9")
+    one.add_argument("--year", type=cli_args.year, required=True, help=year_help)
     report = commands.add_parser("report", help="the report for a period as text, json, xlsx or png")
-    report.add_argument("--from", dest="first", type=day, required=True)
-    report.add_argument("--to", dest="last", type=day, required=True)
-    report.add_argument("--format", choices=("text", "json", "xlsx", "png"), default="text")
-    report.add_argument("--out", required=True)
-    report.add_argument("--lang", choices=("tr", "en", "ar"), default="tr")
+    report.add_argument("--from", dest="first", type=day, required=True, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="last", type=day, required=True, help="last day, YYYY-MM-DD")
+    report.add_argument("--format", choices=("text", "json", "xlsx", "png"), default="text", help="the file's format")
+    report.add_argument("--out", required=True, help="the file to write")
+    report.add_argument("--lang", choices=("tr", "en", "ar"), default="tr", help="the report's language")
     report.add_argument("--year", type=cli_args.year, help="year of the year-to-date figures (default: that of --to)")
     plan = commands.add_parser("plan", help="planned values and baselines")
-    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
     plan_set = plan_commands.add_parser("set", help="set a planned value (audited)")
-    plan_set.add_argument("code")
-    plan_set.add_argument("--year", type=cli_args.year, required=True)
-    plan_set.add_argument("--planned", type=cli_args.number, required=True)
-    plan_set.add_argument("--baseline", type=cli_args.number)
+    plan_set.add_argument("code", help="indicator code, e.g. 4.2.2")
+    plan_set.add_argument("--year", type=cli_args.year, required=True, help=year_help)
+    plan_set.add_argument(
+        "--planned", type=cli_args.number, required=True,
+        help="the planned value in the indicator's unit: a whole number for counts and persons, 0–100 for percentages",
+    )
+    plan_set.add_argument("--baseline", type=cli_args.number, help="the baseline, same unit (default: the current one)")
     export = commands.add_parser("export", help="exports")
-    export_commands = export.add_subparsers(dest="export_command", required=True)
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="ACTION")
     opendata = export_commands.add_parser("opendata", help="indicator actuals as CSV and JSON, no personal data")
-    opendata.add_argument("--year", type=cli_args.year, required=True)
-    opendata.add_argument("--out", required=True)
+    opendata.add_argument("--year", type=cli_args.year, required=True, help=year_help)
+    opendata.add_argument("--out", required=True, help="the folder to write")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kentbot")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,7 +191,15 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
         from bot.commands.database import check, upgrade
 
         return asyncio.run(upgrade(settings) if args.db_command == "upgrade" else check(settings))  # type: ignore[arg-type]
+    if args.command == "centre":
+        from bot.commands.listings import list_centres
+
+        return list_centres()
     if args.command == "survey":
+        if args.survey_command == "list":
+            from bot.commands.listings import list_surveys
+
+            return list_surveys()
         if args.survey_command == "validate":
             from surveys.definition import main_validate
 
@@ -205,6 +248,8 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
     if args.command == "event":
         from bot.commands import events
 
+        if args.event_command == "list":
+            return asyncio.run(events.list_events(settings, first=args.first, last=args.last, centre=args.centre))  # type: ignore[arg-type]
         return asyncio.run(events.qr(settings, event_id=args.event_id, bot_username=args.bot_username, out=args.out))  # type: ignore[arg-type]
     if args.command == "audit":
         from bot.commands import audit

@@ -7,14 +7,28 @@ import argparse
 import math
 import sys
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+class _ShowDefaults(argparse.HelpFormatter):
+    """Help lines end with the default where there is a meaningful one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and action.option_strings and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
 class Parser(argparse.ArgumentParser):
     """An argparse parser whose refusals are one line (naming the command and the fix) and
-    exit code 2, like every other operator error of kentbot."""
+    exit code 2, like every other operator error of kentbot; its help shows defaults."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ShowDefaults)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         print(f"kentbot: {self.prog.removeprefix('kentbot').strip() or 'kentbot'}: {message} (see `{self.prog} --help`)", file=sys.stderr)

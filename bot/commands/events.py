@@ -1,8 +1,10 @@
-"""`kentbot event qr EVENT_ID`: the check-in QR code to show at an event."""
+"""`kentbot event list` and `kentbot event qr EVENT_ID`: events in local time, and the check-in
+QR code to show at one."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime, time, timedelta
 
 import qrcode
 
@@ -10,6 +12,8 @@ from bot.config import Settings
 from bot.staff.attendance import checkin_payload
 from bot.staff.events import local_text
 from storage.database import create_engine, session_factory
+from sqlalchemy import select
+
 from storage.models import Event
 
 
@@ -28,3 +32,37 @@ async def qr(settings: Settings, *, event_id: int, bot_username: str, out: str) 
     print(url)
     print(f"QR code for {event.title!r} ({local_text(event.starts_at, settings.zone)}) written to {out}; it works 2 hours either side of the start")
     return 0
+
+
+LISTED_DAYS = 30
+
+
+async def list_events(settings: Settings, *, first: date | None, last: date | None, centre: str | None) -> int:
+    """Events starting between local midnight of `first` and the end of `last`, one a line:
+    id, local start with the zone, centre, type, status, registrations capacity, title."""
+    zone = settings.zone
+    first = first or datetime.now(zone).date()
+    last = last or first + timedelta(days=LISTED_DAYS)
+    if last < first:
+        print("kentbot: event list: --to is before --from", file=sys.stderr)
+        return 2
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    statement = select(Event).where(Event.starts_at >= start, Event.starts_at < end).order_by(Event.starts_at, Event.id)
+    if centre is not None:
+        statement = statement.where(Event.centre_id == centre)
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        async with session_factory(engine)() as session:
+            events = list((await session.execute(statement)).scalars())
+    finally:
+        await engine.dispose()
+    for event in events:
+        local = event.starts_at.astimezone(zone)
+        capacity = "-" if event.capacity is None else str(event.capacity)
+        print(
+            f"{event.id}\t{local:%Y-%m-%d %H:%M} {local.tzname()}\t{event.centre_id}\t{event.type}\t{event.status}\t"
+            f"capacity {capacity}\t{event.title}"
+        )
+    return 0
+

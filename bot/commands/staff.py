@@ -47,7 +47,8 @@ async def invite(settings: Settings, *, role: str, centre: str | None, hours: fl
         print(f"kentbot: {error}", file=sys.stderr)
         return 1
     print(created.link(bot_username))
-    print(f"single use, valid until {created.expires_at.isoformat(timespec='minutes')} (UTC)")
+    until = created.expires_at.astimezone(settings.zone)
+    print(f"single use, valid until {until:%Y-%m-%d %H:%M} {until.tzname()} ({settings.zone.key})")
     return 0
 
 
