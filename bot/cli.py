@@ -12,6 +12,7 @@ from importlib import metadata
 from bot import cli_args
 from bot.cli_args import day
 from bot.config import ConfigError, Settings, load_settings
+from bot.operator_errors import explain
 
 EXIT_USAGE = 2
 
@@ -33,8 +34,12 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="apply migrations")
-    db_commands.add_parser("check", help="exit 1 unless the schema is up to date")
+    upgrade = db_commands.add_parser("upgrade", help="apply migrations")
+    upgrade.add_argument(
+        "--create", action="store_true",
+        help="create the SQLite file's folder if it does not exist (the default data folder is always created)",
+    )
+    db_commands.add_parser("check", help="say which database is used, whether it answers and at which migration; exit 1 unless current")
 
     _survey_parsers(commands)
     _report_parsers(commands)
@@ -171,9 +176,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+    except ConfigError as error:
+        print(f"kentbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         return _dispatch(args, settings)
     except ConfigError as error:
         print(f"kentbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:
+        line = explain(error, settings.resolved_database_url())
+        if line is None:
+            raise
+        print(f"kentbot: {line}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -190,7 +205,7 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
     if args.command == "db":
         from bot.commands.database import check, upgrade
 
-        return asyncio.run(upgrade(settings) if args.db_command == "upgrade" else check(settings))  # type: ignore[arg-type]
+        return asyncio.run(upgrade(settings, create=args.create) if args.db_command == "upgrade" else check(settings))  # type: ignore[arg-type]
     if args.command == "centre":
         from bot.commands.listings import list_centres
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -29,9 +28,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     at once and Telegram is slow to answer the sends made inside their transactions.
     """
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # No folder is created here: a mistyped path must fail, not start an empty database
+        # (`kentbot db upgrade` creates the default data folder, or another with --create).
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 300)

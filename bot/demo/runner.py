@@ -56,6 +56,7 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
         return 1
 
     data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
     database = data_dir / "demo.sqlite3"
     for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         leftover.unlink(missing_ok=True)
