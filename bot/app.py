@@ -10,10 +10,12 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.command_names import CITIZEN_COMMANDS, shown
+from bot.config import SECRET_FILE, Settings
 from bot.context import KentContext
 from bot.i18n import LANGUAGES, t
 from bot.jobs import register_jobs
 from bot.services import Services
+from storage import key_check
 from storage.centres import load_centres
 from storage.locks import lock_in_transaction
 from storage.migrate import is_up_to_date
@@ -25,7 +27,15 @@ from surveys.definition import content_hash
 log = logging.getLogger(__name__)
 
 class NotMigrated(Exception):
-    """The database schema is behind the code."""
+    """The database cannot be used as it is: its schema is behind the code, or it was made
+    with another pseudonym key."""
+
+
+def key_mismatch_message(settings: Settings) -> str:
+    return (
+        f"KENTBOT_SECRET does not match the key this database was made with: set the original key, or put the "
+        f"data folder's {SECRET_FILE} back into {settings.data_dir.resolve()} (a new key is made only for a new database)"
+    )
 
 
 def build_application(services: Services, token: str, *, request: BaseRequest | None = None, updater: bool = True) -> Application:  # type: ignore[type-arg]
@@ -71,6 +81,10 @@ async def prepare_database(services: Services) -> None:
     async with services.sessions.begin() as session:
         # Workers starting together on a fresh database would otherwise insert the same centres.
         await lock_in_transaction(session, "kentbot:prepare-database")
+        try:
+            await key_check.verify(session, services.secret, now)
+        except key_check.KeyMismatch:
+            raise NotMigrated(key_mismatch_message(services.settings)) from None
         await centres.sync(session, load_centres())
         for defn in services.surveys.values():
             await survey_store.register_definition(

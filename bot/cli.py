@@ -180,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kentbot: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if _uses_pseudonyms(args):
+            from bot.commands.key import verify_key
+
+            asyncio.run(verify_key(settings))
         return _dispatch(args, settings)
     except ConfigError as error:
         print(f"kentbot: {error}", file=sys.stderr)
@@ -190,6 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kentbot: {line}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _uses_pseudonyms(args: argparse.Namespace) -> bool:
+    """Commands on the database, but for those that make or inspect it, or touch no data."""
+    return args.command not in ("run", "db", "survey", "centre", "demo", "backup")
 
 
 def _dispatch(args: argparse.Namespace, settings: object) -> int:

@@ -308,6 +308,16 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(Json)
 
 
+class KeyCheck(Base):
+    """A check value of KENTBOT_SECRET (an HMAC of a fixed text, never the key), so a process
+    started with another key is stopped before it writes pseudonyms nobody can match."""
+
+    __tablename__ = "key_checks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    check_value: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
 class Lease(Base):
     """Work that one worker at a time may do (draining the outbox): who holds it, and until
     when; a holder that stops renewing it loses it, and another worker takes over."""

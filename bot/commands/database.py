@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
+from bot.commands.key import verify_key
 from bot.operator_errors import shown_url
 from storage.database import create_engine, is_sqlite
 from storage.migrate import current_revision, head_revision, upgrade as apply_migrations
@@ -34,6 +35,7 @@ async def upgrade(settings: Settings, *, create: bool = False) -> int:
         print(f"database {shown_url(url)} at revision {await current_revision(engine)}")
     finally:
         await engine.dispose()
+    await verify_key(settings)  # a new database keeps the key's check value from the start
     return 0
 
 
