@@ -10,6 +10,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.context import KentContext
+from bot.inbound import KentApplication
 from bot.i18n import LANGUAGES, t
 from bot.jobs import register_jobs
 from bot.services import Services
@@ -35,6 +36,7 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
     root = services.settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
+        .application_class(KentApplication)
         .token(token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")

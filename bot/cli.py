@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 
 from bot.config import ConfigError, Settings, load_settings
+from storage.private_files import OWNER_ONLY_UMASK, own_folder
 
 EXIT_USAGE = 2
+# Libraries whose INFO lines are request logs (URLs, with the bot token in them): warnings only.
+QUIET_LOGGERS = ("httpx", "alembic", "apscheduler", "aiohttp.access")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,12 +147,16 @@ def _day(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever kentbot or a library writes (databases, reports, logs) is the owner's alone.
+    os.umask(OWNER_ONLY_UMASK)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic", "apscheduler", "aiohttp.access"):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        if settings.data_dir.is_dir():
+            own_folder(settings.data_dir)
         return _dispatch(args, settings)
     except ConfigError as error:
         print(f"kentbot: {error}", file=sys.stderr)

@@ -30,6 +30,7 @@ from reports.plan import Plan, PlanError
 from reports.weekly import PeriodError, build_weekly_report, render_all
 from storage.database import create_engine, session_factory
 from storage.migrate import is_up_to_date
+from storage.private_files import private_folder, write_private
 from storage.repositories import plan as plan_values
 
 EXIT_BAD_INPUT = 2
@@ -200,18 +201,17 @@ async def report(
             return _fail(str(error))
     files = render_all(built, lang)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "text":
-        path.write_text(files.text + "\n", encoding="utf-8")
+        write_private(path, files.text + "\n")
     elif fmt == "png":
-        path.write_bytes(files.png)
+        write_private(path, files.png)
     elif fmt == "xlsx":
-        path.write_bytes(files.xlsx)
+        write_private(path, files.xlsx)
     else:
         document = indicators_document(year, [line.ytd for line in built.indicators], built.target)
         document["period"] = {"from": first.isoformat(), "to": last.isoformat()}
         document["week_change"] = {line.ytd.code: line.week_change for line in built.indicators}
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_private(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     print(f"written {path}")
     return 0
 
@@ -276,15 +276,14 @@ async def export_opendata(settings: Settings, year: int, out: str) -> int:
     async with _session(settings) as session:
         plan, results, _ = await year_results(session, year, settings)
     rows = open_rows(plan, year, results)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(Path(out))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     csv_path, json_path = folder / f"hedef-4.2-{year}.csv", folder / f"hedef-4.2-{year}.json"
-    csv_path.write_text(buffer.getvalue(), encoding="utf-8")
-    json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_private(csv_path, buffer.getvalue())
+    write_private(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     print(f"written {csv_path} and {json_path}")
     return 0
 
