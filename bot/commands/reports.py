@@ -110,7 +110,7 @@ def indicators_table(plan: Plan, year: int, results: Sequence[IndicatorResult], 
                 sample += f" {numbers.percent(r.ci95[0], lang)}–{numbers.percent(r.ci95[1], lang)}"
         lines.append(
             f"{r.code:<7} {plan.indicator(r.code).short_in(lang)[:32]:<32} {r.weight:>6}% "
-            f"{_amount(r.baseline, r.unit):>10} {_amount(r.planned, r.unit):>10} {_amount(r.actual, r.unit):>12} "
+            f"{_amount(r.baseline, r.unit):>10} {_amount(r.planned, r.unit):>10} {_actual(r):>12} "
             f"{_share(r.achievement):>9}  {sample}".rstrip()
         )
     lines.append("-" * len(header))
@@ -121,6 +121,11 @@ def indicators_table(plan: Plan, year: int, results: Sequence[IndicatorResult], 
     if target.uncovered:
         lines.append(f"Hesaba katılamayan: {', '.join(target.uncovered)}")
     return "\n".join(lines)
+
+
+def _actual(result: IndicatorResult) -> str:
+    """The actual, or that it is hidden: a share of fewer than 5 answers is never printed."""
+    return "gizlendi" if result.suppressed else _amount(result.actual, result.unit)
 
 
 def _amount(value: float | None, unit: str) -> str:
@@ -159,13 +164,16 @@ async def indicator(settings: Settings, code: str, year: int) -> int:
             for by in BREAKDOWNS:
                 breakdowns[by] = await satisfaction_breakdown(session, item.survey, first, last, by)
     print(f"{code} {item.name_in('tr')} — {year}")
-    print(f"Gerçekleşen: {_amount(result.actual, result.unit)}  Hedef: {_amount(result.planned, result.unit)}  "
+    print(f"Gerçekleşen: {_actual(result)}  Hedef: {_amount(result.planned, result.unit)}  "
           f"Oran: {_share(result.achievement)}" + (f"  n={result.n}" if result.unit == "percent" else ""))
     print(f"Kaynak: {item.source_in('tr')}")
     for by, cells in breakdowns.items():
         print(f"\nMemnuniyet ({_BREAKDOWN_NAMES[by]}):")
         for cell in cells:
-            shown = "gizlendi (n<5)" if cell.suppressed else f"{_amount(cell.share, 'percent')} (n={cell.n})"
+            if cell.suppressed:
+                shown = "gizlendi (küçük bir grubun yanında)" if cell.complement else "gizlendi (n<5)"
+            else:
+                shown = f"{_amount(cell.share, 'percent')} (n={cell.n})"
             print(f"  {cell.key}: {shown}")
     print(f"\n{len(rows)} kayıt:")
     for row in rows:
