@@ -12,6 +12,7 @@ import handlers
 from bot.command_names import CITIZEN_COMMANDS, shown
 from bot.config import SECRET_FILE, Settings
 from bot.context import KentContext
+from bot.inbound import KentApplication
 from bot.i18n import LANGUAGES, t
 from bot.jobs import register_jobs
 from bot.services import Services
@@ -43,6 +44,7 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
     root = services.settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
+        .application_class(KentApplication)
         .token(token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -13,8 +14,11 @@ from bot import cli_args
 from bot.cli_args import day
 from bot.config import ConfigError, Settings, load_settings
 from bot.operator_errors import explain
+from storage.private_files import OWNER_ONLY_UMASK, own_folder
 
 EXIT_USAGE = 2
+# Libraries whose INFO lines are request logs (URLs, with the bot token in them): warnings only.
+QUIET_LOGGERS = ("httpx", "alembic", "apscheduler", "aiohttp.access")
 
 
 BOT_USERNAME_HELP = "the bot's Telegram username, for the link (default: KENTBOT_BOT_USERNAME)"
@@ -170,8 +174,10 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever kentbot or a library writes (databases, reports, logs) is the owner's alone.
+    os.umask(OWNER_ONLY_UMASK)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "alembic", "apscheduler", "aiohttp.access"):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     try:
@@ -180,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kentbot: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if settings.data_dir.is_dir():
+            own_folder(settings.data_dir)
         if _uses_pseudonyms(args):
             from bot.commands.key import verify_key
 

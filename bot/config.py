@@ -17,10 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.private_files import private_folder
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("tr", "en", "ar")
 SECRET_FILE = "kentbot.secret"
+# A generated key file holds 32 random bytes, written as 64 hex digits.
+SECRET_BYTES = 32
 
 
 class ConfigError(Exception):
@@ -108,12 +112,37 @@ class Settings(BaseSettings):
             return self.secret.encode()
         path = self.data_dir / SECRET_FILE
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            private_folder(self.data_dir)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
             with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
+                handle.write(secrets.token_hex(SECRET_BYTES))
             log.warning("KENTBOT_SECRET is not set: generated a new key in %s; back it up with the database", path)
-        return path.read_text().strip().encode()
+        return read_secret_file(path)
+
+
+def read_secret_file(path: Path) -> bytes:
+    """The key in `path`, refused (ConfigError naming the file) when others may read it or it
+    is too short to be a key: an empty or cut file would make pseudonyms anyone can compute."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ConfigError(f"{path}: other users may read the key file (mode {mode:04o}); run chmod 600 {path}")
+    key = path.read_text(encoding="utf-8", errors="replace").strip()
+    size = len(_key_material(key))
+    if size < SECRET_BYTES:
+        found = "is empty" if not key else f"holds {size} bytes of key"
+        raise ConfigError(
+            f"{path}: the key file {found}, at least {SECRET_BYTES} are needed; restore it from the backup "
+            "(delete it only on a new installation: a new key cannot match existing pseudonyms)"
+        )
+    return key.encode()
+
+
+def _key_material(key: str) -> bytes:
+    """What a key is worth: 64 hex digits are 32 bytes, other text counts by its bytes."""
+    try:
+        return bytes.fromhex(key)
+    except ValueError:
+        return key.encode()
 
 
 def normalise_database_url(url: str) -> str:

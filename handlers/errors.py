@@ -1,4 +1,5 @@
-"""The one global error handler: log with context, tell the person, keep their place.
+"""The one global error handler: log where it failed (never the data), tell the person,
+keep their place.
 
 The failed update's transaction was rolled back, so the person is exactly where they were
 before it and can simply try again.
@@ -13,6 +14,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import KentContext
+from bot.error_log import log_failure
 from bot.i18n import normalise_language, t
 from storage.models import Citizen
 from storage.pseudonyms import citizen_key
@@ -22,7 +24,8 @@ log = logging.getLogger(__name__)
 
 async def on_error(update: object, context: KentContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
+    if context.error is not None:
+        log_failure(log, "update %s failed", update_id, error=context.error)
     if not isinstance(update, Update) or update.effective_chat is None or isinstance(context.error, Forbidden):
         return
     lang = await _language(update, context)

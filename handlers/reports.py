@@ -158,7 +158,8 @@ async def indicator(turn: Turn, update: Update) -> None:
             code=item.code,
             name=item.short_in(lang),
             year=year,
-            actual=_amount(result.actual, result.unit, lang),
+            actual=t(lang, "reports.indicator.suppressed", n=result.n) if result.suppressed
+            else _amount(result.actual, result.unit, lang),
             planned=_amount(result.planned, result.unit, lang),
             achievement=DASH if result.achievement is None else numbers.percent(100 * result.achievement, lang),
         )

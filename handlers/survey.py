@@ -34,7 +34,7 @@ async def typed(turn: Turn, update: Update) -> None:
     if len(text) > MAX_TEXT:
         turn.send(turn.text("unexpected.too_long"))
     elif screen == "survey":
-        await survey.apply(turn, Text(text), by_button=False)
+        await survey.apply(turn, Text(text), by_button=False, names=survey.own_names(update.effective_user))
     elif screen in ("language", "consent", "choose"):
         turn.send(turn.text("survey.use_buttons"))
     else:

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reports.indicators import CountInput, Observed, SurveyInput
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan, load_plan
-from reports.stats import BreakdownCell, Tally, suppress_small
+from reports.stats import MIN_CELL_N, BreakdownCell, Tally, suppress_small
 from storage.repositories import plan as plan_values
 from storage.repositories import reports as store
+from storage.repositories import surveys as survey_store
 
 COLUMNS = ("code", "day", "value", "satisfied", "n", "rows")
 # Staff-entered figures: no entry means nobody reported, which is not the same as zero.
@@ -121,11 +122,12 @@ async def observe_year(
 
 
 def actual_of(observed: Observed | None) -> float | None:
-    """The number a manager reads: a count, or the satisfied share in percent."""
+    """The number a manager reads: a count, or the satisfied share in percent (none of fewer
+    than 5 answers, which is hidden)."""
     if observed is None:
         return None
     if isinstance(observed, SurveyInput):
-        return None if observed.n == 0 else 100 * observed.satisfied / observed.n
+        return None if observed.n < MIN_CELL_N else 100 * observed.satisfied / observed.n
     return observed.actual
 
 
@@ -162,11 +164,13 @@ def week_ends(first: date, last: date) -> list[date]:
 async def satisfaction_breakdown(
     session: AsyncSession, survey_id: str, first: date, last: date, by: str
 ) -> list[BreakdownCell]:
-    """Satisfaction by centre, language or respondent role; cells under 5 answers hidden."""
+    """Satisfaction by centre, language or respondent role; cells under 5 answers hidden, and
+    for an anonymous survey as many more as it takes that none can be worked out from the total."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}; known: {', '.join(BREAKDOWNS)}")
     names = await store.centre_names(session) if by == "centre" else {}
     rows = await store.survey_breakdown(session, survey_id, first, last, by)
     tallies = [Tally(names.get(key, key) if key else "—", satisfied, n) for key, satisfied, n in rows]
-    return suppress_small(sorted(tallies, key=lambda tally: tally.key))
+    anonymous = await survey_store.is_anonymous(session, survey_id)
+    return suppress_small(sorted(tallies, key=lambda tally: tally.key), complementary=anonymous)
 

@@ -1,8 +1,10 @@
 """İNCELE: the rows behind an indicator's number for a period.
 
-Responses show their survey version and satisfied-or-not, never a respondent key or an
-answer; for an anonymous survey not even language and role, since a date, a centre and a
-rare language together can point at one woman. Staff entries show who entered them and
+Responses of an identified survey show their survey version and satisfied-or-not, never a
+respondent key or an answer. Those of an anonymous survey are never listed one by one: a
+response's day and answer point at the one woman who answered that day. They are counted
+per survey version instead (n and how many were satisfied), and a version with fewer than
+5 answers shows only that it has fewer than 5. Staff entries show who entered them and
 when, replaced ones included, so a correction never hides what it corrected.
 """
 
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reports.model import DrillRow, EventRow
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Indicator, Plan
+from reports.stats import MIN_CELL_N, Tally, suppress_small
 from storage.repositories import reports as store
 from storage.repositories import surveys as survey_store
 
@@ -58,7 +61,7 @@ async def _responses(session: AsyncSession, survey_id: str, first: date, last: d
     for version in {row.survey_version for row in rows}:
         definition = await survey_store.get_definition(session, survey_id, version)
         anonymous[version] = definition is None or definition.anonymity == ANONYMOUS
-    return tuple(
+    listed = tuple(
         DrillRow(
             kind="response",
             id=f"r-{row.id}",
@@ -67,9 +70,37 @@ async def _responses(session: AsyncSession, survey_id: str, first: date, last: d
             entered_by=None,
             survey_version=str(row.survey_version),
             value=1 if row.satisfied else 0,
-            note=None if anonymous[row.survey_version] else ", ".join(filter(None, [row.language, row.role])),
+            note=", ".join(filter(None, [row.language, row.role])),
         )
         for row in rows
+        if not anonymous[row.survey_version]
+    )
+    versions = sorted(version for version, hidden in anonymous.items() if hidden)
+    tallies = [
+        Tally(str(version), sum(1 for r in rows if r.survey_version == version and r.satisfied),
+              sum(1 for r in rows if r.survey_version == version))
+        for version in versions
+    ]
+    return anonymous_counts(survey_id, tallies, last) + listed
+
+
+def anonymous_counts(survey_id: str, tallies: list[Tally], last: date) -> tuple[DrillRow, ...]:
+    """One row per survey version of an anonymous survey: n and how many were satisfied, or
+    "n<5" (for as many versions as it takes that none can be worked out from the total).
+    Dated by the period's end, so no row tells on which day anyone answered."""
+    cells = suppress_small(tallies, complementary=True)
+    return tuple(
+        DrillRow(
+            kind="responses",
+            id=f"{survey_id}-v{tally.key}",
+            when=last,
+            centre=None,
+            entered_by=None,
+            survey_version=tally.key,
+            value=None if cell.suppressed else tally.satisfied,
+            note=(("n —" if cell.complement else f"n<{MIN_CELL_N}") if cell.suppressed else f"n={tally.n}"),
+        )
+        for tally, cell in zip(tallies, cells)
     )
 
 

@@ -14,7 +14,9 @@ Rules (also given to managers by `method_notes`):
   `achievement_of_covered`, over the weight of covered indicators only, which shows how
   the measured part is doing. Managers see both, side by side.
 * survey actual = 100 × satisfied / n, with n, a 95% Wilson interval, and a
-  'small_sample' note when n < 30; n = 0 is 'no_data'.
+  'small_sample' note when n < 30; n = 0 is 'no_data'. With fewer than 5 answers the
+  share is not shown at all ('suppressed', n kept): 100% of one answer is that person's
+  answer. Its achievement would give the share back, so it is not covered either.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reports.plan import Indicator, Plan
-from reports.stats import SMALL_SAMPLE_N, SUPPRESSION_NOTE, interval_percent, share_percent
+from reports.stats import MIN_CELL_N, SMALL_SAMPLE_N, SUPPRESSION_NOTE, interval_percent, share_percent
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class IndicatorResult:
     def covered(self) -> bool:
         return self.achievement is not None
 
+    @property
+    def suppressed(self) -> bool:
+        """A share of fewer than 5 answers, hidden with everything derived from it."""
+        return "suppressed" in self.notes
+
 
 @dataclass(frozen=True)
 class TargetResult:
@@ -88,9 +95,11 @@ def indicator_result(
     notes = []
     if planned is None:
         notes.append("no_plan")
-    if actual is None:
+    if n is not None and 0 < n < MIN_CELL_N:
+        notes.append("suppressed")
+    elif actual is None:
         notes.append("no_data")
-    small = n is not None and 0 < n < SMALL_SAMPLE_N
+    small = n is not None and MIN_CELL_N <= n < SMALL_SAMPLE_N
     if small:
         notes.append("small_sample")
     value = None
@@ -128,6 +137,8 @@ def _actual(
             return 0, None, None
         if not isinstance(observed, SurveyInput):
             raise TypeError(f"indicator {indicator.code} is a survey: pass SurveyInput")
+        if observed.n < MIN_CELL_N:
+            return observed.n, None, None
         return (
             observed.n,
             interval_percent(observed.satisfied, observed.n),

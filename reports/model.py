@@ -19,6 +19,7 @@ from reports.stats import BreakdownCell
 WARNING_NOTES = (
     "no_data",
     "no_plan",
+    "suppressed",
     "small_sample",
     "planned_equals_baseline",
     "negative_progress",
@@ -44,10 +45,11 @@ class SatisfactionRow:
     ci95: tuple[float, float] | None
     suppressed: bool
     by: str = "centre"
+    complement: bool = False  # hidden with 5 answers or more, beside a smaller hidden cell
 
     @classmethod
     def from_cell(cls, indicator: str, key: str, cell: BreakdownCell, by: str = "centre") -> SatisfactionRow:
-        return cls(indicator, key, cell.n, cell.share, cell.ci95, cell.suppressed, by)
+        return cls(indicator, key, cell.n, cell.share, cell.ci95, cell.suppressed, by, cell.complement)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def indicator_warnings(lines: Iterable[IndicatorLine]) -> tuple[ReportWarning, .
     warnings = []
     for note in WARNING_NOTES:
         subjects = tuple(
-            f"{line.ytd.code} (n={line.ytd.n})" if note == "small_sample" else line.ytd.code
+            f"{line.ytd.code} (n={line.ytd.n})" if note in ("small_sample", "suppressed") else line.ytd.code
             for line in lines
             if note in line.ytd.notes
         )

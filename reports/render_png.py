@@ -32,13 +32,25 @@ BAR_HEIGHT = 0.45
 MAX_DATE_TICKS = 6
 
 
+STYLE = {"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}
+
+
 def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
+    with matplotlib.rc_context(STYLE):
+        figure = draw(report, lang)
+        out = BytesIO()
+        figure.savefig(out, format="png", dpi=DPI, facecolor="white")
+    return out.getvalue()
+
+
+def draw(report: WeeklyReport, lang: str = "tr") -> Figure:
+    """The chart as a figure, every label a text artist (what `render_png` saves)."""
     survey_rows = _satisfaction_rows(report)
     panels = [("achievement", 12.0), ("satisfaction", 1.8 + 0.9 * len(survey_rows))]
     if report.trend:
         panels.append(("trend", 5.5))
     height = sum(size for _, size in panels)
-    with matplotlib.rc_context({"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}):
+    with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI)
         ratios = [size for _, size in panels]
         axes = figure.subplots(
@@ -49,9 +61,7 @@ def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
         if report.trend:
             _trend(axes[2], report, lang)
         figure.tight_layout(h_pad=2.5)
-        out = BytesIO()
-        figure.savefig(out, format="png", dpi=DPI, facecolor="white")
-    return out.getvalue()
+    return figure
 
 
 def _achievement(ax: Axes, report: WeeklyReport, lang: str) -> None:
@@ -68,7 +78,10 @@ def _achievement(ax: Axes, report: WeeklyReport, lang: str) -> None:
     ax.axvline(100, color=PLAN_COLOUR, linewidth=2.5, linestyle="--")
     for position, line, value, bar_end in zip(positions, lines, values, shown):
         _row_label(ax, position, f"{line.ytd.code} {line.indicator.short_in(lang)}")
-        text = label("chart_no_data", lang) if value is None else numbers.percent(value, lang, 0)
+        if line.ytd.suppressed:
+            text = label("suppressed_value", lang, n=line.ytd.n)
+        else:
+            text = label("chart_no_data", lang) if value is None else numbers.percent(value, lang, 0)
         ax.text(bar_end + 2, position, text, va="center", fontweight="bold")
     ax.text(101, -0.75, label("chart_plan_line", lang), color=PLAN_COLOUR, ha="left",
             va="center", fontsize=FONT_SIZE - 1)

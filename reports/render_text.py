@@ -60,7 +60,10 @@ def _indicator_line(line: IndicatorLine, lang: str) -> str:
         change = numbers.signed(line.week_change, lang)
         if result.unit == "percent":
             change = f"{change} {label('points', lang)}"
-    actual = DASH if result.actual is None else _amount(result.actual, result.unit, lang)
+    if result.suppressed:
+        actual = label("suppressed_value", lang, n=result.n)
+    else:
+        actual = DASH if result.actual is None else _amount(result.actual, result.unit, lang)
     planned = DASH if result.planned is None else _amount(result.planned, result.unit, lang)
     if result.unit != "percent":
         planned = f"{planned} {label('unit_' + result.unit, lang)}"

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.indicators import IndicatorResult, method_notes
 from reports.labels import LABELS, label, warning_text
-from reports.model import WeeklyReport
+from reports.model import SatisfactionRow, WeeklyReport
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
@@ -140,7 +140,7 @@ def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
                 (row.indicator, None),
                 (key, None),
                 (label(f"breakdown_{row.by}", lang), None),
-                ("<5" if row.suppressed else row.n, COUNT),
+                (_hidden_n(row) if row.suppressed else row.n, COUNT),
                 (_fraction(row.share), PERCENT),
                 (_fraction(low), PERCENT),
                 (_fraction(high), PERCENT),
@@ -249,6 +249,11 @@ def _unit_value(value: float | None, result: IndicatorResult) -> float | None:
     if value is None:
         return None
     return value / 100 if result.unit == "percent" else value
+
+
+def _hidden_n(row: SatisfactionRow) -> str:
+    """A small cell says it has fewer than 5 answers; one hidden beside it says nothing."""
+    return "—" if row.complement else "<5"
 
 
 def _fraction(percent: float | None) -> float | None:

@@ -70,18 +70,27 @@ class BreakdownCell:
     ci95: tuple[float, float] | None
     suppressed: bool
     small_sample: bool
+    # Hidden although it has 5 answers or more, so that a small cell beside it stays hidden.
+    complement: bool = False
 
 
-def suppress_small(rows: Iterable[Tally], min_n: int = MIN_CELL_N) -> list[BreakdownCell]:
+def suppress_small(rows: Iterable[Tally], min_n: int = MIN_CELL_N, *, complementary: bool = False) -> list[BreakdownCell]:
     """Hide cells with fewer than `min_n` answers: share, interval and n itself.
 
     n is hidden too because "2 answers from centre X" already narrows down who answered
-    a sensitive survey. Complementary suppression is not applied (see `SUPPRESSION_NOTE`).
+    a sensitive survey. With `complementary` (anonymous surveys), cells that are not small
+    are hidden too, smallest first, until the hidden cells hold at least `min_n` answers
+    together: otherwise the total minus the cells shown gives the hidden cell's answers,
+    the one Arabic-speaking woman's among them (see `SUPPRESSION_NOTE`).
     """
+    rows = list(rows)
+    hidden = {index for index, row in enumerate(rows) if row.n < min_n}
+    while complementary and hidden and len(hidden) < len(rows) and sum(rows[i].n for i in hidden) < min_n:
+        hidden.add(min((i for i in range(len(rows)) if i not in hidden), key=lambda i: (rows[i].n, i)))
     cells = []
-    for key, satisfied, n in rows:
-        if n < min_n:
-            cells.append(BreakdownCell(key, None, None, None, True, True))
+    for index, (key, satisfied, n) in enumerate(rows):
+        if index in hidden:
+            cells.append(BreakdownCell(key, None, None, None, True, True, complement=n >= min_n))
         else:
             cells.append(
                 BreakdownCell(
@@ -99,22 +108,25 @@ def suppress_small(rows: Iterable[Tally], min_n: int = MIN_CELL_N) -> list[Break
 SUPPRESSION_NOTE = {
     "tr": (
         "5'ten az yanıtı olan kırılımlar (ör. merkez bazında) gizlenir; yanıt sayısı da "
-        "'<5' olarak gösterilir. Tamamlayıcı gizleme uygulanmaz: toplam ve diğer hücreler "
-        "biliniyorsa gizli bir hücre hesapla bulunabilir. Bu kabul edilmiştir, çünkü "
-        "yanıtlar anonimdir, raporlar yöneticiler içindir ve gizlenen değer bir "
-        "kişinin yanıtı değil, birkaç yanıtın oranıdır."
+        "'<5' olarak gösterilir. Toplam yanıt 5'ten azsa oranın kendisi de gösterilmez. "
+        "Anonim anketlerde tamamlayıcı gizleme de uygulanır: gizli hücreler birlikte en az "
+        "5 yanıt tutana kadar en küçük diğer hücreler de gizlenir, böylece gizli bir hücre "
+        "toplamdan çıkarılarak bulunamaz. Diğer anketlerde uygulanmaz: orada gizlenen "
+        "değer, adı bilinmeyen birkaç yanıtın oranıdır."
     ),
     "en": (
         "Breakdowns (e.g. by centre) with fewer than 5 answers are suppressed; their answer "
-        "count is shown as '<5'. Complementary suppression is not applied: when the total "
-        "and the other cells are known, a suppressed cell can be worked out. This is "
-        "accepted because answers are anonymous, reports are meant for managers, and the "
-        "hidden value is a share of a few answers, not one person's answer."
+        "count is shown as '<5'. With fewer than 5 answers in all, the share itself is not "
+        "shown either. For anonymous surveys complementary suppression is applied too: the "
+        "smallest other cells are hidden until the hidden cells hold at least 5 answers "
+        "together, so no hidden cell can be worked out from the total. Other surveys do not "
+        "get it: there the hidden value is a share of a few answers of unnamed people."
     ),
     "ar": (
         "تُحجب التفصيلات (مثل كل مركز) التي تقل إجاباتها عن 5، ويظهر عدد إجاباتها '<5'. "
-        "لا يُطبَّق الحجب التكميلي: إذا عُرف المجموع وباقي الخانات أمكن حساب الخانة "
-        "المحجوبة. وهذا مقبول لأن الإجابات مجهولة الهوية، والتقارير مخصصة للمديرين، "
-        "والقيمة المحجوبة نسبة من عدة إجابات لا إجابة شخص واحد."
+        "وإذا كان مجموع الإجابات أقل من 5 لا تُعرض النسبة نفسها. في الاستبيانات مجهولة "
+        "الهوية يُطبَّق الحجب التكميلي أيضاً: تُحجب أصغر الخانات الأخرى حتى تضم الخانات "
+        "المحجوبة معاً 5 إجابات على الأقل، فلا يمكن حساب خانة محجوبة من المجموع. ولا يُطبَّق "
+        "في الاستبيانات الأخرى: فالقيمة المحجوبة هناك نسبة من إجابات قليلة لأشخاص غير مسمَّين."
     ),
 }

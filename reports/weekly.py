@@ -19,6 +19,7 @@ from reports.drilldown import drill, event_rows
 from reports.indicators import evaluate, target_result
 from reports.model import IndicatorLine, ReportWarning, SatisfactionRow, TrendPoint, WeeklyReport, weekly_report
 from reports.periods import ISTANBUL, utc_bounds
+from storage.private_files import private_folder, write_private
 from storage.repositories import reports as store
 
 
@@ -102,17 +103,16 @@ def render_all(report: WeeklyReport, lang: str = "tr") -> ReportFiles:
 
 
 def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr") -> dict[str, Path]:
-    """Write the text, chart and workbook into `folder`; returns the paths by format."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the text, chart and workbook into `folder` (each 0600); returns the paths by format."""
+    folder = private_folder(Path(folder))
     files = render_all(report, lang)
     paths = {
         "text": folder / f"{files.stem}.txt",
         "png": folder / f"{files.stem}.png",
         "xlsx": folder / f"{files.stem}.xlsx",
     }
-    paths["text"].write_text(files.text + "\n", encoding="utf-8")
-    paths["png"].write_bytes(files.png)
-    paths["xlsx"].write_bytes(files.xlsx)
+    write_private(paths["text"], files.text + "\n")
+    write_private(paths["png"], files.png)
+    write_private(paths["xlsx"], files.xlsx)
     return paths
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from storage.private_files import private_file, tighten
+from storage.text import has_refused, json_dumps, storable_value
 
 
 # How long a SQLite connection waits for another process's write transaction before failing.
@@ -20,6 +24,11 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite with WAL, foreign keys and writer transactions that queue.
 
+    On both databases a failed statement's error names no parameter (the conversation state,
+    a citizen key, typed text would otherwise go into the log with it), and text the database
+    would refuse (NUL, lone surrogates) is dropped from every parameter and JSON value rather
+    than failing the statement.
+
     SQLite transactions start with BEGIN IMMEDIATE so two writers (two processes, or two
     tasks) wait for each other instead of failing half-way with "database is locked". Every
     SQLite transaction writes, and SQLite lets one writer in at a time, so a process keeps one
@@ -27,18 +36,40 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     busy handler, where a task can lose for longer than the busy timeout when many people write
     at once and Telegram is slow to answer the sends made inside their transactions.
     """
+    kwargs["hide_parameters"] = True
+    kwargs.setdefault("json_serializer", json_dumps)
     if is_sqlite(url):
         # No folder is created here: a mistyped path must fail, not start an empty database
         # (`kentbot db upgrade` creates the default data folder, or another with --create).
+        database = make_url(url).database
+        if database and database != ":memory:" and Path(database).parent.is_dir():
+            _private_database_files(Path(database))
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 300)
         engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **kwargs)
         _configure_sqlite(engine)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    return create_async_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 10)
+        engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return engine
+
+
+def _private_database_files(database: Path) -> None:
+    """The database file made (or kept) 0600 in a 0700 folder before SQLite opens it: SQLite
+    gives its WAL and shared-memory files the database file's permissions."""
+    private_file(database)
+    for companion in ("-wal", "-shm", "-journal"):
+        tighten(Path(f"{database}{companion}"))
+
+
+def _storable_parameters(
+    _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
+) -> tuple[str, Any]:
+    """The last line of defence: whatever text reaches a statement is storable."""
+    return statement, storable_value(parameters) if has_refused(parameters) else parameters
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

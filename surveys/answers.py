@@ -21,6 +21,7 @@ from surveys.definition import (
     TextQuestion,
     YesNoQuestion,
 )
+from surveys.redaction import strip_invisible
 
 from surveys.labels import NOT_APPLICABLE_VALUE
 
@@ -82,11 +83,12 @@ def _in_range(question: NumberQuestion, value: int | float) -> int | float | Inv
 
 
 def parse_text(question: TextQuestion, text: object) -> str | Invalid:
-    """Stripped text; too long is refused rather than cut, so nothing is lost unseen."""
+    """Stripped text without invisible characters (NUL, lone surrogates, zero-width and bidi
+    controls: nobody means them, and some cannot be stored); too long is refused rather than
+    cut, so nothing is lost unseen."""
     if not isinstance(text, str):
         return Invalid("wrong_input", {"expected": "text"})
-    # NUL and lone surrogates cannot be stored as text in PostgreSQL; nobody types them.
-    cleaned = "".join(c for c in text if c != "\x00" and not "\ud800" <= c <= "\udfff").strip()
+    cleaned = strip_invisible(text).strip()
     if not cleaned:
         return Invalid("empty")
     if len(cleaned) > question.max_length:

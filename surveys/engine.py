@@ -8,7 +8,7 @@ a second worker continues exactly where the person was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple, Union
 
@@ -36,7 +36,7 @@ from surveys.definition import (
     YesNoQuestion,
 )
 from surveys.labels import NOT_APPLICABLE, NOT_APPLICABLE_VALUE, YES_NO, label
-from surveys.redaction import redact_contact_details
+from surveys.redaction import redact
 from surveys.relevance import compile_expression, evaluate
 
 Status = Literal["active", "completed"]
@@ -183,10 +183,12 @@ class Rejected:
 
 @dataclass(frozen=True)
 class Redacted:
-    """Contact details were removed from the text answer to `question_id` before it was kept:
-    the person should know, since nobody can reach them through it."""
+    """Contact details, or the person's own name, were removed from the text answer to
+    `question_id` before it was kept: the person should know, since nobody can reach them
+    through it. `removed` says what: "contact", "name" or both."""
 
     question_id: str
+    removed: tuple[Literal["contact", "name"], ...] = ("contact",)
 
 
 @dataclass(frozen=True)
@@ -235,9 +237,12 @@ def start(defn: SurveyDefinition, prefill: Mapping[str, object] | None = None) -
     return _advance(defn, state, after=-1, events=events)
 
 
-def resume(defn: SurveyDefinition, state: SessionState, input: Input) -> Step:
+def resume(defn: SurveyDefinition, state: SessionState, input: Input, *, names: Sequence[str] = ()) -> Step:
     """Apply one input. Never raises for any input; raises EngineError when `defn`
-    is not the definition (id and version) the state was started with."""
+    is not the definition (id and version) the state was started with.
+
+    `names` are the person's own names as their chat app shows them (first, last, user
+    name); an anonymous survey's free text keeps none of them, nor any contact detail."""
     if (state.survey_id, state.version) != (defn.id, defn.version):
         raise EngineError(
             f"state belongs to survey '{state.survey_id}' version {state.version}, "
@@ -257,15 +262,16 @@ def resume(defn: SurveyDefinition, state: SessionState, input: Input) -> Step:
     result = _answer(current, state, input)
     if isinstance(result, Invalid):
         return Step(state, (Rejected(current.id, result.reason, result.params),))
-    redacted = False
+    removed: tuple[Literal["contact", "name"], ...] = ()
     if isinstance(result, str) and isinstance(current, TextQuestion) and defn.anonymity == "anonymous":
-        kept = redact_contact_details(result)
-        redacted, result = kept != result, kept
+        kept = redact(result, names)
+        result = kept.text
+        removed = (*(("contact",) if kept.contact else ()), *(("name",) if kept.name else ()))
     answers = dict(state.answers)
     if not isinstance(current, NoteQuestion):
         answers[current.id] = result
     step = _forward(defn, replace(state, answers=answers), current)
-    return Step(step.state, (Redacted(current.id), *step.events)) if redacted else step
+    return Step(step.state, (Redacted(current.id, removed), *step.events)) if removed else step
 
 
 def _answer(current: Question, state: SessionState, input: object) -> Answer | None | Invalid:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import SECRET_FILE, Settings
 from storage.database import is_sqlite
+from storage.private_files import private_file, tighten
 
 PG_DUMP_RECIPE = """\
 kentbot backup copies SQLite databases only. For PostgreSQL use pg_dump, e.g.:
@@ -42,8 +43,8 @@ def backup(settings: Settings, out: str) -> int:
     if target.exists():
         print(f"kentbot: {target} exists; choose a new file name so no backup is overwritten", file=sys.stderr)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # The copy holds everything the database does: 0600 before the first page is written.
+    partial = private_file(target.with_name(target.name + ".partial"))
     src, dst = sqlite3.connect(source), sqlite3.connect(partial)
     try:
         src.backup(dst)
@@ -56,6 +57,7 @@ def backup(settings: Settings, out: str) -> int:
         print(f"kentbot: the copy failed its integrity check ({ok}); {target} not written", file=sys.stderr)
         return 1
     partial.rename(target)
+    tighten(target)
     print(f"backup written to {target} ({target.stat().st_size} bytes)")
     if not settings.secret:
         print(f"also keep {settings.data_dir / SECRET_FILE} with it: the pseudonym key is not in the database")

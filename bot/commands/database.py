@@ -12,6 +12,7 @@ from bot.commands.key import verify_key
 from bot.operator_errors import shown_url
 from storage.database import create_engine, is_sqlite
 from storage.migrate import current_revision, head_revision, upgrade as apply_migrations
+from storage.private_files import private_folder
 
 
 async def upgrade(settings: Settings, *, create: bool = False) -> int:
@@ -28,7 +29,7 @@ async def upgrade(settings: Settings, *, create: bool = False) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
     engine = create_engine(url)
     try:
         await apply_migrations(engine)

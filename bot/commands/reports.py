@@ -30,6 +30,7 @@ from reports.plan import Plan, PlanError
 from reports.weekly import PeriodError, build_weekly_report, render_all
 from storage.database import create_engine, session_factory
 from storage.migrate import is_up_to_date
+from storage.private_files import private_folder, write_private
 from storage.repositories import plan as plan_values
 
 EXIT_BAD_INPUT = 2
@@ -109,7 +110,7 @@ def indicators_table(plan: Plan, year: int, results: Sequence[IndicatorResult], 
                 sample += f" {numbers.percent(r.ci95[0], lang)}–{numbers.percent(r.ci95[1], lang)}"
         lines.append(
             f"{r.code:<7} {plan.indicator(r.code).short_in(lang)[:32]:<32} {r.weight:>6}% "
-            f"{_amount(r.baseline, r.unit):>10} {_amount(r.planned, r.unit):>10} {_amount(r.actual, r.unit):>12} "
+            f"{_amount(r.baseline, r.unit):>10} {_amount(r.planned, r.unit):>10} {_actual(r):>12} "
             f"{_share(r.achievement):>9}  {sample}".rstrip()
         )
     lines.append("-" * len(header))
@@ -120,6 +121,11 @@ def indicators_table(plan: Plan, year: int, results: Sequence[IndicatorResult], 
     if target.uncovered:
         lines.append(f"Hesaba katılamayan: {', '.join(target.uncovered)}")
     return "\n".join(lines)
+
+
+def _actual(result: IndicatorResult) -> str:
+    """The actual, or that it is hidden: a share of fewer than 5 answers is never printed."""
+    return "gizlendi" if result.suppressed else _amount(result.actual, result.unit)
 
 
 def _amount(value: float | None, unit: str) -> str:
@@ -158,13 +164,16 @@ async def indicator(settings: Settings, code: str, year: int) -> int:
             for by in BREAKDOWNS:
                 breakdowns[by] = await satisfaction_breakdown(session, item.survey, first, last, by)
     print(f"{code} {item.name_in('tr')} — {year}")
-    print(f"Gerçekleşen: {_amount(result.actual, result.unit)}  Hedef: {_amount(result.planned, result.unit)}  "
+    print(f"Gerçekleşen: {_actual(result)}  Hedef: {_amount(result.planned, result.unit)}  "
           f"Oran: {_share(result.achievement)}" + (f"  n={result.n}" if result.unit == "percent" else ""))
     print(f"Kaynak: {item.source_in('tr')}")
     for by, cells in breakdowns.items():
         print(f"\nMemnuniyet ({_BREAKDOWN_NAMES[by]}):")
         for cell in cells:
-            shown = "gizlendi (n<5)" if cell.suppressed else f"{_amount(cell.share, 'percent')} (n={cell.n})"
+            if cell.suppressed:
+                shown = "gizlendi (küçük bir grubun yanında)" if cell.complement else "gizlendi (n<5)"
+            else:
+                shown = f"{_amount(cell.share, 'percent')} (n={cell.n})"
             print(f"  {cell.key}: {shown}")
     print(f"\n{len(rows)} kayıt:")
     for row in rows:
@@ -200,18 +209,17 @@ async def report(
             return _fail(str(error))
     files = render_all(built, lang)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "text":
-        path.write_text(files.text + "\n", encoding="utf-8")
+        write_private(path, files.text + "\n")
     elif fmt == "png":
-        path.write_bytes(files.png)
+        write_private(path, files.png)
     elif fmt == "xlsx":
-        path.write_bytes(files.xlsx)
+        write_private(path, files.xlsx)
     else:
         document = indicators_document(year, [line.ytd for line in built.indicators], built.target)
         document["period"] = {"from": first.isoformat(), "to": last.isoformat()}
         document["week_change"] = {line.ytd.code: line.week_change for line in built.indicators}
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_private(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     print(f"written {path}")
     return 0
 
@@ -282,15 +290,14 @@ async def export_opendata(settings: Settings, year: int, out: str) -> int:
     async with _session(settings) as session:
         plan, results, _ = await year_results(session, year, settings)
     rows = open_rows(plan, year, results)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(Path(out))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     csv_path, json_path = folder / f"hedef-4.2-{year}.csv", folder / f"hedef-4.2-{year}.json"
-    csv_path.write_text(buffer.getvalue(), encoding="utf-8")
-    json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_private(csv_path, buffer.getvalue())
+    write_private(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     print(f"written {csv_path} and {json_path}")
     return 0
 

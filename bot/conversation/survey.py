@@ -6,7 +6,9 @@ it is removed as soon as the response is saved.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, User
 
 from bot import keyboards
 from bot.callbacks import Callback, pack
@@ -153,6 +155,13 @@ def _shown(turn: Turn, defn: SurveyDefinition, qid: str, value: object) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS] + "…"
 
 
+def own_names(user: User | None) -> tuple[str, ...]:
+    """What Telegram shows of the person: first, last and user name."""
+    if user is None:
+        return ()
+    return tuple(name for name in (user.first_name, user.last_name, user.username) if name)
+
+
 def input_for(callback: Callback) -> engine.Input | None:
     if callback.kind == "answer":
         return engine.Choose(callback.value)
@@ -162,10 +171,11 @@ def input_for(callback: Callback) -> engine.Input | None:
     return navigation.get(callback.value) if callback.kind == "navigate" else None
 
 
-async def apply(turn: Turn, given: engine.Input, *, by_button: bool) -> None:
-    """Feed one input to the engine and turn its events into messages."""
+async def apply(turn: Turn, given: engine.Input, *, by_button: bool, names: Sequence[str] = ()) -> None:
+    """Feed one input to the engine and turn its events into messages; `names` are the
+    person's own names, which an anonymous answer does not keep."""
     defn, before = await _load(turn)
-    step = engine.resume(defn, before, given)
+    step = engine.resume(defn, before, given, names=names)
     question_label = label(engine.question(defn, before.current).label, turn.lang) if before.current else ""
     for event in step.events:
         if isinstance(event, engine.Rejected):
@@ -176,7 +186,9 @@ async def apply(turn: Turn, given: engine.Input, *, by_button: bool) -> None:
             else:
                 turn.send(message, quiet=defn.sensitive)
         elif isinstance(event, engine.Redacted):
-            turn.send(turn.text("survey.redacted"), quiet=defn.sensitive)
+            # Contact details first: that message also says whom to call in an emergency.
+            key = "survey.redacted" if "contact" in event.removed else "survey.redacted_name"
+            turn.send(turn.text(key), quiet=defn.sensitive)
         elif isinstance(event, engine.Ask):
             if event.question_id == before.current and isinstance(given, engine.Toggle):
                 turn.toast()

@@ -51,7 +51,10 @@ async def print_figures(database_url: str, settings: Settings, out: Path, today:
     print("\nSatisfaction (top-2-box: satisfied or very satisfied), with n and 95% Wilson interval:")
     for result in results:
         if result.unit == "percent":
-            share = "no answers" if result.actual is None else numbers.percent(result.actual, "en")
+            if result.suppressed:
+                share = "hidden (fewer than 5 answers)"
+            else:
+                share = "no answers" if result.actual is None else numbers.percent(result.actual, "en")
             interval = "" if result.ci95 is None else (
                 f", 95% CI {numbers.percent(result.ci95[0], 'en')} to {numbers.percent(result.ci95[1], 'en')}"
             )

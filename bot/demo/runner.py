@@ -21,6 +21,7 @@ from reports.plan import PlanError, load_plan
 from storage.centres import CentreError, load_centres
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
+from storage.private_files import open_private, own_folder
 from surveys.definition import load_shipped, shipped_paths, validate_files
 
 CONCURRENT_CITIZENS = 16
@@ -55,8 +56,7 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
     if not _check_reference_data():
         return 1
 
-    data_dir = settings.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = own_folder(settings.data_dir.resolve())
     database = data_dir / "demo.sqlite3"
     for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         leftover.unlink(missing_ok=True)
@@ -125,7 +125,7 @@ def _start_bot(emulator_url: str, database_url: str, data_dir: Path, log_path: P
         # The emulator runs without flood limits for the demo, so the bot need not pace itself.
         "KENTBOT_REPLY_RATE": "0",
     }
-    log = log_path.open("wb")
+    log = open_private(log_path)  # the bot's log may name what went wrong for whom
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environment, stdout=log, stderr=subprocess.STDOUT)
 
 

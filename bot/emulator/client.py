@@ -142,18 +142,20 @@ class SimulatedUser:
         first_name: str = "Ayşe",
         language_code: str | None = "tr",
         username: str | None = None,
+        last_name: str | None = None,
     ) -> None:
         self.client = client
         self.user_id = user_id
         self.first_name = first_name
         self.language_code = language_code
         self.username = username
+        self.last_name = last_name
         self._registered = False
 
     async def register(self) -> None:
         if not self._registered:
             await self.client.create_user(
-                self.user_id, self.first_name, self.username, self.language_code
+                self.user_id, self.first_name, self.username, self.language_code, self.last_name
             )
             self._registered = True
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Bot
 
+from bot.error_log import log_failure
 from bot.outbox.limiter import RateLimiter
 from bot.outbox.outcomes import BACKOFF_BASE_SECONDS, classify
 from bot.outbox.payloads import send_payload
@@ -151,8 +152,8 @@ class Drainer:
     async def _deliver_in_turn(self, row: outbox.Claimed, stats: DrainStats) -> None:
         try:
             await self._deliver(row, stats)
-        except Exception:  # noqa: BLE001 - one row's bad luck must not stop the others
-            log.exception("outbox row %s could not be processed; its lease will return it", row.id)
+        except Exception as error:  # noqa: BLE001 - one row's bad luck must not stop the others
+            log_failure(log, "outbox row %s could not be processed; its lease will return it", row.id, error=error)
 
     async def _deliver(self, row: outbox.Claimed, stats: DrainStats) -> None:
         now = self.monotonic()

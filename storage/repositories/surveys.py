@@ -55,6 +55,14 @@ async def get_definition(session: AsyncSession, survey_id: str, version: int) ->
     return await session.get(SurveyDefinition, (survey_id, version))
 
 
+async def is_anonymous(session: AsyncSession, survey_id: str) -> bool:
+    """Whether any stored version of the survey is anonymous; a survey never stored counts as
+    anonymous, so figures about it get the strictest suppression."""
+    statement = select(SurveyDefinition.anonymity).where(SurveyDefinition.survey_id == survey_id)
+    kinds = set((await session.execute(statement)).scalars())
+    return not kinds or "anonymous" in kinds
+
+
 async def has_response(session: AsyncSession, survey_id: str, period: str, respondent_key: str) -> bool:
     statement = select(Response.id).where(
         Response.survey_id == survey_id, Response.period == period, Response.respondent_key == respondent_key
