@@ -254,7 +254,10 @@ async def get_updates(api: BotApi, params: Params) -> list[dict[str, Any]]:
         state.updates = [u for u in state.updates if update_type(u) in state.allowed_updates]
         remaining = deadline - loop.time()
         if state.updates or remaining <= 0 or state.closing:
-            return state.updates[:limit]
+            batch = state.updates[:limit]
+            for update in batch:
+                state.metrics.update_deliveries[update["update_id"]] += 1
+            return batch
         await state.wait_for_change(remaining)
         if state.poll_generation != generation:
             raise ApiError(
