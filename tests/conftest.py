@@ -27,6 +27,7 @@ from bot.config import Settings, load_settings
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.emulator.inprocess import BOT_USER, InProcessBotApi
 from bot.services import Services, build_services
+from bot.updates.polling import Poller
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Base
@@ -162,17 +163,19 @@ def make_settings(db: Database, base_url: str, data_dir: Path, **extra: str) -> 
 
 
 async def _running_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
-    """The real application polling the emulator, on `db`."""
+    """The real application polling the emulator, on `db`, as `kentbot run` does."""
     services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
     application = build_application(services, BOT_TOKEN)
     async with application:
         await post_init(application)
         await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(Poller(application, allowed_updates=None, timeout=1.0).run(stop, grace=10.0))
         try:
             yield LiveBot(emulator_client, services, application)
         finally:
-            await application.updater.stop()
+            stop.set()
+            await polling
             await application.stop()
     await services.close()
 
@@ -265,7 +268,7 @@ class InProcessBot:
 async def inprocess_bot(db: Database, tmp_path: Path) -> AsyncIterator[InProcessBot]:
     services = build_services(make_settings(db, "http://in-process.invalid", tmp_path))
     api = InProcessBotApi()
-    application = build_application(services, BOT_TOKEN, request=api, updater=False)
+    application = build_application(services, BOT_TOKEN, request=api)
     async with application:
         await post_init(application)
         yield InProcessBot(application, api, services)
