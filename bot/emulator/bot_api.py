@@ -471,6 +471,9 @@ async def set_webhook(api: BotApi, params: Params) -> bool:
     if not 1 <= max_connections <= 100:
         raise bad_request("bad webhook: max_connections must be between 1 and 100")
     allowed = params.json("allowed_updates")
+    hook = state.webhook
+    if hook and (hook.url, hook.secret_token, hook.allowed_updates, hook.max_connections) == (url, secret, allowed, max_connections):
+        return True  # "Webhook is already set": deliveries under way carry on
     state.webhook = Webhook(url, secret, allowed, max_connections)
     state.notify()
     return True

@@ -200,3 +200,20 @@ async def test_webhook_reaches_a_bot_that_comes_back_on_its_port(
         finally:
             await runner.cleanup()
     assert update["message"]["text"] == "kimse yok mu"
+
+
+async def test_setting_the_same_webhook_again_changes_nothing(start: StartEmulator, token: str) -> None:
+    """As Telegram ("Webhook is already set"): a restarted worker that sets it again gets the
+    update under way once, not once more from the start."""
+    emulator = await start(webhook_attempts=100, webhook_retry_delay=0.01, webhook_max_retry_delay=0.05)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hook"
+    async with Bot(token, base_url=emulator.bot_base_url) as bot:
+        await bot.set_webhook(url, secret_token="s3cret")
+        await SimulatedUser(emulator, 1001, "Ayşe").send("merhaba")
+        while (await emulator.metrics())["webhook_failures"] < 2:
+            await asyncio.sleep(0.02)
+        await bot.set_webhook(url, secret_token="s3cret")
+        assert "Connection failed" in ((await bot.get_webhook_info()).last_error_message or "")
