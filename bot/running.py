@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.app import NotMigrated, build_application, post_init
@@ -42,9 +43,14 @@ class StartupError(Exception):
 def _stop_on_signals() -> asyncio.Event:
     """Set by the first SIGTERM or SIGINT."""
     stop = asyncio.Event()
+
+    def stopping(signum: int) -> None:
+        log.info("%s: taking no more updates, finishing the ones being applied", signal.Signals(signum).name)
+        stop.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, stopping, signum)
     return stop
 
 
@@ -106,17 +112,21 @@ async def _serve_webhook(application: Application, settings: Settings, stop: asy
     except OSError as error:
         raise StartupError(
             f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} "
-            f"(KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT): {error.strerror or error}"
+            f"(KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT): {os.strerror(error.errno) if error.errno else error}"
         ) from None
     app = create_web_app([telegram_webhook_route(application, settings.webhook_secret or "")])
     async with serving(app, sock, grace=SHUTDOWN_GRACE) as server:
         # Listening already: Telegram may send the first update as soon as the webhook is set.
-        await application.bot.set_webhook(
-            url=f"{(settings.webhook_url or '').rstrip('/')}/{WEBHOOK_PATH}",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-            max_connections=WEBHOOK_MAX_CONNECTIONS,
-        )
+        url = f"{(settings.webhook_url or '').rstrip('/')}/{WEBHOOK_PATH}"
+        try:
+            await application.bot.set_webhook(
+                url=url, secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES, max_connections=WEBHOOK_MAX_CONNECTIONS,
+            )
+        except BadRequest as error:
+            raise StartupError(
+                f"Telegram refused the webhook {url} (KENTBOT_WEBHOOK_URL, KENTBOT_WEBHOOK_SECRET): {error.message}"
+            ) from None
         log.info("serving the webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
         stopped = asyncio.ensure_future(stop.wait())
         try:

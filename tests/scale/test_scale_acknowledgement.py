@@ -264,3 +264,34 @@ async def test_an_applied_update_telegram_delivers_again_has_no_second_effect(we
     assert await ayse.chat() == shown  # no message, no edit: the box stays ticked
     await finish_after_the_services(ayse)
     assert await services_answers(db) == [["transport"]]
+
+
+async def test_sigterm_lets_the_update_being_applied_finish_and_confirms_it(db, tmp_path) -> None:
+    async with emulator(global_rate=0, per_chat_rate=0) as client:
+        env = environment(db.url, client.base_url, tmp_path)
+        worker = Worker(["run"], env, tmp_path)
+        try:
+            await wait_until(lambda: _more(called(client, "getUpdates"), 0), "the worker to poll", worker)
+            ayse = SimulatedUser(client, 9501, "Ayşe", "tr")
+            await reach_the_services_question(ayse)
+            await hold_the_next_tick(client)
+            tick = await press(client, ayse, "☐ Ulaşım")
+            await wait_until(lambda: ticked_box_is_held(client), "the tick to be half-way", worker)
+            worker.process.send_signal(signal.SIGTERM)
+
+            async def draining() -> bool:
+                return "waiting for 1 updates being applied" in worker.output()
+
+            await wait_until(draining, "the worker to wait for the update", worker)
+            await client.clear_faults()  # Telegram answers at last (an error; the turn tries again)
+            assert await asyncio.to_thread(worker.process.wait, 60) == 0, worker.output()
+            assert tick not in await metric(client, "pending_updates")
+            await ayse.wait_for(has_button("☑ Ulaşım"), timeout=15)
+            delivered = await handed_out(client, tick)
+
+            worker = Worker(["run"], env, tmp_path)
+            await finish_after_the_services(ayse)
+            assert await handed_out(client, tick) == delivered
+        finally:
+            await worker.stop()
+    assert await services_answers(db) == [["transport"]]
