@@ -39,8 +39,12 @@ def key_mismatch_message(settings: Settings) -> str:
     )
 
 
-def build_application(services: Services, token: str, *, request: BaseRequest | None = None, updater: bool = True) -> Application:  # type: ignore[type-arg]
-    """The bot for `token`, talking to the configured Bot API server (or `request`, in tests)."""
+def build_application(services: Services, token: str, *, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot for `token`, talking to the configured Bot API server (or `request`, in tests).
+
+    It has no python-telegram-bot Updater, which would acknowledge an update to Telegram
+    before it is applied: updates come from `bot/updates/polling.py` or the webhook route.
+    """
     root = services.settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
@@ -52,12 +56,10 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
         .concurrent_updates(True)
         # Telegram allows about 30 messages a second overall; 0 lifts the cap (emulator, tests).
         .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.reply_rate, max_retries=2))
-        .post_init(post_init)
+        .updater(None)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if not updater:
-        builder = builder.updater(None)
     application = builder.build()
     application.bot_data["services"] = services
     handlers.register_all(application)

@@ -1,49 +1,69 @@
-"""Running modes: long polling for a pilot, a webhook server for workers behind a proxy."""
+"""Running modes: long polling for a pilot, a webhook server for workers behind a proxy.
+
+In both, an update is acknowledged to Telegram only once it is applied (`bot/updates/`,
+`bot/web/telegram_webhook.py`), so a process killed at any moment loses nothing: Telegram
+delivers again what it had not finished. SIGTERM or SIGINT stops taking updates, lets the ones
+being applied finish (at most `SHUTDOWN_GRACE` seconds; the rest come again after a restart),
+stops the jobs and exits.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.ext import Application
 
-from bot.app import NotMigrated, build_application
+from bot.app import NotMigrated, build_application, post_init
 from bot.config import ConfigError, Settings
 from bot.services import build_services
+from bot.updates.polling import Poller
+from bot.web.app import create_web_app
+from bot.web.server import listening_socket, serving
+from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
 from storage.repositories.surveys import DefinitionChanged
 
 log = logging.getLogger(__name__)
-WEBHOOK_PATH = "telegram"
+
+LONG_POLL_SECONDS = 10.0
+SHUTDOWN_GRACE = 15.0
+WEBHOOK_MAX_CONNECTIONS = 40  # Telegram's default: this many updates of different chats at once
+
+__all__ = ["WEBHOOK_PATH", "StartupError", "run"]
 
 
 class StartupError(Exception):
     """Start-up cannot go on; the message is the one line the operator sees."""
 
 
+def _stop_on_signals() -> asyncio.Event:
+    """Set by the first SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+
+    def stopping(signum: int) -> None:
+        log.info("%s: taking no more updates, finishing the ones being applied", signal.Signals(signum).name)
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping, signum)
+    return stop
+
+
 def run(settings: Settings, *, webhook: bool) -> None:
-    """Serve until stopped. Raises StartupError for a missing or rejected token, or an old schema."""
+    """Serve until stopped. Raises StartupError for a missing or rejected token, an unreachable
+    Bot API, an old schema, a changed survey or a webhook port that cannot be used."""
     token = settings.telegram_bot_token
     if not token:
         raise StartupError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it")
     if webhook and not (settings.webhook_url and settings.webhook_secret):
         raise StartupError("webhook mode needs KENTBOT_WEBHOOK_URL and KENTBOT_WEBHOOK_SECRET")
-    services = build_services(settings)
-    application = build_application(services, token)
-    # run_polling and run_webhook own the event loop; make sure one exists for this thread.
-    asyncio.set_event_loop(asyncio.new_event_loop())
     try:
-        if webhook:
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=WEBHOOK_PATH,
-                secret_token=settings.webhook_secret,
-                webhook_url=f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
+        asyncio.run(_serve(settings, webhook=webhook))
     except InvalidToken as error:
         raise StartupError(f"TELEGRAM_BOT_TOKEN was rejected by {settings.telegram_api_base_url}: {error.message}") from None
     except (NotMigrated, DefinitionChanged) as error:
@@ -52,3 +72,66 @@ def run(settings: Settings, *, webhook: bool) -> None:
         raise StartupError(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {error.message}") from None
     except ConfigError as error:
         raise StartupError(str(error)) from None
+
+
+async def _serve(settings: Settings, *, webhook: bool) -> None:
+    stop = _stop_on_signals()
+    services = build_services(settings)
+    # No python-telegram-bot Updater: it would acknowledge updates before they are applied.
+    application = build_application(services, settings.telegram_bot_token or "")
+    try:
+        await application.initialize()  # getMe: a rejected token or an unreachable Bot API stops here
+        try:
+            await post_init(application)
+            if stop.is_set():
+                return
+            await application.start()  # the jobs
+            try:
+                if webhook:
+                    await _serve_webhook(application, settings, stop)
+                else:
+                    await _poll(application, stop)
+            finally:
+                await application.stop()
+        finally:
+            await application.shutdown()
+    finally:
+        await services.close()
+
+
+async def _poll(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+    await application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+    poller = Poller(application, allowed_updates=Update.ALL_TYPES, timeout=LONG_POLL_SECONDS)
+    log.info("polling for updates")
+    await poller.run(stop, grace=SHUTDOWN_GRACE)
+
+
+async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+    try:
+        sock = listening_socket(settings.webhook_listen, settings.webhook_port)
+    except OSError as error:
+        raise StartupError(
+            f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} "
+            f"(KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT): {os.strerror(error.errno) if error.errno else error}"
+        ) from None
+    app = create_web_app([telegram_webhook_route(application, settings.webhook_secret or "")])
+    async with serving(app, sock, grace=SHUTDOWN_GRACE) as server:
+        # Listening already: Telegram may send the first update as soon as the webhook is set.
+        url = f"{(settings.webhook_url or '').rstrip('/')}/{WEBHOOK_PATH}"
+        try:
+            await application.bot.set_webhook(
+                url=url, secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES, max_connections=WEBHOOK_MAX_CONNECTIONS,
+            )
+        except BadRequest as error:
+            raise StartupError(
+                f"Telegram refused the webhook {url} (KENTBOT_WEBHOOK_URL, KENTBOT_WEBHOOK_SECRET): {error.message}"
+            ) from None
+        log.info("serving the webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait((stopped, server), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if server.done():
+            server.result()  # the server failed: say why

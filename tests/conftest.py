@@ -27,6 +27,10 @@ from bot.config import Settings, load_settings
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.emulator.inprocess import BOT_USER, InProcessBotApi
 from bot.services import Services, build_services
+from bot.updates.polling import Poller
+from bot.web.app import create_web_app
+from bot.web.server import listening_socket, serving
+from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Base
@@ -162,17 +166,19 @@ def make_settings(db: Database, base_url: str, data_dir: Path, **extra: str) -> 
 
 
 async def _running_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
-    """The real application polling the emulator, on `db`."""
+    """The real application polling the emulator, on `db`, as `kentbot run` does."""
     services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
     application = build_application(services, BOT_TOKEN)
     async with application:
         await post_init(application)
         await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(Poller(application, allowed_updates=None, timeout=1.0).run(stop, grace=10.0))
         try:
             yield LiveBot(emulator_client, services, application)
         finally:
-            await application.updater.stop()
+            stop.set()
+            await polling
             await application.stop()
     await services.close()
 
@@ -187,6 +193,36 @@ async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path
 async def postgres_live_bot(postgres_db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
     async for bot in _running_bot(postgres_db, emulator_client, tmp_path):
         yield bot
+
+
+@dataclass
+class WebhookBot(LiveBot):
+    """The application behind its webhook route, which the emulator posts updates to."""
+
+    url: str
+
+
+WEBHOOK_SECRET = "test-webhook-secret_1"
+
+
+@pytest.fixture
+async def webhook_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[WebhookBot]:
+    """The real application behind the web server `kentbot run --webhook` serves, on `db`."""
+    services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
+    application = build_application(services, BOT_TOKEN)
+    sock = listening_socket("127.0.0.1", 0)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/{WEBHOOK_PATH}"
+    async with application:
+        await post_init(application)
+        await application.start()
+        async with serving(create_web_app([telegram_webhook_route(application, WEBHOOK_SECRET)]), sock, grace=10.0):
+            await application.bot.set_webhook(url, secret_token=WEBHOOK_SECRET)
+            try:
+                yield WebhookBot(emulator_client, services, application, url)
+            finally:
+                await application.bot.delete_webhook()
+        await application.stop()
+    await services.close()
 
 
 # --- The same application, fed updates in process: no socket at all ---------------------------
@@ -265,7 +301,7 @@ class InProcessBot:
 async def inprocess_bot(db: Database, tmp_path: Path) -> AsyncIterator[InProcessBot]:
     services = build_services(make_settings(db, "http://in-process.invalid", tmp_path))
     api = InProcessBotApi()
-    application = build_application(services, BOT_TOKEN, request=api, updater=False)
+    application = build_application(services, BOT_TOKEN, request=api)
     async with application:
         await post_init(application)
         yield InProcessBot(application, api, services)

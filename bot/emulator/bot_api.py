@@ -254,7 +254,10 @@ async def get_updates(api: BotApi, params: Params) -> list[dict[str, Any]]:
         state.updates = [u for u in state.updates if update_type(u) in state.allowed_updates]
         remaining = deadline - loop.time()
         if state.updates or remaining <= 0 or state.closing:
-            return state.updates[:limit]
+            batch = state.updates[:limit]
+            for update in batch:
+                state.metrics.update_deliveries[update["update_id"]] += 1
+            return batch
         await state.wait_for_change(remaining)
         if state.poll_generation != generation:
             raise ApiError(
@@ -468,6 +471,9 @@ async def set_webhook(api: BotApi, params: Params) -> bool:
     if not 1 <= max_connections <= 100:
         raise bad_request("bad webhook: max_connections must be between 1 and 100")
     allowed = params.json("allowed_updates")
+    hook = state.webhook
+    if hook and (hook.url, hook.secret_token, hook.allowed_updates, hook.max_connections) == (url, secret, allowed, max_connections):
+        return True  # "Webhook is already set": deliveries under way carry on
     state.webhook = Webhook(url, secret, allowed, max_connections)
     state.notify()
     return True

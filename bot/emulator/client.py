@@ -99,6 +99,10 @@ class EmulatorClient:
     async def inject_update(self, update: dict[str, Any]) -> dict[str, Any]:
         return await self._call("POST", "/_sim/updates", update)
 
+    async def update(self, update_id: int) -> dict[str, Any]:
+        """An update as it was queued (to deliver it again with `inject_update`)."""
+        return await self._call("GET", f"/_sim/updates/{update_id}")
+
     async def file(self, file_id: str) -> bytes:
         response = await self._http.get(f"/_sim/files/{file_id}")
         if response.is_error:

@@ -25,8 +25,10 @@ class EmulatorConfig:
     global_rate: int = 30
     per_chat_rate: int = 1
     per_chat_burst: int = 3
+    # Telegram tries again after 1 s, doubling up to a minute, for about a day; tests shorten it.
     webhook_attempts: int = 3
     webhook_retry_delay: float = 0.2
+    webhook_max_retry_delay: float = 60.0
     delete_window_seconds: int = 48 * 3600
     hang_seconds: float = 30.0
     # How long after a press Telegram still takes the bot's answer (roughly; undocumented).

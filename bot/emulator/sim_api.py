@@ -59,6 +59,7 @@ class SimApi:
             web.get("/_sim/users/{user_id}/chat", wrap(self.chat)),
             web.get("/_sim/users/{user_id}/commands", wrap(self.commands)),
             web.post("/_sim/updates", wrap(self.inject_update)),
+            web.get("/_sim/updates/{update_id}", wrap(self.get_update)),
             web.get("/_sim/files/{file_id}", self.file),
             web.get("/_sim/metrics", wrap(self.metrics)),
             web.get("/_sim/faults", wrap(self.get_faults)),
@@ -314,6 +315,14 @@ class SimApi:
             raise SimError(400, "an update needs one payload field such as message")
         return 201, self.state.enqueue(update)
 
+    async def get_update(self, request: web.Request) -> tuple[int, Any]:
+        """An update exactly as it was queued, so a test can inject it again the way Telegram
+        delivers an update again when its webhook got no answer."""
+        update = self.state.history.get(int(request.match_info["update_id"]))
+        if update is None:
+            raise SimError(404, f"no update {request.match_info['update_id']}")
+        return 200, update
+
     async def file(self, request: web.Request) -> web.Response:
         stored = self.state.files.get(request.match_info["file_id"])
         if stored is None:
@@ -328,7 +337,8 @@ class SimApi:
     # --- test levers ----------------------------------------------------------------------
 
     async def metrics(self, request: web.Request) -> tuple[int, Any]:
-        return 200, self.state.metrics.to_sim()
+        pending = [u["update_id"] for u in self.state.updates]
+        return 200, {**self.state.metrics.to_sim(), "pending_updates": pending}
 
     async def get_faults(self, request: web.Request) -> tuple[int, Any]:
         return 200, self.faults.plan.to_json()

@@ -148,6 +148,8 @@ class Metrics:
     sends: list[dict[str, Any]] = field(default_factory=list)
     webhook_deliveries: int = 0
     webhook_failures: int = 0
+    # How often each update was handed to the bot: in a getUpdates answer or a webhook request.
+    update_deliveries: Counter[int] = field(default_factory=Counter)
 
     def to_sim(self) -> dict[str, Any]:
         return {
@@ -159,6 +161,7 @@ class Metrics:
             "sends": self.sends,
             "webhook_deliveries": self.webhook_deliveries,
             "webhook_failures": self.webhook_failures,
+            "update_deliveries": {str(k): v for k, v in self.update_deliveries.items()},
         }
 
 
@@ -207,6 +210,8 @@ class EmulatorState:
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self.metrics = Metrics(started_at=started_at)
         self.updates: list[dict[str, Any]] = []
+        # Every update ever queued, by id, so a test can deliver one again as Telegram may.
+        self.history: dict[int, dict[str, Any]] = {}
         self.closing = False
         self.poll_generation = 0
         self._next_update_id = 1
@@ -229,6 +234,7 @@ class EmulatorState:
         if "update_id" not in update:
             update = {"update_id": self._next_update_id, **update}
         self._next_update_id = max(self._next_update_id, int(update["update_id"]) + 1)
+        self.history[int(update["update_id"])] = update
         self.updates.append(update)
         self.notify()
         return update

@@ -179,7 +179,7 @@ class KentbotFlow:
     def __init__(self, url: str, folder: Path) -> None:
         self.services = build_services(settings_for(url, folder))
         self.api = InProcessBotApi()
-        self.application = build_application(self.services, TOKEN, request=self.api, updater=False)
+        self.application = build_application(self.services, TOKEN, request=self.api)
         # Measure handling, not Telegram's 30 messages/s cap: the cap applies to both sides alike.
         self.application.bot._rate_limiter = None  # noqa: SLF001
         self.completed = 0
@@ -502,7 +502,7 @@ async def slow_telegram_figures(backend: str, admin_url: str | None, folder: Pat
     url, drop = await scratch_database(backend, admin_url, folder)
     services = build_services(settings_for(url, folder))
     api = InProcessBotApi(latency=latency)
-    application = build_application(services, TOKEN, request=api, updater=False)
+    application = build_application(services, TOKEN, request=api)
     application.bot._rate_limiter = None  # noqa: SLF001  (Telegram's cap would hide the database)
     counter = [3_000_000]
     handled: list[int] = []

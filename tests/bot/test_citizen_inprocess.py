@@ -167,7 +167,7 @@ async def test_cancel_language_and_resume_after_restart(inprocess_bot, db, tmp_p
     from bot.emulator.inprocess import InProcessBotApi
 
     api = InProcessBotApi(_next_message_id=5000)
-    application = build_application(inprocess_bot.services, "123456789:kentbot-test-token", request=api, updater=False)
+    application = build_application(inprocess_bot.services, "123456789:kentbot-test-token", request=api)
     async with application:
         await post_init(application)
         inprocess_bot.application, inprocess_bot.api = application, api

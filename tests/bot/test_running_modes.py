@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -89,4 +90,66 @@ async def test_a_changed_survey_that_kept_its_version_is_refused(emulator_client
     assert result.returncode == 2
     assert kentbot_lines(result.stderr) == [
         "kentbot: survey 'women_support' version 2 differs from the stored one: give the changed file a new version"
+    ]
+
+
+def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token",
+        "TELEGRAM_API_BASE_URL": closed,
+        "KENTBOT_DATA_DIR": str(tmp_path),
+        "KENTBOT_SECRET": "s" * 20,
+    }
+    result = run_kentbot(["run"], env, tmp_path)
+    assert result.returncode == 2
+    lines = kentbot_lines(result.stderr)
+    assert len(lines) == 1 and lines[0].startswith(f"kentbot: cannot reach the Bot API at {closed}: ")
+
+
+async def test_a_webhook_port_in_use_is_one_line(emulator_client, tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'k.sqlite3'}"
+    env = {"DATABASE_URL": database, "KENTBOT_DATA_DIR": str(tmp_path), "KENTBOT_SECRET": "s" * 20}
+    assert (await asyncio.to_thread(run_kentbot, ["db", "upgrade"], env, tmp_path)).returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env.update({
+            "TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token",
+            "TELEGRAM_API_BASE_URL": emulator_client.base_url,
+            "KENTBOT_WEBHOOK_URL": "https://kentbot.example",
+            "KENTBOT_WEBHOOK_SECRET": "secret_1",
+            "KENTBOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "KENTBOT_WEBHOOK_PORT": str(port),
+        })
+        result = await asyncio.to_thread(run_kentbot, ["run", "--webhook"], env, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == [
+        f"kentbot: cannot listen on 127.0.0.1:{port} (KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT): Address already in use"
+    ]
+
+
+async def test_a_webhook_telegram_refuses_is_one_line(emulator_client, tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'k.sqlite3'}"
+    env = {"DATABASE_URL": database, "KENTBOT_DATA_DIR": str(tmp_path), "KENTBOT_SECRET": "s" * 20}
+    assert (await asyncio.to_thread(run_kentbot, ["db", "upgrade"], env, tmp_path)).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env.update({
+        "TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token",
+        "TELEGRAM_API_BASE_URL": emulator_client.base_url,
+        "KENTBOT_WEBHOOK_URL": "ftp://kentbot.example",
+        "KENTBOT_WEBHOOK_SECRET": "secret_1",
+        "KENTBOT_WEBHOOK_LISTEN": "127.0.0.1",
+        "KENTBOT_WEBHOOK_PORT": str(port),
+    })
+    result = await asyncio.to_thread(run_kentbot, ["run", "--webhook"], env, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == [
+        "kentbot: Telegram refused the webhook ftp://kentbot.example/telegram (KENTBOT_WEBHOOK_URL, KENTBOT_WEBHOOK_SECRET): "
+        "Bad webhook: webhook can be set up only on ports 80, 88, 443 or 8443"
     ]

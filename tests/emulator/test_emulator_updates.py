@@ -140,3 +140,32 @@ async def test_reply_keyboard_is_what_the_user_sees_until_removed(
     assert [b["text"] for b in shown["keyboard"][0]] == ["Türkçe", "العربية"]
     await bot.send_message(1001, "Tamam", reply_markup=ReplyKeyboardRemove())
     assert (await emulator.chat(1001))["reply_keyboard"] is None
+
+
+
+async def test_get_updates_forgets_only_the_updates_below_its_offset(
+    bot: Bot, emulator: EmulatorClient
+) -> None:
+    await emulator.create_user(1001, "Ayşe")
+    ids = [(await emulator.send_message(1001, {"text": text}))["update_id"] for text in ("bir", "iki", "üç")]
+    assert [u.update_id for u in await bot.get_updates(timeout=0)] == ids
+    # An offset confirms the updates before it, and only those: the rest come again.
+    assert [u.update_id for u in await bot.get_updates(offset=ids[1], timeout=0)] == ids[1:]
+    assert [u.update_id for u in await bot.get_updates(offset=ids[1], timeout=0)] == ids[1:]
+    assert (await emulator.metrics())["pending_updates"] == ids[1:]
+    assert await bot.get_updates(offset=ids[2] + 1, timeout=0) == ()
+    deliveries = (await emulator.metrics())["update_deliveries"]
+    assert deliveries == {str(ids[0]): 1, str(ids[1]): 3, str(ids[2]): 3}
+
+
+async def test_an_update_can_be_read_back_and_delivered_again(bot: Bot, emulator: EmulatorClient) -> None:
+    await emulator.create_user(1001, "Ayşe")
+    update_id = (await emulator.send_message(1001, {"text": "tekrar"}))["update_id"]
+    original = await emulator.update(update_id)
+    assert original["update_id"] == update_id and original["message"]["text"] == "tekrar"
+    await emulator.inject_update(original)
+    first, again = await bot.get_updates(timeout=0)
+    assert first.update_id == again.update_id == update_id
+    assert again.message is not None and again.message.text == "tekrar"
+    with pytest.raises(EmulatorError, match="404"):
+        await emulator.update(update_id + 1)

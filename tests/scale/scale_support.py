@@ -109,15 +109,26 @@ async def after(user: SimulatedUser, action: Awaitable[Any], predicate: Callable
 
 async def complete_disability_survey(user: SimulatedUser) -> None:
     """Onboard in Turkish and answer the disability-centre survey to the end."""
+    await reach_the_services_question(user)
+    await user.press("☐ Ulaşım")
+    await user.wait_for(has_button("☑ Ulaşım"), timeout=15)
+    await finish_after_the_services(user)
+
+
+async def reach_the_services_question(user: SimulatedUser) -> Message:
+    """Onboard in Turkish and answer the disability-centre survey up to its multiple choice
+    (whose buttons toggle, so an update applied twice would show)."""
     await after(user, user.send("/start"), has_button("Türkçe"))
     await after(user, user.press("Türkçe"), has_button("Evet, onaylıyorum"))
     await user.press("Evet, onaylıyorum")
     choose = await user.wait_for(contains("Hangi hizmeti"), timeout=15)
     await after(user, user.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
     await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
-    await after(user, user.press("Buca Engelli Merkezi"), contains("hangi hizmetlerden"))
-    await user.press("☐ Ulaşım")
-    await user.wait_for(has_button("☑ Ulaşım"), timeout=15)
+    return await after(user, user.press("Buca Engelli Merkezi"), contains("hangi hizmetlerden"))
+
+
+async def finish_after_the_services(user: SimulatedUser) -> None:
+    """Confirm the services chosen and answer the rest of the survey."""
     await after(user, user.press("✔ Tamam"), contains("bilgilendiriyor mu"))
     await after(user, user.press("Evet"), contains("Çalışanların tutumundan"))
     await after(user, user.press("Çok memnunum"), contains("erişilebilirlikten"))

@@ -25,7 +25,7 @@ async def test_people_starting_at_once_while_telegram_is_slow_all_get_an_answer(
     monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.05)
     services = build_services(make_settings(db, "http://in-process.invalid", tmp_path))
     api = InProcessBotApi()
-    application = build_application(services, BOT_TOKEN, request=api, updater=False)
+    application = build_application(services, BOT_TOKEN, request=api)
     async with application:
         await post_init(application)
         bot = InProcessBot(application, api, services)

@@ -14,7 +14,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.running import WEBHOOK_PATH
+from bot.web.telegram_webhook import WEBHOOK_PATH
 from bot.emulator import SimulatedUser
 from scale_support import complete_disability_survey, emulator, environment
 from storage.models import Answer, Conversation, ProcessedUpdate, Response

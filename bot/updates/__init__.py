@@ -1,0 +1,1 @@
+"""Getting updates from Telegram and acknowledging each one only once it is applied."""

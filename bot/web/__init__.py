@@ -1,0 +1,1 @@
+"""The process's web side: the Telegram webhook now, and room for the public pages."""
