@@ -33,8 +33,9 @@ async def registrations_of(session: AsyncSession, person_id: int) -> Sequence[tu
 
 
 def counts_for_the_event(registration: Registration, event: Event, now: datetime) -> bool:
-    """A confirmed place at an event that has begun is in the event's figures (registered)."""
-    return registration.status == "confirmed" and event.starts_at <= now
+    """A confirmed place at an event that was held or has begun is in the event's figures
+    (registered), or will be once attendance is taken."""
+    return registration.status == "confirmed" and (event.status == "held" or event.starts_at <= now)
 
 
 async def make_registration_nameless(session: AsyncSession, registration_id: int) -> None:
