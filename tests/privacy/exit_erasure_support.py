@@ -233,6 +233,20 @@ async def tables_holding(db, needles: list[str]) -> dict[str, int]:
     return found
 
 
+async def chat_trails(db) -> list[Any]:
+    """The chat trails: (key, message_ids, expires_at) rows."""
+    async with db.sessions() as session:
+        table = Base.metadata.tables["chat_trails"]
+        return list((await session.execute(select(table))).all())
+
+
+async def purge_expired_trails(bot: Bot) -> int:
+    """What the trails job does every few minutes."""
+    from bot.retention import purge_trails
+
+    return await purge_trails(bot.services)
+
+
 async def row_counts(db, *names: str) -> dict[str, int]:
     async with db.sessions() as session:
         tables = {table.name: table for table in Base.metadata.sorted_tables}

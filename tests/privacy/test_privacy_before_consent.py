@@ -7,20 +7,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from bot.retention import purge_trails
 from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     answer_of,
     bot,
+    chat_trails,
     on_screen,
     press_on,
+    purge_expired_trails,
     row_counts,
     says,
     tables_holding,
     texts_on_screen,
 )
-from storage.models import ChatTrail
 from storage.pseudonyms import citizen_key
 
 
@@ -36,8 +34,7 @@ async def test_opening_the_sensitive_link_stores_only_message_ids_and_only_for_m
 
     assert await tables_holding(db, _linked(bot, hale)) == {}
     assert await row_counts(db, "citizens", "conversations", "people") == {"citizens": 0, "conversations": 0, "people": 0}
-    async with db.sessions() as session:
-        trail = (await session.execute(select(ChatTrail))).scalar_one()
+    [trail] = await chat_trails(db)
     assert len(trail.message_ids) == 4  # /start, the language screen, the notice, the consent question
     assert trail.expires_at <= bot.clock() + timedelta(minutes=40)
 
@@ -52,7 +49,7 @@ async def test_opening_the_sensitive_link_stores_only_message_ids_and_only_for_m
     await press_on(hale, "Türkçe")
     await hale.wait_for(says("açık rıza"), timeout=10)
     bot.clock.offset += timedelta(minutes=41)
-    assert await purge_trails(bot.services) == 1
+    assert await purge_expired_trails(bot) == 1
     assert await tables_holding(db, _linked(bot, hale)) == {}
 
 
@@ -72,7 +69,7 @@ async def test_declining_keeps_nothing_and_leaves_an_empty_chat(bot, db) -> None
     await press_on(derya, "Türkçe")
     query = await press_on(derya, "Hayır, onaylamıyorum")
     answer = await answer_of(derya, query)
-    assert answer["show_alert"] and "Hiçbir bilginizi saklamadık" in answer["text"]
     assert await on_screen(derya) == []
     assert await tables_holding(db, _linked(bot, derya)) == {}
+    assert answer["show_alert"] and "Hiçbir bilginizi saklamadık" in answer["text"]
     assert await row_counts(db, "citizens", "conversations", "chat_trails") == {"citizens": 0, "conversations": 0, "chat_trails": 0}

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.retention import purge_trails
 from bot.staff import memberships
 from bot.staff.attendance import person_key
 from bot.staff.jobs import queue_reminders
@@ -17,9 +16,11 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     admin,
     apply_for_membership,
     bot,
+    chat_trails,
     check_in,
     press_on,
     publish,
+    purge_expired_trails,
     register_for,
     row_counts,
     says,
@@ -31,7 +32,7 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
 from reports.aggregate import observe
 from reports.drilldown import drill
 from reports.plan import load_plan
-from storage.models import ChatTrail, Membership, OutboxMessage
+from storage.models import Membership, OutboxMessage
 from storage.pseudonyms import citizen_key, respondent_key
 from storage.repositories import reports as report_store
 
@@ -72,12 +73,12 @@ async def test_forget_leaves_nothing_that_leads_back_and_nothing_is_delivered_af
     assert stats.sent == 1 and len(await zeynep.bot_messages()) == shown
     async with db.sessions() as session:
         assert (await session.execute(select(OutboxMessage.chat_id))).scalars().all() == [other.user_id]
-        # What is left to clear her chat with: message ids, for half an hour at most.
-        trail = (await session.execute(select(ChatTrail))).scalar_one()
+    # What is left to clear her chat with: message ids, for half an hour at most.
+    [trail] = await chat_trails(db)
     assert trail.expires_at <= bot.clock() + timedelta(minutes=40)
     assert all(isinstance(message_id, int) for message_id in trail.message_ids)
     bot.clock.offset += timedelta(minutes=41)
-    assert await purge_trails(bot.services) == 1
+    assert await purge_expired_trails(bot) == 1
 
 
 async def _figures(bot) -> dict[str, object]:
