@@ -155,6 +155,7 @@ async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, cr
     assert len(invitations) == 1  # one per person per survey period, not per event
     assert "start=disability_centre__bornova-engelli" in str(invitations[0].payload["reply_markup"])
     assert "engel" not in invitations[0].payload["text"].lower()  # the topic is not named
+    assert invitations[0].payload["disable_notification"] is True  # and, after a sensitive activity, makes no sound
 
 
 async def test_an_opted_out_person_gets_no_invitation_and_untick_removes(db, crew) -> None:
