@@ -47,6 +47,12 @@ def pack(kind: str, value: str = "") -> str:
     return data
 
 
+def fits(kind: str, value: str) -> bool:
+    """Whether `value` can travel in a button of this kind."""
+    prefix = next(p for p, name in PREFIXES.items() if name == kind)
+    return len(f"{prefix}:{value}".encode()) <= MAX_BYTES and bool(_VALUE.fullmatch(value))
+
+
 def parse(data: str | None) -> Callback | None:
     """The callback, or None for anything malformed, oversized or unknown."""
     if not data or len(data.encode()) > MAX_BYTES or ":" not in data:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.outbox import drain_job
-from bot.retention import retention_job
+from bot.retention import retention_job, trails_job
 from bot.staff.jobs import reminders_job
 from bot.staff.menus import sync_job as staff_menus_job
 from reports.schedule import TICK_SECONDS, weekly_report_job
@@ -17,6 +17,7 @@ from reports.schedule import TICK_SECONDS, weekly_report_job
 JOBS: tuple[tuple[str, float, Any], ...] = (
     ("outbox-drain", 1.0, drain_job),
     ("retention", 3600.0, retention_job),
+    ("chat-trails", 300.0, trails_job),
     ("weekly-report", TICK_SECONDS, weekly_report_job),
     ("event-reminders", 300.0, reminders_job),
     ("staff-menus", 60.0, staff_menus_job),

@@ -15,14 +15,19 @@ def rows(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     )
 
 
-def languages() -> InlineKeyboardMarkup:
-    return rows([(t(lang, f"button.lang.{lang}"), pack("language", lang)) for lang in LANGUAGES])
+def languages(carried: str | None = None) -> InlineKeyboardMarkup:
+    """`carried`: what the person opened before consenting, kept in the button, not stored."""
+    suffix = f".{carried}" if carried else ""
+    return rows([(t(lang, f"button.lang.{lang}"), pack("language", lang + suffix)) for lang in LANGUAGES])
 
 
-def consent(lang: str) -> InlineKeyboardMarkup:
+def consent(lang: str, carried: str | None = None) -> InlineKeyboardMarkup:
+    """The chosen language and what the person opened ride in the buttons: nothing is stored
+    before consent."""
+    suffix = f".{carried}" if carried else ""
     return rows(
-        [(t(lang, "button.consent.yes"), pack("consent", "yes"))],
-        [(t(lang, "button.consent.no"), pack("consent", "no"))],
+        [(t(lang, "button.consent.yes"), pack("consent", f"yes.{lang}{suffix}"))],
+        [(t(lang, "button.consent.no"), pack("consent", f"no.{lang}"))],
     )
 
 

@@ -1,6 +1,8 @@
 """Keep no more than needed: idle conversations (half-finished surveys and the message ids of
 a chat) after KENTBOT_RETENTION_DAYS, processed update ids after two days (Telegram never
-redelivers older ones), and sent outbox rows after thirty days. Each run is audited."""
+redelivers older ones), and sent or expired outbox rows after thirty days. Each run is audited.
+Chat trails (message ids kept for minutes before consent and after an erasure) are purged by
+a job of their own every few minutes, unaudited: an audit entry would note when someone wrote."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bot.config import Settings
 from bot.services import Services, build_services
 from storage.locks import lock_in_transaction
 from storage.models import AuditEntry, Conversation
-from storage.repositories import audit, outbox, updates
+from storage.repositories import audit, outbox, trails, updates
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,15 @@ async def run_now(settings: Settings) -> int:
         f"{removed.outbox_rows} sent outbox messages"
     )
     return 0
+
+
+async def purge_trails(services: Services) -> int:
+    async with services.sessions.begin() as session:
+        return await trails.purge(session, services.clock())
+
+
+async def trails_job(context: Any) -> None:
+    await purge_trails(context.bot_data["services"])
 
 
 async def retention_job(context: Any) -> None:

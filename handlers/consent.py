@@ -13,14 +13,15 @@ from bot.conversation.turn import Turn, citizen_handler
 
 
 async def answered(turn: Turn, update: Update) -> None:
+    """Nothing about the screen is stored before consent: the button carries what it needs."""
     callback = parse(update.callback_query.data if update.callback_query else None)
-    message = update.callback_query.message if update.callback_query else None
-    if callback is None or turn.state.get("screen") != "consent" or message is None or message.message_id != turn.state.get("active"):
+    if callback is None:
         turn.toast(turn.text("unexpected.stale_button"))
         return
-    turn.state.pop("active", None)
     await onboarding.answer_consent(turn, callback, update)
 
 
 def register(application: Any) -> None:
-    application.add_handler(CallbackQueryHandler(citizen_handler(answered), pattern=r"^c:(yes|no)$"))
+    application.add_handler(
+        CallbackQueryHandler(citizen_handler(answered), pattern=r"^c:(yes|no)(\.[a-z]{2}(\.[a-z0-9_.-]+)?)?$")
+    )

@@ -26,4 +26,4 @@ async def chosen(turn: Turn, update: Update) -> None:
 
 def register(application: Any) -> None:
     application.add_handler(CommandHandler(accepted("language"), citizen_handler(menu), filters=COMMAND_FILTER))
-    application.add_handler(CallbackQueryHandler(citizen_handler(chosen), pattern=r"^l:[a-z]{2}$"))
+    application.add_handler(CallbackQueryHandler(citizen_handler(chosen), pattern=r"^l:[a-z]{2}(\.[a-z0-9_.-]+)?$"))

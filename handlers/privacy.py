@@ -26,7 +26,7 @@ async def forget_answer(turn: Turn, update: Update) -> None:
 
 async def safe_exit(turn: Turn, update: Update) -> None:
     turn.toast()
-    privacy.safe_exit(turn)
+    await privacy.safe_exit(turn, update)
 
 
 def register(application: Any) -> None:

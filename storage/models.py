@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.sensitivity import event_is_sensitive
 from storage.types import BigIntKey, Json, UTCDateTime
 
 NAMING = {
@@ -203,7 +204,14 @@ class Invite(Base):
     used_by_staff_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
+def _sensitive_by_default(context: Any) -> bool:
+    values = context.get_current_parameters()
+    return event_is_sensitive(values.get("type"), values.get("title"), values.get("place"))
+
+
 class Event(Base):
+    """`sensitive`: reminders and notices about it name no topic (storage/sensitivity.py)."""
+
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
     centre_id: Mapped[str] = mapped_column(String(64), ForeignKey("centres.id"), index=True)
@@ -220,10 +228,14 @@ class Event(Base):
     held_at: Mapped[datetime | None]
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=_sensitive_by_default, server_default=false())
 
 
 class Registration(Base):
-    """A place at an event: `confirmed`, `waiting` (in `position` order) or `cancelled`."""
+    """A place at an event: `confirmed`, `waiting` (in `position` order) or `cancelled`.
+
+    `person_id` is empty once that person was erased: a confirmed place at an event that has
+    begun stays, nameless, so the event's figures do not change."""
 
     __tablename__ = "registrations"
     __table_args__ = (UniqueConstraint("event_id", "person_id", name="uq_registrations_once"),)
@@ -231,7 +243,7 @@ class Registration(Base):
     event_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(
+    person_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("people.id", ondelete="CASCADE")
     )
     status: Mapped[str] = mapped_column(String(16))
@@ -242,8 +254,9 @@ class Registration(Base):
 class Attendance(Base):
     """Who came to an event; a beneficiary key counts distinct people without naming them.
 
-    `person_id` links a registered attendee so the tick list can show who is ticked; it is
-    cleared when that person is erased, while the pseudonymous key keeps the count right.
+    `person_id` links a registered attendee so the tick list can show who is ticked. When that
+    person is erased it is cleared and their key replaced by one random key shared by all their
+    rows: distinct people are still counted right, and the secret no longer leads to them.
     """
 
     __tablename__ = "attendance"
@@ -337,7 +350,12 @@ class OutboxMessage(Base):
     died becomes `uncertain` and is never resent without a person deciding (bot/outbox)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"), Index("ix_outbox_sent_at", "sent_at"))
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        Index("ix_outbox_sent_at", "sent_at"),
+        # The safe exit and an erasure find a chat's messages by it.
+        Index("ix_outbox_chat_id", "chat_id"),
+    )
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -346,6 +364,8 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime]
+    # Not sent after this (a day-before reminder only in the daytime of the day before).
+    expires_at: Mapped[datetime | None]
     claimed_until: Mapped[datetime | None]
     # The drainer that holds the row; every later step checks it, so a worker whose lease ran
     # out can never mark (or send) a row another worker has taken over.
@@ -356,16 +376,29 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
 
 
+class ChatTrail(Base):
+    """The ids of messages in a chat about whose person nothing else is kept (before consent,
+    after an erasure), so the safe exit can still clear it; purged within minutes.
+
+    Keyed by its own pseudonym (`storage.pseudonyms.trail_key`), not the citizen key."""
+
+    __tablename__ = "chat_trails"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_ids: Mapped[list[Any]]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Membership(Base):
     """A membership of the Alzheimer & dementia centre, asked for in the bot and decided by staff.
 
     `identity_key` (a keyed hash of the member's normalised identity) catches the same person
-    registered twice without storing more than needed.
+    registered twice without storing more than needed. When the applicant is erased, an approved
+    membership stays for 4.2.11 with no person, no name and a random identity key.
     """
 
     __tablename__ = "memberships"
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
-    person_id: Mapped[int] = mapped_column(
+    person_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("people.id", ondelete="CASCADE"), index=True
     )
     centre_id: Mapped[str] = mapped_column(String(64), ForeignKey("centres.id"))

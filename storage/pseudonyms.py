@@ -19,6 +19,11 @@ def citizen_key(secret: bytes, telegram_user_id: int) -> str:
     return _mac(secret, "citizen", str(telegram_user_id))
 
 
+def trail_key(secret: bytes, telegram_user_id: int) -> str:
+    """Its own domain, so a chat trail cannot be joined to a citizen's rows by key."""
+    return _mac(secret, "trail", str(telegram_user_id))
+
+
 def respondent_key(secret: bytes, survey_id: str, period: str, telegram_user_id: int, anonymity: str) -> str:
     """Anonymous: scoped to survey and period. Otherwise: the same for a person across periods."""
     if anonymity == "anonymous":

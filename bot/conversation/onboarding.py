@@ -1,24 +1,39 @@
-"""First contact: language, the KVKK notice and a separate explicit consent, then a survey."""
+"""First contact: language, the KVKK notice and a separate explicit consent, then a survey.
+
+Nothing is stored before consent (docs/privacy.md): the chosen language and what the person
+opened (a deep link, an event they wanted to register for) travel in the buttons of the
+language and consent screens, and only the ids of the messages shown are kept, for minutes,
+as a chat trail (`bot.conversation.shown`) so the chat can still be cleared. Declining clears
+the chat and keeps nothing at all.
+"""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot import keyboards
-from bot.callbacks import Callback
-from bot.conversation import survey
+from bot.callbacks import Callback, fits
+from bot.conversation import privacy, survey
 from bot.conversation.deep_links import parse_payload
 from bot.conversation.turn import Turn
 from bot.i18n import LANGUAGES
+from bot.staff import chat_citizen_events
 from bot.staff import links as staff_links
-from storage.repositories import citizens
 
 # Bump when the notice or consent text changes in substance: everyone is asked again.
 CONSENT_VERSION = "2026-11"
+# What is carried for an event the person wanted to register for ("e.<id>"); deep-link
+# payloads never hold a dot, so the two cannot be confused.
+EVENT = "e."
 
 
 def has_consent(turn: Turn) -> bool:
     return turn.citizen is not None and turn.citizen.consent_version == CONSENT_VERSION
+
+
+def carried(target: str | None) -> str | None:
+    """`target` if it fits in the consent buttons beside the answer and the language."""
+    return target if target and fits("consent", f"yes.xx.{target}") else None
 
 
 async def start(turn: Turn, payload: str | None, update: Update | None = None) -> None:
@@ -31,83 +46,107 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         if staff_links.for_citizens(payload) and not has_consent(turn):  # type: ignore[arg-type]
             # A QR code at an event or a membership poster, scanned before consent: the notice
             # and consent come first, then the link is followed without scanning it again.
-            turn.state["next"] = {"link": payload}
-            await proceed(turn, update)
+            ask(turn, payload)
             return
         await staff_links.open_link(turn, update, payload)  # type: ignore[arg-type]
         return
-    if payload:
-        target = parse_payload(payload, turn.services.surveys)
-        if target is None:
-            turn.send(turn.text("survey.unknown_link"))
-            target = None
-        turn.state["next"] = {"survey": target.survey, "centre": target.centre} if target else {}
-    await proceed(turn, update)
-
-
-async def proceed(turn: Turn, update: Update | None = None) -> None:
-    """Take the person to the first step they have not done yet."""
-    if "lang" not in turn.state and (turn.citizen is None or turn.citizen.language is None):
-        turn.state["screen"] = "language"
-        turn.send(turn.text("language.choose"), keyboards.languages(), live=True)
-        return
-    turn.state.setdefault("lang", turn.lang)
+    if payload and parse_payload(payload, turn.services.surveys) is None:
+        turn.send(turn.text("survey.unknown_link"))
+        payload = None
     if not has_consent(turn):
-        turn.state["screen"] = "consent"
-        turn.send(turn.text("notice.text"))
-        turn.send(turn.text("consent.ask"), keyboards.consent(turn.lang), live=True)
+        ask(turn, payload)
         return
-    target = turn.state.pop("next", None) or {}
-    if update is not None and staff_links.resumes(target):
-        await staff_links.resume(turn, update, target)
-    elif target.get("survey"):
-        await survey.begin(turn, target["survey"], target.get("centre"))
+    await follow(turn, update, payload)
+
+
+def ask(turn: Turn, target: str | None = None) -> None:
+    """Before consent: the language first (unless known), then the notice and the consent."""
+    if turn.citizen is None or turn.citizen.language is None:
+        turn.send(turn.text("language.choose"), keyboards.languages(carried(target)))
+        return
+    _ask_consent(turn, target)
+
+
+def _ask_consent(turn: Turn, target: str | None) -> None:
+    turn.send(turn.text("notice.text"))
+    turn.send(turn.text("consent.ask"), keyboards.consent(turn.lang, carried(target)))
+
+
+async def follow(turn: Turn, update: Update | None, target: str | None) -> None:
+    """After consent: where the person was going, or the list of surveys."""
+    if target and target.startswith(EVENT) and target[len(EVENT):].isdigit():
+        await chat_citizen_events.detail(turn, int(target[len(EVENT):]))
+    elif target and update is not None and staff_links.handles(target):
+        await staff_links.open_link(turn, update, target)
+    elif target and (found := parse_payload(target, turn.services.surveys)) is not None:
+        await survey.begin(turn, found.survey, found.centre)
     else:
         survey.offer(turn)
 
 
 async def choose_language(turn: Turn, callback: Callback, update: Update) -> None:
-    if callback.value not in LANGUAGES:
+    lang, _, target = callback.value.partition(".")
+    if lang not in LANGUAGES:
         turn.toast(turn.text("unexpected.stale_button"))
         return
     message = update.callback_query.message if update.callback_query else None
-    turn.state["lang"] = callback.value
-    if turn.citizen is not None:
-        turn.citizen.language = callback.value
     turn.toast()
+    if not has_consent(turn):
+        # Nothing is stored: the language rides on in the consent buttons.
+        turn.language_guess = lang
+        if turn.citizen is not None:
+            turn.citizen.language = lang
+        if message is not None:
+            turn.edit(message.message_id, turn.text("language.saved"))
+        _ask_consent(turn, target or None)
+        return
+    turn.state["lang"] = lang
+    turn.citizen.language = lang  # type: ignore[union-attr]
     if message is not None:
         turn.edit(message.message_id, turn.text("language.saved"))
     if turn.state.get("screen") == "survey":
         await survey.ask_current(turn)
-    elif turn.state.get("screen") in (None, "language", "consent", "idle", "choose"):
-        await proceed(turn, update)
+    elif turn.state.get("screen") in (None, "language", "idle", "choose"):
+        survey.offer(turn)
 
 
 def language_menu(turn: Turn) -> None:
     """/language: the choice is applied wherever the person is."""
+    if not has_consent(turn):
+        ask(turn)
+        return
     turn.send(turn.text("language.choose"), keyboards.languages(), live=True)
     if turn.state.get("screen") != "survey":
         turn.state["screen"] = "language"
 
 
 async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None:
-    message_id = update.callback_query.message.message_id if update.callback_query and update.callback_query.message else None
-    if callback.value == "no":
-        turn.toast()
-        if message_id is not None:
-            turn.edit(message_id, turn.text("consent.ask"))
-        turn.send(turn.text("consent.declined"))
-        await citizens.erase(turn.session, turn.key, [])
-        turn.erased = True
-        return
-    if callback.value != "yes":
+    answer, _, rest = callback.value.partition(".")
+    lang, _, target = rest.partition(".")
+    if has_consent(turn) or answer not in ("yes", "no") or (lang and lang not in LANGUAGES):
         turn.toast(turn.text("unexpected.stale_button"))
+        return
+    if lang:
+        turn.language_guess = lang
+        if turn.citizen is not None:
+            turn.citizen.language = lang
+    if answer == "no":
+        await decline(turn, update)
         return
     citizen = turn.ensure_citizen()
     citizen.consent_version = CONSENT_VERSION
     citizen.consent_at = turn.now
     citizen.language = turn.lang
     turn.toast(turn.text("consent.given"))
-    if message_id is not None:
-        turn.edit(message_id, f"{turn.text('consent.ask')}\n\n✔ {turn.text('button.consent.yes')}")
-    await proceed(turn, update)
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        turn.edit(query.message.message_id, f"{turn.text('consent.ask')}\n\n✔ {turn.text('button.consent.yes')}")
+    await follow(turn, update, target or None)
+
+
+async def decline(turn: Turn, update: Update) -> None:
+    """Declining clears the chat and keeps nothing; the answer shows as an alert, not a message,
+    so nothing is left on screen either."""
+    await privacy.clear_chat(turn, update)
+    await privacy.erase(turn)
+    turn.toast(turn.text("consent.declined"), alert=True)

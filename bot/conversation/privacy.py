@@ -1,8 +1,13 @@
-"""Erasure on request and the safe exit.
+"""Erasure on request and the safe exit (docs/privacy.md).
 
-/forget removes everything linked to the person after a confirmation. /cikis (and /exit)
-deletes the messages of this conversation that Telegram still lets a bot delete, clears the
-session and leaves one neutral line, for a phone someone else may read.
+/cikis (and /exit, and the "clear this chat" button) deletes every message of this chat that
+the bot knows of and Telegram still lets it delete (48 hours): the conversation's, the chat
+trail's and those the outbox delivered (reminders, notices). It says so when older messages may
+remain, clears the session and leaves one neutral line.
+
+/forget, after a confirmation, clears the chat the same way, then erases everything linked to
+the person and says what was erased and what stays; its message carries a "clear this chat"
+button, and its id stays in the chat trail for minutes, so /cikis can remove it too.
 """
 
 from __future__ import annotations
@@ -11,12 +16,36 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback
+from bot.conversation import erasure, shown
 from bot.conversation.turn import Turn
 from storage.pseudonyms import respondent_key
-from storage.repositories import citizens
+from storage.repositories import outbox
+
+
+async def clear_chat(turn: Turn, update: Update) -> bool:
+    """Delete what the chat shows; True when messages older than Telegram's 48 hours may remain."""
+    limit = turn.now - shown.DELETE_WINDOW
+    delivered = await outbox.deliveries(turn.session, turn.user_id)
+    ids = set(turn.message_ids) | {message_id for message_id, sent_at in delivered if sent_at >= limit}
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        ids.add(query.message.message_id)
+    turn.message_ids = []  # what the turn shows from now on is all the chat will hold
+    if ids:
+        turn.delete_messages(sorted(ids))
+    return shown.has_older(turn.state, turn.now) or any(sent_at < limit for _, sent_at in delivered)
+
+
+async def safe_exit(turn: Turn, update: Update) -> None:
+    older = await clear_chat(turn, update)
+    turn.cleared = True
+    turn.send(turn.text("exit.done") + (f"\n{turn.text('exit.older')}" if older else ""))
 
 
 def ask_forget(turn: Turn) -> None:
+    if turn.citizen is None and not turn.state:
+        turn.send(turn.text("forget.nothing"))
+        return
     turn.state["forget_pending"] = True
     turn.send(turn.text("forget.ask"), keyboards.forget(turn.lang))
 
@@ -27,31 +56,55 @@ async def answer_forget(turn: Turn, callback: Callback, update: Update) -> None:
         turn.toast(turn.text("unexpected.stale_button"))
         return
     turn.toast()
-    if query is not None and query.message is not None:
-        turn.edit_keyboard(query.message.message_id, None)
     if callback.value == "no":
+        if query is not None and query.message is not None:
+            turn.edit_keyboard(query.message.message_id, None)
         turn.send(turn.text("forget.kept"))
         return
+    older = await clear_chat(turn, update)
+    erased = await erase(turn)
+    turn.send(_told(turn, erased, older), keyboards.clear_chat(turn.lang))
+
+
+async def erase(turn: Turn) -> erasure.Erasure:
+    """Erase everything linked to the person; the turn then keeps nothing but the chat trail."""
     linked = [
         respondent_key(turn.services.secret, defn.id, "", turn.user_id, defn.anonymity)
         for defn in turn.services.surveys.values()
         if defn.anonymity != "anonymous"
     ]
-    erased = await citizens.erase(turn.session, turn.key, linked)
+    erased = await erasure.erase_person(
+        turn.session, key=turn.key, telegram_user_id=turn.user_id, secret=turn.services.secret,
+        respondent_keys=linked, zone=turn.services.zone, now=turn.now,
+    )
     turn.erased = True
+    return erased
+
+
+def _told(turn: Turn, erased: erasure.Erasure, older: bool) -> str:
+    """What was erased and what stays, truthfully."""
     items = []
     if erased.profile:
         items.append(turn.text("forget.item.profile"))
     if erased.conversation:
         items.append(turn.text("forget.item.conversation"))
-    if erased.identified_records:
-        items.append(turn.text("forget.item.records", count=erased.identified_records))
+    if erased.contact:
+        items.append(turn.text("forget.item.contact"))
+    if erased.registrations:
+        items.append(turn.text("forget.item.registrations", count=erased.registrations))
+    if erased.memberships:
+        items.append(turn.text("forget.item.memberships", count=erased.memberships))
+    if erased.messages:
+        items.append(turn.text("forget.item.messages", count=erased.messages))
     if erased.responses:
         items.append(turn.text("forget.item.responses", count=erased.responses))
-    turn.send(turn.text("forget.done", items="; ".join(items)) if items else turn.text("forget.nothing"))
-
-
-def safe_exit(turn: Turn) -> None:
-    turn.delete_messages(sorted(set(turn.message_ids)))
-    turn.cleared = True
-    turn.send(turn.text("exit.done"))
+    lines = [turn.text("forget.done", items="; ".join(items)) if items else turn.text("forget.nothing")]
+    if erased.nameless_attendance:
+        lines.append(turn.text("forget.stays.attendance"))
+    if erased.nameless_memberships:
+        lines.append(turn.text("forget.stays.membership"))
+    lines.append(turn.text("forget.stays.anonymous"))
+    lines.append(turn.text("forget.chat_cleared"))
+    if older:
+        lines.append(turn.text("exit.older"))
+    return "\n".join(lines)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
+from bot.conversation import shown
 from bot.i18n import normalise_language, t
 from bot.services import Services
 from storage.locks import local_lock
@@ -48,6 +49,7 @@ class Action:
     message_id: int | None = None
     live: bool = False
     quiet: bool = False
+    alert: bool = False
     message_ids: list[int] = field(default_factory=list)
 
 
@@ -89,8 +91,9 @@ class Turn:
     def edit_keyboard(self, message_id: int, keyboard: InlineKeyboardMarkup | None) -> None:
         self.actions.append(Action("edit_keyboard", keyboard=keyboard, message_id=message_id))
 
-    def toast(self, text: str | None = None) -> None:
-        self.actions.append(Action("toast", text=text))
+    def toast(self, text: str | None = None, *, alert: bool = False) -> None:
+        """The answer to a button press; an alert must be dismissed, and leaves nothing in the chat."""
+        self.actions.append(Action("toast", text=text, alert=alert))
 
     def delete_messages(self, message_ids: list[int]) -> None:
         self.actions.append(Action("delete", message_ids=list(message_ids)))
@@ -144,6 +147,8 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
             claimed_in_table=claimed_in_table,
             loaded=(citizen, conversation),
         )
+        if conversation is None:
+            await shown.load_trail(turn)
         if update.message is not None:
             turn.message_ids.append(update.message.message_id)
         await flow(turn, update)
@@ -163,7 +168,9 @@ async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
         # Answered after the new messages, so the spinner on the button stops when they are shown.
         if update.callback_query is not None:
             # Telegram refuses a late answer ("query is too old"); the person already sees the result.
-            await _tolerant(lambda: update.callback_query.answer(toast.text if toast else None))  # type: ignore[union-attr]
+            await _tolerant(
+                lambda: update.callback_query.answer(toast.text if toast else None, show_alert=bool(toast and toast.alert))  # type: ignore[union-attr]
+            )
     except BadRequest as error:
         log.error("update %s: Telegram refused a message (%s); the state is saved, the rest is not shown", update.update_id, error)
     except TelegramError as error:
@@ -244,6 +251,7 @@ async def _persist(turn: Turn) -> None:
     if keeps_nothing:
         if turn.cleared:
             await citizens.delete_conversation(turn.session, turn.key)
+        await shown.keep_trail(turn)
         if not turn.claimed_in_table:
             await updates.record(turn.session, turn.update_id, turn.now)
         return
@@ -253,6 +261,9 @@ async def _persist(turn: Turn) -> None:
     if len(applied) > 2 * APPLIED_UPDATES_KEPT:
         await updates.record_many(turn.session, applied[:-APPLIED_UPDATES_KEPT], turn.now)
         applied = applied[-APPLIED_UPDATES_KEPT:]
+    shown.stamp(turn)
+    if turn.loaded[1] is None:
+        await shown.settle(turn)
     saved = citizens.Stored(turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], applied)
     await citizens.save(turn.session, turn.key, citizen, saved, turn.now, was=turn.loaded)
 

@@ -95,11 +95,13 @@ class CitizenDriver:
 
     async def _act(self, live: dict[str, Any]) -> None:
         data = self._data(live)
-        language = f"l:{self.persona.language}"
-        if language in data:
+        # Before consent the buttons also carry the chosen language and the poster's link.
+        language = next((d for d in data if d.split(".")[0] == f"l:{self.persona.language}"), None)
+        consent = next((d for d in data if d.split(".")[0] == "c:yes"), None)
+        if language is not None:
             await self._press(live, language)
-        elif "c:yes" in data:
-            await self._press(live, "c:yes")
+        elif consent is not None:
+            await self._press(live, consent)
         elif any(d.startswith("t:") for d in data):
             toggles = [d for d in data if d.startswith("t:")]
             for choice in self.rng.sample(toggles, k=min(len(toggles), self.rng.randint(1, 2))):

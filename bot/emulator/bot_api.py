@@ -277,7 +277,7 @@ async def send_message(api: BotApi, params: Params) -> dict[str, Any]:
         raise bad_request("message text is empty")
     markup = validate_markup(params.json("reply_markup"))
     api.take_send_slot(user.id)
-    message = api.state.add_message(user.id, True, content, markup)
+    message = api.state.add_message(user.id, True, content, markup, silent=params.bool("disable_notification"))
     return api.record_send("sendMessage", message)
 
 
@@ -290,7 +290,7 @@ async def send_document(api: BotApi, params: Params) -> dict[str, Any]:
     api.take_send_slot(user.id)
     stored = api.keep(source)
     content = {"document": document_object(stored), **caption}
-    message = api.state.add_message(user.id, True, content, markup)
+    message = api.state.add_message(user.id, True, content, markup, silent=params.bool("disable_notification"))
     return api.record_send("sendDocument", message)
 
 
@@ -306,7 +306,7 @@ async def send_photo(api: BotApi, params: Params) -> dict[str, Any]:
     api.take_send_slot(user.id)
     stored = api.keep(source)
     content = {"photo": photo_sizes(stored, *size), **caption}
-    message = api.state.add_message(user.id, True, content, markup)
+    message = api.state.add_message(user.id, True, content, markup, silent=params.bool("disable_notification"))
     return api.record_send("sendPhoto", message)
 
 

@@ -66,6 +66,8 @@ class ChatMessage:
     reply_markup: dict[str, Any] | None = None
     deleted: bool = False
     edit_date: int | None = None
+    # Sent with disable_notification: the phone shows the preview without a sound.
+    silent: bool = False
 
     def to_api(self, sender: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:
         """The Message object exactly as the Bot API would return or deliver it."""
@@ -97,6 +99,7 @@ class ChatMessage:
             "photo": self.content.get("photo"),
             "content": self.content,
             "deleted": self.deleted,
+            "silent": self.silent,
             "edited": self.edit_date is not None,
             "edit_date": self.edit_date,
         }
@@ -269,6 +272,7 @@ class EmulatorState:
         from_bot: bool,
         content: dict[str, Any],
         reply_markup: dict[str, Any] | None = None,
+        silent: bool = False,
     ) -> ChatMessage:
         message = ChatMessage(
             message_id=self.next_message_id(chat_id),
@@ -277,6 +281,7 @@ class EmulatorState:
             date=self.clock.timestamp(),
             content=content,
             reply_markup=reply_markup,
+            silent=silent,
         )
         self.messages[chat_id].append(message)
         return message

@@ -56,6 +56,7 @@ class DrainStats:
     rate_limited: int = 0
     released: int = 0
     uncertain: int = 0
+    expired: int = 0
     database_errors: int = 0
 
     def add(self, other: DrainStats) -> None:
@@ -139,13 +140,16 @@ class Drainer:
             return await outbox.claim_due(session, worker=self.worker, now=now, limit=limit, lease=CLAIM_LEASE)
 
     async def _expire(self, stats: DrainStats) -> None:
-        async def expire() -> tuple[int, int]:
+        async def expire() -> tuple[int, int, int]:
             async with self.services.sessions.begin() as session:
-                return await outbox.expire_leases(session, self.services.clock())
+                now = self.services.clock()
+                released, uncertain = await outbox.expire_leases(session, now)
+                return released, uncertain, await outbox.expire_overdue(session, now)
 
-        released, uncertain = await self._with_retries(expire, stats)
+        released, uncertain, expired = await self._with_retries(expire, stats)
         stats.released += released
         stats.uncertain += uncertain
+        stats.expired += expired
         if uncertain:
             log.warning("%d outbox rows were being sent by a worker that stopped: see `kentbot outbox uncertain`", uncertain)
 

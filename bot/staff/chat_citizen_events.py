@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from telegram import Update
 
-from bot import keyboards
+from bot import keyboards, notices
 from bot.callbacks import Callback, pack
 from bot.conversation import onboarding
 from bot.conversation.turn import Turn
@@ -40,6 +40,8 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
     elif verb == "unreg" and rest.isdigit():
         retire_buttons(turn, update)
         await _unregister(turn, int(rest))
+    elif verb == "n":
+        await _notice_detail(turn, rest)
     else:
         turn.send(turn.text("unexpected.stale_button"))
 
@@ -68,6 +70,20 @@ async def _list(turn: Turn, event_type: str | None, centre_id: str | None) -> No
     zone = turn.services.zone
     buttons = [[(f"{events.local_text(e.starts_at, zone)} · {e.title}"[:60], pack("events", f"e.{e.id}"))] for e in upcoming]
     turn.send(turn.text("events.browse.list"), keyboards.rows(*buttons))
+
+
+async def _notice_detail(turn: Turn, rest: str) -> None:
+    """The detail behind a neutral reminder or notice, shown in the chat only when asked for,
+    and only to someone registered for that event."""
+    letter, _, event_id = rest.partition(".")
+    kind = notices.KIND_OF_LETTER.get(letter)
+    event = await turn.session.get(Event, int(event_id)) if event_id.isdigit() else None
+    person = await _person(turn)
+    registered = event is not None and person is not None and await event_store.registration(turn.session, event.id, person.id)
+    if kind is None or not registered:
+        turn.send(turn.text("unexpected.stale_button"))
+        return
+    turn.send(notices.event_text(turn.lang, kind, event, turn.services.zone))  # type: ignore[arg-type]
 
 
 async def _person(turn: Turn) -> Person | None:
@@ -102,8 +118,7 @@ async def detail(turn: Turn, event_id: int) -> None:
 async def _register(turn: Turn, update: Update, event_id: int, *, agreed: bool) -> None:
     if not onboarding.has_consent(turn):
         # The notice and consent first; then the event is shown again, one tap from registering.
-        turn.state["next"] = {"event": event_id}
-        await onboarding.proceed(turn, update)
+        onboarding.ask(turn, f"{onboarding.EVENT}{event_id}")
         return
     person = await _person(turn)
     if person is None and not agreed:

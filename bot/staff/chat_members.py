@@ -8,7 +8,7 @@ from datetime import date
 
 from telegram import Update
 
-from bot import keyboards
+from bot import keyboards, notices
 from bot.callbacks import Callback, pack
 from bot.conversation import onboarding
 from bot.conversation.turn import Turn
@@ -16,6 +16,7 @@ from bot.staff import memberships, registrations, roles
 from bot.staff.chat import centre_name, end_screen, parse_day, retire_buttons, staff_actor
 from storage.models import Centre, Membership
 from storage.repositories import centres as centre_store
+from storage.repositories import events as event_store
 from storage.repositories import memberships as membership_store
 
 LINK = "uye"
@@ -47,6 +48,10 @@ async def begin(turn: Turn, update: Update, centre_id: str | None = None) -> Non
 async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
     draft = dict(turn.state.get("draft") or {})  # a new object, so the change is saved
     field, _, value = callback.value.partition(".")
+    if field == "n":
+        turn.toast()
+        await _notice_detail(turn, value)
+        return
     if turn.state.get("screen") != SCREEN or (field != "cancel" and field != draft.get("step")):
         turn.toast(turn.text("unexpected.stale_button"))
         return
@@ -74,6 +79,16 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         turn.send(turn.text("membership.declined_consent"))
         return
     turn.state["draft"] = draft
+
+
+async def _notice_detail(turn: Turn, membership_id: str) -> None:
+    """The decision behind a neutral notice, shown in the chat only to the applicant who asks."""
+    membership = await turn.session.get(Membership, int(membership_id)) if membership_id.isdigit() else None
+    person = await event_store.person_by_telegram(turn.session, turn.user_id)
+    if membership is None or person is None or membership.person_id != person.id or membership.status == "pending":
+        turn.send(turn.text("unexpected.stale_button"))
+        return
+    turn.send(notices.membership_text(turn.lang, membership))
 
 
 def _ask_consent(turn: Turn, draft: dict) -> None:

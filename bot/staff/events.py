@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import t
+from bot import notices
 from bot.staff.roles import Actor, require
 from storage.models import Centre, Event
 from storage.repositories import audit, outbox
@@ -170,10 +170,9 @@ async def _tell_registered(session: AsyncSession, event: Event, what: str, *, zo
         key = f"event-{what}:{event.id}:{person.id}"
         if what == "moved":
             key += f":{event.starts_at.isoformat()}"
-        text = t(person.language, f"events.notice.{what}", title=event.title, when=local_text(event.starts_at, zone))
         told += await outbox.enqueue(
             session, dedupe_key=key, chat_id=person.telegram_user_id, kind="event_notice",
-            payload={"text": text}, not_before=now, now=now,
+            payload=notices.event_payload(person.language, what, event, zone), not_before=now, now=now,
         )
     return told
 

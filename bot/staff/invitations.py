@@ -54,7 +54,10 @@ async def invite(session: AsyncSession, context: InviteContext, *, event: Event,
         dedupe_key=f"survey-invite:{defn.id}:{period}:{person.id}",
         chat_id=person.telegram_user_id,
         kind="survey_invitation",
-        payload={"text": t(person.language, "invitation.text"), "reply_markup": keyboard.to_dict()},
+        payload={
+            "text": t(person.language, "invitation.text"), "reply_markup": keyboard.to_dict(),
+            "disable_notification": event.sensitive,
+        },
         not_before=now,
         now=now,
     )

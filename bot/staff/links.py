@@ -19,20 +19,6 @@ def handles(payload: str | None) -> bool:
     return bool(payload) and (payload.startswith(PREFIXES) or payload == LINK or payload.startswith(LINK + "__"))  # type: ignore[union-attr]
 
 
-def resumes(target: dict) -> bool:
-    """Whether `target`, remembered while the person gave consent, is one of ours."""
-    return "link" in target or "event" in target
-
-
-async def resume(turn: Turn, update: Update, target: dict) -> None:
-    """Go on where the person was before the consent: the link they opened, or the event they
-    wanted to register for."""
-    if "link" in target:
-        await open_link(turn, update, target["link"])
-    else:
-        await chat_citizen_events.detail(turn, int(target["event"]))
-
-
 def for_citizens(payload: str) -> bool:
     """A check-in or membership link: it records the person, so it needs their consent first."""
     return not payload.startswith(invites.PAYLOAD_PREFIX)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import t
+from bot import notices
 from bot.staff.attendance import normalise_name
 from bot.staff.roles import Actor, require
 from storage.models import Centre, Membership, Person
@@ -100,13 +100,8 @@ async def decide(
     )
     person = await session.get(Person, membership.person_id)
     if person is not None:
-        text = (
-            t(person.language, "membership.notice.approved", name=membership.member_name)
-            if approve
-            else t(person.language, "membership.notice.declined", name=membership.member_name, reason=membership.decline_reason)
-        )
         await outbox.enqueue(
             session, dedupe_key=f"membership-decided:{membership.id}", chat_id=person.telegram_user_id,
-            kind="membership_notice", payload={"text": text}, not_before=now, now=now,
+            kind="membership_notice", payload=notices.membership_payload(person.language, membership), not_before=now, now=now,
         )
     return membership

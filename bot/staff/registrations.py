@@ -1,5 +1,5 @@
 """Registrations for events: identified people, a capacity that holds under concurrency, a
-waiting list that moves up by itself, and a reminder the day before, sent once.
+waiting list that moves up by itself, and a reminder the day before, sent once, in the daytime.
 
 The event row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions begin
 IMMEDIATE and so run one at a time) before places are counted, so two people can never take
@@ -9,16 +9,20 @@ the last place together.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import t
-from bot.staff.events import EventError, local_text
+from bot import notices
+from bot.staff.events import EventError
 from storage.models import Event, Person, Registration
 from storage.repositories import events as event_store
 from storage.repositories import outbox
+
+# Reminders are queued and sent only between these local times: never at night, never with a
+# sound that wakes the house, never "tomorrow" said after midnight.
+DAY_STARTS, DAY_ENDS = time(9, 0), time(20, 0)
 
 
 async def ensure_person(
@@ -86,7 +90,7 @@ async def cancel(session: AsyncSession, *, event_id: int, person_id: int, zone: 
         dedupe_key=f"promoted:{promoted.id}:{promoted.position}",
         chat_id=person.telegram_user_id,
         kind="event_notice",
-        payload={"text": t(person.language, "events.notice.promoted", title=event.title, when=local_text(event.starts_at, zone))},
+        payload=notices.event_payload(person.language, "promoted", event, zone),
         not_before=now,
         now=now,
     )
@@ -95,27 +99,33 @@ async def cancel(session: AsyncSession, *, event_id: int, person_id: int, zone: 
 
 
 async def enqueue_reminders(session: AsyncSession, *, zone: ZoneInfo, now: datetime) -> int:
-    """Queue the day-before reminder for every confirmed place of tomorrow's events.
+    """Queue the day-before reminder for every confirmed place of tomorrow's events, in the
+    daytime only: outside it nothing is queued, and a reminder the drainer has not sent by
+    the end of the day expires unsent.
 
     The dedupe key makes this idempotent: run it every few minutes, on several workers,
     across restarts, and each person is reminded once per day the event is held on, so an
     event moved to another day is reminded of again.
     """
-    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
-    start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone)
+    local = now.astimezone(zone)
+    if not DAY_STARTS <= local.time() < DAY_ENDS:
+        return 0
+    tomorrow = local.date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, time(0, 0), tzinfo=zone)
+    until = datetime.combine(local.date(), DAY_ENDS, tzinfo=zone)
     queued = 0
     for event in await event_store.starting_between(session, start, start + timedelta(days=1)):
-        queued += await _remind(session, event, zone=zone, now=now)
+        queued += await _remind(session, event, zone=zone, now=now, until=until)
     return queued
 
 
-async def _remind(session: AsyncSession, event: Event, *, zone: ZoneInfo, now: datetime) -> int:
+async def _remind(session: AsyncSession, event: Event, *, zone: ZoneInfo, now: datetime, until: datetime) -> int:
     queued = 0
     day = event.starts_at.astimezone(zone).date().isoformat()
     for _registration, person in await event_store.registered_people(session, event.id, ("confirmed",)):
-        text = t(person.language, "events.notice.reminder", title=event.title, when=local_text(event.starts_at, zone), place=event.place or "")
         queued += await outbox.enqueue(
             session, dedupe_key=f"reminder:{event.id}:{person.id}:{day}", chat_id=person.telegram_user_id,
-            kind="event_reminder", payload={"text": text}, not_before=now, now=now,
+            kind="event_reminder", payload=notices.event_payload(person.language, "reminder", event, zone),
+            not_before=now, now=now, expires_at=until,
         )
     return queued

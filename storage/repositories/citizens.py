@@ -133,8 +133,9 @@ class Erased:
 
 
 async def erase(session: AsyncSession, key: str, respondent_keys: list[str]) -> Erased:
-    """Remove everything linked to this person: profile, conversation, identified records and
-    the responses of non-anonymous surveys (passed as their respondent keys)."""
+    """Remove the person's profile, conversation and identified record, and the responses of
+    non-anonymous surveys (passed as their respondent keys). `bot.conversation.erasure` first
+    takes what must stay counted out of the identified record's reach."""
     conversation = await session.get(Conversation, key)
     citizen = await session.get(Citizen, key)
     people = (await session.execute(delete(Person).where(Person.citizen_key == key))).rowcount

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
@@ -24,8 +24,10 @@ async def enqueue(
     payload: dict[str, Any],
     not_before: datetime,
     now: datetime,
+    expires_at: datetime | None = None,
 ) -> bool:
-    """Queue one message; False when a message with this dedupe key was queued before.
+    """Queue one message; False when a message with this dedupe key was queued before. A message
+    still unsent at `expires_at` is never sent (it becomes `expired`).
 
     `payload` holds what the drainer needs: {"text": ..., "reply_markup": ...} for a message,
     {"document": {"file_name", "content_b64"}, "caption"} or {"photo": ...} for files.
@@ -38,6 +40,7 @@ async def enqueue(
         status="pending",
         attempts=0,
         not_before=not_before,
+        expires_at=expires_at,
         created_at=now,
     )
     return (await session.execute(statement)).rowcount == 1
@@ -46,6 +49,7 @@ async def enqueue(
 # --- The drainer's claim/send protocol ------------------------------------------------------
 #
 # pending --claim--> claimed --start_sending--> sending --> sent | blocked | failed | pending (retry)
+# pending --past its expires_at--> expired
 #
 # A row is `claimed` while it waits for its turn under the rate limits: nothing has gone to
 # Telegram yet, so an expired claim simply goes back to `pending`. Just before the HTTP call the
@@ -54,10 +58,10 @@ async def enqueue(
 # never sent again unless a person releases it. Every step after the claim names the worker
 # (`claimed_by`), so a worker whose lease ran out cannot touch a row someone else took over.
 
-PENDING, CLAIMED, SENDING, SENT, BLOCKED, FAILED, UNCERTAIN = (
-    "pending", "claimed", "sending", "sent", "blocked", "failed", "uncertain"
+PENDING, CLAIMED, SENDING, SENT, BLOCKED, FAILED, UNCERTAIN, EXPIRED = (
+    "pending", "claimed", "sending", "sent", "blocked", "failed", "uncertain", "expired"
 )
-STATUSES = (PENDING, CLAIMED, SENDING, SENT, BLOCKED, FAILED, UNCERTAIN)
+STATUSES = (PENDING, CLAIMED, SENDING, SENT, BLOCKED, FAILED, UNCERTAIN, EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,11 @@ async def claim_due(
     """
     due = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.not_before <= now,
+            or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
+        )
         .order_by(OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -106,6 +114,16 @@ async def expire_leases(session: AsyncSession, now: datetime) -> tuple[int, int]
         .values(status=UNCERTAIN, last_error="the worker stopped while sending; delivery unknown")
     )
     return released.rowcount, uncertain.rowcount
+
+
+async def expire_overdue(session: AsyncSession, now: datetime) -> int:
+    """Pending rows past their time (a reminder the evening has overtaken) are never sent."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.expires_at <= now)
+        .values(status=EXPIRED)
+    )
+    return result.rowcount
 
 
 def _held(row_id: int, worker: str, *statuses: str) -> Any:
@@ -202,11 +220,43 @@ async def settle_uncertain(session: AsyncSession, row_ids: Sequence[int]) -> lis
     return sorted((await session.execute(statement)).scalars().all())
 
 
+async def deliveries(session: AsyncSession, chat_id: int) -> list[tuple[int, datetime]]:
+    """(Telegram message id, sent at) of every message the drainer delivered to this chat and
+    still remembers (sent rows are kept thirty days): the safe exit deletes them too."""
+    statement = select(OutboxMessage.telegram_message_id, OutboxMessage.sent_at).where(
+        OutboxMessage.chat_id == chat_id,
+        OutboxMessage.status == SENT,
+        OutboxMessage.telegram_message_id.is_not(None),
+        OutboxMessage.sent_at.is_not(None),
+    )
+    return [(int(message_id), sent_at) for message_id, sent_at in (await session.execute(statement)).all()]
+
+
+@dataclass(frozen=True)
+class ChatErased:
+    cancelled: int  # not yet handed to Telegram: they will never be sent
+    removed: int  # sent, refused, blocked or of unknown fate: their text and chat id are gone
+
+
+async def erase_chat(session: AsyncSession, chat_id: int) -> ChatErased:
+    """Remove every message queued for this chat, whatever its state. A row a drainer holds is
+    gone too: its next step finds nothing and sends nothing (only a row already handed to
+    Telegram may still arrive)."""
+    statuses = dict(
+        (await session.execute(
+            select(OutboxMessage.status, func.count()).where(OutboxMessage.chat_id == chat_id).group_by(OutboxMessage.status)
+        )).all()
+    )
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))
+    cancelled = statuses.get(PENDING, 0) + statuses.get(CLAIMED, 0)
+    return ChatErased(cancelled=cancelled, removed=sum(statuses.values()) - cancelled)
+
+
 async def delete_sent_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.status == SENT,
-            # Rows settled by hand have no send time; their creation time stands in for it.
+            OutboxMessage.status.in_((SENT, EXPIRED)),
+            # Rows settled by hand and expired ones have no send time; their creation time stands in.
             func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -153,11 +154,23 @@ async def test_declining_consent_keeps_nothing(live_bot, db) -> None:
     john = live_bot.citizen(5002, "en-GB", "John")
     await after(john, john.send("/start"), has_button("English"))
     await after(john, john.press("English"), has_button("No, I do not agree"))
-    declined = await after(john, john.press("No, I do not agree"), contains("We kept nothing"))
-    assert declined
+    query_id = await john.press("No, I do not agree")
+    # The answer is an alert, not a message: the chat is cleared and nothing is left on screen.
+    answer = await _answer_of(john, query_id)
+    assert answer["show_alert"] and "We kept nothing" in answer["text"]
+    assert await john.bot_messages() == []
     async with db.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Citizen))).scalar_one() == 0
         assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0
+
+
+async def _answer_of(user: SimulatedUser, query_id: str) -> dict[str, Any]:
+    for _ in range(100):
+        query = next(q for q in await user.callback_queries() if q["id"] == query_id)
+        if query["answered"]:
+            return query["answer"]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the bot did not answer the button press {query_id}")
 
 
 async def test_english_speaker_switches_language_mid_survey_then_cancels(live_bot, db) -> None:

@@ -61,8 +61,9 @@ async def test_sigkill_mid_survey_then_resume(db, emulator_client, tmp_path) -> 
         user = SimulatedUser(emulator_client, 6060, "Hatice", "tr")
         await user.send("/start disability_centre__bornova-engelli")
         await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
-        await press_and_wait(user, "l:tr", "açık rıza")
-        await press_and_wait(user, "c:yes", "Bu anketi kim yanıtlıyor?")
+        # The poster's link rides in the buttons until consent: nothing is stored before it.
+        await press_and_wait(user, "l:tr.disability_centre__bornova-engelli", "açık rıza")
+        await press_and_wait(user, "c:yes.tr.disability_centre__bornova-engelli", "Bu anketi kim yanıtlıyor?")
         await press_and_wait(user, "a:carer", "hangi hizmetlerden")
         bot.send_signal(signal.SIGKILL)
         await asyncio.to_thread(bot.wait, 30)

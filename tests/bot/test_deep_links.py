@@ -51,8 +51,9 @@ async def test_the_neutral_code_opens_the_survey_and_the_id_does_not(inprocess_b
     assert "Bu bağlantı geçerli değil. Açık anketleri görmek için /start yazın." in inprocess_bot.texts(user)
     other = 4302
     await inprocess_bot.feed(inprocess_bot.message_update(other, "/start degerlendirme"))
-    await inprocess_bot.feed(inprocess_bot.callback_update(other, "l:tr", inprocess_bot.last_live(other)["message_id"]))
-    await inprocess_bot.feed(inprocess_bot.callback_update(other, "c:yes", inprocess_bot.last_live(other)["message_id"]))
+    for _ in ("language", "consent"):  # the first button of each: Turkish, then yes
+        shown = inprocess_bot.last_live(other)
+        await inprocess_bot.feed(inprocess_bot.callback_update(other, shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"], shown["message_id"]))
     assert any(text.startswith("Aldığınız destek hizmetini") for text in inprocess_bot.texts(other)), inprocess_bot.texts(other)
 
 

@@ -74,3 +74,24 @@ async def test_delete_messages_skips_what_it_cannot_delete(bot: Bot, user: Simul
     assert await user.bot_messages() == []
     with pytest.raises(BadRequest, match="(?i)message to delete not found"):
         await bot.delete_messages(1001, [first.message_id])
+
+
+async def test_delete_messages_takes_the_persons_own_and_skips_the_old_and_the_missing(
+    bot: Bot, user: SimulatedUser, emulator: EmulatorClient
+) -> None:
+    """A bot may delete both sides of a private chat, within 48 hours; older and unknown ids
+    are skipped without failing the call."""
+    old = await bot.send_message(1001, "eski")
+    await emulator.advance_clock(48 * 3600)
+    typed = await user.send("yeni")
+    fresh = await bot.send_message(1001, "yeni cevap")
+    assert await bot.delete_messages(1001, [old.message_id, typed["message_id"], fresh.message_id, 999])
+    left = [m["text"] for m in await user.chat() if not m["deleted"]]
+    assert left == ["merhaba", "eski"]
+
+
+async def test_a_silent_message_is_shown_as_silent(bot: Bot, user: SimulatedUser) -> None:
+    """disable_notification: the phone shows the preview without a sound."""
+    await bot.send_message(1001, "sessiz", disable_notification=True)
+    await bot.send_message(1001, "sesli")
+    assert [(m["text"], m["silent"]) for m in await user.bot_messages()] == [("sessiz", True), ("sesli", False)]

@@ -13,7 +13,7 @@ from bot.app import build_application, post_init
 from bot.emulator.inprocess import InProcessBotApi
 from bot.services import build_services
 from storage import database
-from storage.models import Conversation
+from storage.models import ChatTrail, Conversation
 from tests.conftest import BOT_TOKEN, InProcessBot, make_settings
 
 PEOPLE = 6
@@ -37,6 +37,9 @@ async def test_people_starting_at_once_while_telegram_is_slow_all_get_an_answer(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
     assert sorted(int(call.params["chat_id"]) for call in api.calls if call.method == "sendMessage") == list(people)
     async with db.sessions() as session:
-        screens = (await session.execute(select(Conversation.state))).scalars().all()
-    assert [state["screen"] for state in screens] == ["language"] * PEOPLE
+        conversations = (await session.execute(select(Conversation.state))).scalars().all()
+        trails = (await session.execute(select(ChatTrail.message_ids))).scalars().all()
+    # Every turn committed: before consent only the chat trail (the ids of /start and of the
+    # language screen) is kept, not a conversation.
+    assert conversations == [] and [len(ids) for ids in trails] == [2] * PEOPLE
 

@@ -197,17 +197,18 @@ async def test_a_family_member_applies_for_membership_and_staff_decide(live_bot,
     assert person is not None and person.health_consent_at is not None and person.phone == "05321234567"
 
     # The same member registered again while the first is live is caught; after a decline it is allowed.
+    # The decision's notice (with its own button) may arrive at any moment: press by message.
     await daughter.send("/uye")
-    await daughter.wait_for(has_button("Kendim için"))
-    await daughter.press("Kendim için")
+    shown = await daughter.wait_for(has_button("Kendim için"))
+    await daughter.press("Kendim için", message_id=shown["message_id"])
     await daughter.wait_for(says("adını ve soyadını"))
     await daughter.send("hasan demir")
     await daughter.wait_for(says("doğum tarihini"))
     await daughter.send("06.05.1945")
-    await daughter.wait_for(has_button("Telegram'dan"))
-    await daughter.press("Telegram'dan")
-    await daughter.wait_for(has_button("Hayır"))
-    await daughter.press("Hayır")
+    shown = await daughter.wait_for(has_button("Telegram'dan"))
+    await daughter.press("Telegram'dan", message_id=shown["message_id"])
+    shown = await daughter.wait_for(has_button("Hayır"))
+    await daughter.press("Hayır", message_id=shown["message_id"])
     await daughter.wait_for(says("Başvuru alınmadı"))
     async with db.sessions() as session:
         assert len((await session.execute(select(Membership))).scalars().all()) == 1

@@ -89,7 +89,10 @@ async def test_a_freed_place_goes_to_the_first_waiting_who_is_told(db, crew) -> 
         assert promoted is not None and promoted.person_id == second.id and promoted.status == "confirmed"
     told = await _outbox(db, "promoted:")
     assert [m.chat_id for m in told] == [21001]
-    assert "Yer açıldı" in told[0].payload["text"]
+    # A women's event: the notice names nothing and makes no sound; the detail is behind a button.
+    assert told[0].payload["text"] == "Etkinlik kaydınızla ilgili yeni bir bilgi var."
+    assert told[0].payload["disable_notification"] is True
+    assert told[0].payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"v:n.p.{event_id}"
 
 
 async def test_the_day_before_reminder_is_queued_once_across_runs(db, crew) -> None:
@@ -106,7 +109,7 @@ async def test_the_day_before_reminder_is_queued_once_across_runs(db, crew) -> N
             await registrations.enqueue_reminders(session, zone=ZONE, now=NOW)
     reminders = await _outbox(db, "reminder:")
     assert sorted(m.dedupe_key.split(":")[1] for m in reminders) == [str(event_id)] * 3
-    assert "yarın" in reminders[0].payload["text"]
+    assert reminders[0].payload["text"] == "Yarın saat 15:00'te bir etkinliğiniz var."  # neutral: a women's event
 
     # Moved to the day after tomorrow: reminded again the day before the new date, once.
     async with db.sessions.begin() as session:
@@ -130,7 +133,7 @@ async def test_cancelling_or_moving_an_event_tells_everyone_registered(db, crew)
             await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
     assert len(await _outbox(db, "event-moved:")) == 2
     cancelled = await _outbox(db, "event-cancelled:")
-    assert len(cancelled) == 2 and "cancelled" in cancelled[0].payload["text"]
+    assert len(cancelled) == 2 and cancelled[0].payload["text"] == "There is news about an event you registered for."
 
 
 async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, crew) -> None:
@@ -152,6 +155,7 @@ async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, cr
     assert len(invitations) == 1  # one per person per survey period, not per event
     assert "start=disability_centre__bornova-engelli" in str(invitations[0].payload["reply_markup"])
     assert "engel" not in invitations[0].payload["text"].lower()  # the topic is not named
+    assert invitations[0].payload["disable_notification"] is True  # and, after a sensitive activity, makes no sound
 
 
 async def test_an_opted_out_person_gets_no_invitation_and_untick_removes(db, crew) -> None:
@@ -252,4 +256,6 @@ async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew
         assert sorted(actions) == ["membership.approve", "membership.decline"]
     notices = await _outbox(db, "membership-decided:")
     assert {m.chat_id for m in notices} == {26000, 26001}
-    assert any("Adres il dışında" in m.payload["text"] for m in notices)
+    # Dementia is health data: the notices name neither the centre nor the member, nor the reason.
+    assert not any("Adres il dışında" in m.payload["text"] or "Hasan" in m.payload["text"] for m in notices)
+    assert {m.payload["text"] for m in notices} == {"Başvurunuzla ilgili yeni bir bilgi var.", "هناك معلومات جديدة عن طلبك."}
