@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Text, cast, func, or_, select
 
 from bot.app import build_application, post_init
+from bot.updates.polling import Poller
 from bot.emulator import SimulatedUser
 from bot.outbox.drainer import Drainer, DrainStats
 from bot.services import Services, build_services
@@ -57,11 +58,13 @@ async def bot(db, emulator_client, tmp_path) -> AsyncIterator[Bot]:
     async with application:
         await post_init(application)
         await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        stop = asyncio.Event()
+        polling = asyncio.create_task(Poller(application, allowed_updates=None, timeout=1.0).run(stop, grace=10.0))
         try:
             yield Bot(emulator_client, services, application, clock)
         finally:
-            await application.updater.stop()
+            stop.set()
+            await polling
             await application.stop()
     await services.close()
 
