@@ -86,3 +86,16 @@ def test_db_check_says_which_database_and_its_migration(tmp_path: Path) -> None:
     assert kentbot(["db", "upgrade"], env, tmp_path).returncode == 0
     current = kentbot(["db", "check"], env, tmp_path)
     assert current.returncode == 0 and "(up to date)" in current.stdout
+
+
+async def test_the_bot_with_an_unreachable_database_is_one_line(emulator_client, tmp_path: Path) -> None:
+    import asyncio
+
+    env = {
+        "DATABASE_URL": "postgresql+asyncpg://postgres:hunter2secret@127.0.0.1:1/test",
+        "TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token", "TELEGRAM_API_BASE_URL": emulator_client.base_url,
+    }
+    result = await asyncio.to_thread(kentbot, ["run"], env, tmp_path)
+    line = one_line(result)
+    assert "cannot reach the database server at 127.0.0.1:1" in line
+    assert "hunter2secret" not in result.stderr and "kentbot-test-token" not in result.stderr
