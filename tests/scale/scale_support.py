@@ -115,7 +115,7 @@ async def complete_disability_survey(user: SimulatedUser) -> None:
     choose = await user.wait_for(contains("Hangi hizmeti"), timeout=15)
     await after(user, user.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
     await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
-    await after(user, user.press("Buca Engelli Merkezi"), contains("hangi hizmetlerden"))
+    await after(user, user.press("Buca Engelli Hizmet Merkezi"), contains("hangi hizmetlerden"))
     await user.press("☐ Ulaşım")
     await user.wait_for(has_button("☑ Ulaşım"), timeout=15)
     await after(user, user.press("✔ Tamam"), contains("bilgilendiriyor mu"))
