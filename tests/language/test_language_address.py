@@ -78,3 +78,13 @@ def test_the_lists_catch_what_they_are_for() -> None:
     assert not _turkish_problems(Text("check", "tr", "Bir daha sormayın", True))
     assert ARABIC_SINGULAR_WORD.search("يمكنك تغييرها") and ARABIC_SINGULAR_WORD.search("فاكتب /start")
     assert not ARABIC_SINGULAR_WORD.search("يمكنكم تغييرها، وذلك هناك، أنتم")
+
+
+# Adjectives and nouns that make the person choosing an answer masculine or feminine.
+ARABIC_GENDERED_ANSWER = re.compile(r"راضٍ|راض\b|راضي|مقدّم الرعاية|مقدم الرعاية|مقدّمة الرعاية")
+
+
+def test_arabic_answers_fit_anyone_who_picks_them() -> None:
+    """Scale steps and options are the person's own words: no masculine or feminine forms."""
+    wrong = {text.where: text.text for text in all_texts("ar") if text.label and ARABIC_GENDERED_ANSWER.search(text.text)}
+    assert wrong == {}

@@ -147,3 +147,15 @@ async def test_an_arabic_reader_sees_arabic_centre_names(inprocess_bot) -> None:
     await inprocess_bot.feed(inprocess_bot.message_update(user, "/member"))
     alzheimer = next(c for c in load_centres() if c.type == "alzheimer_centre")
     assert inprocess_bot.texts(user)[-1] == f"طلب عضوية في {alzheimer.name_ar}. لمن تقدّمون الطلب؟"
+
+
+async def test_a_new_staff_member_is_welcomed_with_the_names_of_their_centres(inprocess_bot) -> None:
+    from bot.staff import invites
+
+    services = inprocess_bot.services
+    async with services.sessions.begin() as session:
+        made = await invites.create(session, role="staff", centre_id="konak-kadin", hours=72, actor="cli:test", now=services.clock())
+    user = 4702
+    await inprocess_bot.feed(inprocess_bot.message_update(user, f"/start inv_{made.code}", language_code="ar"))
+    welcome = next(text for text in inprocess_bot.texts(user) if text.startswith("أهلًا بكم"))
+    assert "مراكزكم: مركز الإرشاد والتعليم للمرأة في كوناك." in welcome
