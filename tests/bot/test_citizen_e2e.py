@@ -98,7 +98,7 @@ async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace
         else:
             break
     final = await layla.wait_for(contains("شكرًا لكم. تم تسجيل إجابتكم."))
-    assert has_button("مسح المحادثة")(final)
+    assert has_button("مسح المحادثة والخروج")(final)
     chat = await layla.chat()
     assert any("112" in (m["text"] or "") and "183" in (m["text"] or "") for m in chat)
 
