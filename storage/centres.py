@@ -3,12 +3,16 @@
 A file rather than an admin screen: the list changes a few times a year, goes through
 review like code, and the database follows it (see storage.repositories.centres.sync).
 Districts are checked against İzmir's 30 so a typo cannot split one district in two.
+Every centre is named in Turkish (its official name), English and Arabic: the surveys list
+centres from here, so a centre reads the same in every question, button and message.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ CENTRE_TYPES = (
     "alzheimer_centre",
 )
 STATUSES = ("open", "under_construction")
+NAME_LANGUAGES = ("tr", "en", "ar")
 
 DISTRICTS = (
     "Aliağa", "Balçova", "Bayındır", "Bayraklı", "Bergama", "Beydağ", "Bornova", "Buca",
@@ -48,11 +53,12 @@ class Centre:
     type: str
     name_tr: str
     name_en: str
+    name_ar: str
     district: str
     status: str = "open"
 
     def name_in(self, lang: str) -> str:
-        return self.name_tr if lang == "tr" else self.name_en
+        return {"en": self.name_en, "ar": self.name_ar}.get(lang, self.name_tr)
 
 
 def load_centres(path: Path | str | None = None) -> list[Centre]:
@@ -72,6 +78,13 @@ def load_centres(path: Path | str | None = None) -> list[Centre]:
             raise CentreError(f"{where}: centre '{centre.id}': duplicate id")
         seen.add(centre.id)
     return centres
+
+
+@cache
+def shipped_by_id() -> Mapping[str, Centre]:
+    """The shipped centres by id, read once: the database keeps no Arabic name, so chat
+    screens take every centre's names from here."""
+    return {centre.id: centre for centre in load_centres()}
 
 
 def _centre(where: str, position: int, raw: Any) -> Centre:
@@ -96,8 +109,11 @@ def _centre(where: str, position: int, raw: Any) -> Centre:
         raise CentreError(f"{at}: field 'status': unknown status {status!r}")
     name = raw.get("name")
     if not isinstance(name, dict):
-        raise CentreError(f"{at}: field 'name': expected tr and en names")
-    for lang in ("tr", "en"):
+        raise CentreError(f"{at}: field 'name': expected tr, en and ar names")
+    unknown_languages = sorted(set(name) - set(NAME_LANGUAGES), key=str)
+    if unknown_languages:
+        raise CentreError(f"{at}: field 'name': unknown language {unknown_languages[0]!r}")
+    for lang in NAME_LANGUAGES:
         if not isinstance(name.get(lang), str) or not name[lang].strip():
             raise CentreError(f"{at}: field 'name': missing '{lang}' name")
     return Centre(
@@ -105,6 +121,7 @@ def _centre(where: str, position: int, raw: Any) -> Centre:
         type=raw["type"],
         name_tr=name["tr"],
         name_en=name["en"],
+        name_ar=name["ar"],
         district=raw["district"],
         status=status,
     )

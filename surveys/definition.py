@@ -4,13 +4,15 @@ Modelled on XLSForm: question types are data, `relevant` conditions use earlier
 answers, every text has a label per language. A definition is identified by
 (id, version); `content_hash` lets storage refuse a changed definition that kept
 its version number, because responses must always name the exact questions asked.
+A question listing centres declares their type and gets its options from the centres file
+here, at load time (surveys.centre_options), so the engine sees only plain options.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -28,8 +30,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from storage.centres import Centre, CentreError, load_centres
+from surveys.centre_options import copied_centre_problems, fill_centre_options
 from surveys.definition_checks import check_definition
-from surveys.definition_problems import Problem, problem_from_pydantic
+from surveys.definition_problems import problem_from_pydantic
 from surveys.labels import LANGUAGES, LIKERT5_SCALE, Labels
 from surveys.slugs import INDICATOR_CODE, LINK_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
 from surveys.strict_yaml import load_yaml
@@ -207,22 +211,31 @@ class SurveyDefinition(_Model):
         return self.link or self.id
 
 
-def parse_definition(raw: object, source: str = "<definition>") -> SurveyDefinition:
+def parse_definition(
+    raw: object, source: str = "<definition>", centres: Sequence[Centre] | None = None
+) -> SurveyDefinition:
     """Build a definition from parsed YAML/JSON data, or raise with every problem found.
 
-    Shape checks (pydantic) and cross-question checks both run, so one pass reports
-    all mistakes; `source` names the file in each message.
+    Centre options are filled in first (from `centres`, else the shipped centres file), then
+    shape checks (pydantic) and cross-question checks both run, so one pass reports all
+    mistakes; `source` names the file in each message.
     """
     if not isinstance(raw, dict):
         raise SurveyDefinitionError(
             [f"{source}: the file must hold survey fields (id, version, questions, ...)"]
         )
-    problems: list[Problem] = []
+    try:
+        raw, problems = fill_centre_options(raw, lambda: load_centres() if centres is None else centres)
+    except CentreError as error:
+        raise SurveyDefinitionError([f"{source}: field 'centres': {error}"]) from None
+    # A question whose centres could not be listed has no options yet: say so once, not thrice.
+    unlisted = {problem.question for problem in problems if problem.field == "centres"}
     definition = None
     try:
         definition = SurveyDefinition.model_validate(raw)
     except ValidationError as error:
-        problems.extend(problem_from_pydantic(detail, raw) for detail in error.errors())
+        found = (problem_from_pydantic(detail, raw) for detail in error.errors())
+        problems.extend(p for p in found if not (p.question in unlisted and p.field in ("centres", "options")))
     problems.extend(check_definition(raw))
     if problems:
         raise SurveyDefinitionError(list(dict.fromkeys(problem.render(source) for problem in problems)))
@@ -245,7 +258,14 @@ def load_definition(path: str | Path) -> SurveyDefinition:
         raw = load_yaml(text)
     except yaml.YAMLError as error:
         raise SurveyDefinitionError([f"{source}: invalid YAML: {_yaml_problem(error)}"]) from None
-    return parse_definition(raw, source)
+    copied = [problem.render(source) for problem in copied_centre_problems(raw)]
+    try:
+        definition = parse_definition(raw, source)
+    except SurveyDefinitionError as error:
+        raise SurveyDefinitionError([*copied, *error.errors]) from None
+    if copied:
+        raise SurveyDefinitionError(copied)
+    return definition
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

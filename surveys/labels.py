@@ -36,13 +36,15 @@ def _labels(tr: str, en: str, ar: str) -> Labels:
 
 # A satisfaction scale in plain words, worst to best; values 1..5. The bottom anchor is "not
 # at all satisfied" ("Hiç memnun değilim"): "Çok memnun değilim" reads as "not very satisfied",
-# milder than "Memnun değilim", and would put the scale out of order.
+# milder than "Memnun değilim", and would put the scale out of order. Arabic names the degree
+# of satisfaction with a noun ("total dissatisfaction" … "great satisfaction"): an adjective
+# (راضٍ / راضية) would have to be masculine or feminine, and most people answering are women.
 LIKERT5_SCALE: tuple[Labels, ...] = (
-    _labels("Hiç memnun değilim", "Very dissatisfied", "غير راضٍ أبدًا"),
-    _labels("Memnun değilim", "Dissatisfied", "غير راضٍ"),
-    _labels("Ne memnunum ne değilim", "Neither satisfied nor dissatisfied", "لا راضٍ ولا غير راضٍ"),
-    _labels("Memnunum", "Satisfied", "راضٍ"),
-    _labels("Çok memnunum", "Very satisfied", "راضٍ جدًا"),
+    _labels("Hiç memnun değilim", "Very dissatisfied", "عدم رضا تام"),
+    _labels("Memnun değilim", "Dissatisfied", "عدم رضا"),
+    _labels("Ne memnunum ne değilim", "Neither satisfied nor dissatisfied", "لا رضا ولا عدم رضا"),
+    _labels("Memnunum", "Satisfied", "رضا"),
+    _labels("Çok memnunum", "Very satisfied", "رضا كبير"),
 )
 
 # The extra button of a question that allows "not applicable" (answer value "na").

@@ -43,7 +43,7 @@ def test_every_centre_is_valid_and_each_type_is_present():
     centres = load_centres()
     assert len({c.id for c in centres}) == len(centres)
     assert {c.type for c in centres} == set(CENTRE_TYPES)
-    assert all(c.district in DISTRICTS and c.name_tr and c.name_en for c in centres)
+    assert all(c.district in DISTRICTS and c.name_tr and c.name_en and c.name_ar for c in centres)
     by_type = {t: sum(c.type == t for c in centres) for t in CENTRE_TYPES}
     assert 2 <= by_type["masal_evi"] <= 3
     assert by_type["children_youth_centre"] == 2
@@ -58,6 +58,7 @@ def test_names_in_each_language():
     bornova = next(c for c in load_centres() if c.id == "bornova-engelli")
     assert bornova.name_in("tr") == "Bornova Engelli Hizmet Merkezi"
     assert bornova.name_in("en") == "Bornova Disability Service Centre"
+    assert bornova.name_in("ar") == "مركز خدمات ذوي الإعاقة في بورنوفا"
 
 
 @pytest.mark.parametrize(
@@ -85,6 +86,14 @@ def test_names_in_each_language():
             "centres.yaml: centre 'bornova-engelli': field 'name': missing 'en' name",
         ),
         (
+            lambda cs: cs[0]["name"].pop("ar"),
+            "centres.yaml: centre 'bornova-engelli': field 'name': missing 'ar' name",
+        ),
+        (
+            lambda cs: cs[0]["name"].update(de="Bornova Behindertenzentrum"),
+            "centres.yaml: centre 'bornova-engelli': field 'name': unknown language 'de'",
+        ),
+        (
             lambda cs: cs[0].update(phone="0232 000 00 00"),
             "centres.yaml: centre 'bornova-engelli': unknown field 'phone'",
         ),
@@ -101,10 +110,10 @@ def test_errors_name_the_file_and_the_centre(tmp_path, change, message):
 
 
 def test_the_disability_survey_offers_exactly_the_disability_centres():
-    """The survey names centres by the ids in the centres file, so a report can place each answer."""
+    """The survey names centres by the ids in the centres file, so a report can place each answer,
+    and by their names there, so a centre reads the same everywhere."""
     defn = load_shipped()["disability_centre"]
     centre_question = next(q for q in defn.questions if q.id == defn.centre_question)
     offered = {option.value: option.label.tr for option in centre_question.options}
     centres = {c.id: c for c in load_centres() if c.type == "disability_centre"}
-    assert set(offered) == set(centres)
-    assert all(centres[value].district in label for value, label in offered.items())
+    assert offered == {centre_id: centre.name_tr for centre_id, centre in centres.items()}

@@ -10,6 +10,7 @@ from bot.callbacks import pack
 from bot.conversation.turn import Turn
 from bot.staff import roles
 from bot.staff.invitations import InviteContext
+from storage.centres import shipped_by_id
 from storage.models import Centre
 
 
@@ -38,8 +39,12 @@ def cancel_row(turn: Turn) -> list[tuple[str, str]]:
 
 
 def centre_name(centre: Centre | None, lang: str) -> str:
+    """The centre's name as the centres file spells it in `lang` (the database has no Arabic)."""
     if centre is None:
         return "-"
+    named = shipped_by_id().get(centre.id)
+    if named is not None:
+        return named.name_in(lang)
     return centre.name_tr if lang == "tr" else centre.name_en
 
 

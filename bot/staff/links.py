@@ -10,6 +10,7 @@ from bot.conversation.turn import Turn
 from bot.staff import chat_citizen_events, chat_members, invites
 from bot.staff.attendance import CHECKIN_PREFIX
 from bot.staff.chat_members import LINK
+from storage.centres import shipped_by_id
 from storage.repositories import staff as staff_store
 
 PREFIXES = (invites.PAYLOAD_PREFIX, CHECKIN_PREFIX)
@@ -43,7 +44,11 @@ async def redeem(turn: Turn, update: Update, code: str) -> None:
     except invites.InviteError as error:
         turn.send(turn.text(f"staff.invite.error.{error.reason}"))
         return
-    centres = await staff_store.centres_of(turn.session, member.id)
+    named = shipped_by_id()
+    centres = [
+        named[centre].name_in(turn.lang) if centre in named else centre
+        for centre in await staff_store.centres_of(turn.session, member.id)
+    ]
     turn.state["screen"] = "idle"
     turn.send(
         turn.text(

@@ -47,7 +47,7 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
     await after(ayse, ayse.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
     q = await after(ayse, ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
     assert "Soru 2/" in q["text"]
-    await after(ayse, ayse.press("Buca Engelli Merkezi"), contains("hangi hizmetlerden"))
+    await after(ayse, ayse.press("Buca Engelli Hizmet Merkezi"), contains("hangi hizmetlerden"))
     await ayse.press("☐ Ulaşım")
     await ayse.wait_for(has_button("☑ Ulaşım"))
     await ayse.press("☐ Spor")
@@ -77,7 +77,7 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
     assert answers["comment"] == "Personel çok ilgili, teşekkürler."
     # The answered questions were edited in place to show the choice, without buttons.
     edited = [m for m in await ayse.bot_messages() if m["edited"]]
-    assert any("Yanıtınız: Buca Engelli Merkezi" in m["text"] and not buttons(m) for m in edited)
+    assert any("Yanıtınız: Buca Engelli Hizmet Merkezi" in m["text"] and not buttons(m) for m in edited)
 
 
 async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace(live_bot, db) -> None:
@@ -95,11 +95,11 @@ async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace
         if options:
             await after(layla, layla.press(options[-1]["text"], message_id=current["message_id"]), lambda m: True)
         elif any(b["callback_data"] == "q:skip" for b in buttons(current)):
-            await after(layla, layla.press("تخطٍّ ▶", message_id=current["message_id"]), lambda m: True)
+            await after(layla, layla.press("تخطٍّ ◀", message_id=current["message_id"]), lambda m: True)
         else:
             break
-    final = await layla.wait_for(contains("شكراً لك. تم تسجيل إجابتك."))
-    assert has_button("مسح المحادثة")(final)
+    final = await layla.wait_for(contains("شكرًا لكم. تم تسجيل إجابتكم."))
+    assert has_button("مسح المحادثة والخروج")(final)
     chat = await layla.chat()
     assert any("112" in (m["text"] or "") and "183" in (m["text"] or "") for m in chat)
 
@@ -203,10 +203,10 @@ async def test_forget_over_http_erases_the_person(live_bot, db) -> None:
     mehmet = live_bot.citizen(5005, "tr", "Mehmet")
     await onboard(mehmet, "Türkçe", "Evet, onaylıyorum")
     await mehmet.wait_for(contains("Hangi hizmeti"))
-    await after(mehmet, mehmet.send("/forget"), has_button("Hayır, vazgeç"))
-    await after(mehmet, mehmet.press("Hayır, vazgeç"), contains("hiçbir şey silinmedi"))
-    await after(mehmet, mehmet.send("/forget"), has_button("Evet, hepsini sil"))
-    done = await after(mehmet, mehmet.press("Evet, hepsini sil"), contains("Silindi"))
+    await after(mehmet, mehmet.send("/forget"), has_button("Hayır, silmeyin"))
+    await after(mehmet, mehmet.press("Hayır, silmeyin"), contains("hiçbir şey silinmedi"))
+    await after(mehmet, mehmet.send("/forget"), has_button("Evet, hepsini silin"))
+    done = await after(mehmet, mehmet.press("Evet, hepsini silin"), contains("Silindi"))
     assert "dil tercihi ve onay kaydı" in done["text"]
     async with db.sessions() as session:
         for model in (Citizen, Conversation, Response, Answer):

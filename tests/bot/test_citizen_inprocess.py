@@ -257,7 +257,7 @@ async def test_a_failure_is_told_in_the_chosen_language_and_loses_nothing(inproc
     live = inprocess_bot.last_live(USER)
     await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:self", live["message_id"]))
     # The Telegram client said Turkish; the person chose Arabic.
-    assert inprocess_bot.texts(USER)[-1] == "حدث خطأ ما. إجاباتك في أمان؛ يرجى المحاولة مرة أخرى بعد قليل."
+    assert inprocess_bot.texts(USER)[-1] == "حدث خطأ ما. إجاباتكم في أمان؛ يرجى المحاولة مرة أخرى بعد قليل."
     assert await stored_state(inprocess_bot, db) == before
 
 

@@ -124,7 +124,7 @@ async def reach_the_services_question(user: SimulatedUser) -> Message:
     choose = await user.wait_for(contains("Hangi hizmeti"), timeout=15)
     await after(user, user.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
     await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
-    return await after(user, user.press("Buca Engelli Merkezi"), contains("hangi hizmetlerden"))
+    return await after(user, user.press("Buca Engelli Hizmet Merkezi"), contains("hangi hizmetlerden"))
 
 
 async def finish_after_the_services(user: SimulatedUser) -> None:

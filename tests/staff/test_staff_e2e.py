@@ -128,7 +128,7 @@ async def test_staff_create_an_event_a_citizen_registers_and_attendance_makes_it
     await citizen.wait_for(has_button("Kayıt ol"))
     await citizen.press("Kayıt ol")
     await citizen.wait_for(says("Telegram'daki adınız (Ayşe)"))
-    await citizen.press("Evet, kaydet")
+    await citizen.press("Evet, kaydedin")
     await citizen.wait_for(says("Kaydınız alındı"))
 
     await staff.send("/etkinliklerim")
@@ -178,8 +178,8 @@ async def test_a_family_member_applies_for_membership_and_staff_decide(live_bot,
     await daughter.press("Telefonla")
     await daughter.wait_for(says("Telefon numaranızı"))
     await daughter.send("0532 123 45 67")
-    await daughter.wait_for(has_button("Evet, açık rıza veriyorum"))
-    await daughter.press("Evet, açık rıza veriyorum")
+    await daughter.wait_for(has_button("Evet, onaylıyorum"))
+    await daughter.press("Evet, onaylıyorum")
     await daughter.wait_for(says("Başvurunuz alındı"))
 
     await manager.send(f"/start inv_{await _invite(live_bot, 'manager', None)}")
@@ -207,8 +207,8 @@ async def test_a_family_member_applies_for_membership_and_staff_decide(live_bot,
     await daughter.send("06.05.1945")
     shown = await daughter.wait_for(has_button("Telegram'dan"))
     await daughter.press("Telegram'dan", message_id=shown["message_id"])
-    shown = await daughter.wait_for(has_button("Hayır"))
-    await daughter.press("Hayır", message_id=shown["message_id"])
+    shown = await daughter.wait_for(has_button("Hayır, onaylamıyorum"))
+    await daughter.press("Hayır, onaylamıyorum", message_id=shown["message_id"])
     await daughter.wait_for(says("Başvuru alınmadı"))
     async with db.sessions() as session:
         assert len((await session.execute(select(Membership))).scalars().all()) == 1
@@ -234,8 +234,8 @@ async def test_a_full_event_puts_the_citizen_on_the_waiting_list(live_bot, db) -
         await user.press(callback_data=f"v:e.{event_id}")
         await user.wait_for(has_button("Kayıt ol"))
         await user.press("Kayıt ol")
-        await user.wait_for(has_button("Evet, kaydet"))
-        await user.press("Evet, kaydet")
+        await user.wait_for(has_button("Evet, kaydedin"))
+        await user.press("Evet, kaydedin")
     await first.wait_for(says("Kaydınız alındı"))
     await second.wait_for(says("Bekleme listesine alındınız"))
     async with services.sessions() as session:
@@ -300,7 +300,7 @@ async def test_registering_before_consent_shows_the_event_again_once_the_person_
     assert "El sanatları" in shown["text"]
     await newcomer.press("Kayıt ol", message_id=shown["message_id"])
     await newcomer.wait_for(says("Telegram'daki adınız (Sevgi)"))
-    await newcomer.press("Evet, kaydet")
+    await newcomer.press("Evet, kaydedin")
     await newcomer.wait_for(says("Kaydınız alındı"))
     async with db.sessions() as session:
         assert [r.status for r in (await session.execute(select(Registration))).scalars()] == ["confirmed"]

@@ -84,8 +84,8 @@ async def test_a_manager_logs_a_milestone_end_to_end(inprocess_bot, db, crew) ->
     bot = inprocess_bot
     await send(bot, MANAGER, "/asama")
     assert bot.texts(MANAGER)[-1] == "Hangi göstergenin merkezi tamamlandı?"
-    assert set(buttons(bot.last_live(MANAGER))) == {"4.2.1 Gençlik merkezi", "4.2.6 Kadın merkezi", "Vazgeç"}
-    await press(bot, MANAGER, "4.2.6 Kadın merkezi")
+    assert set(buttons(bot.last_live(MANAGER))) == {"4.2.1 Gençlik Merkezi", "4.2.6 Kadın Danışma ve Eğitim Merkezi", "Vazgeç"}
+    await press(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi")
     offered = buttons(bot.last_live(MANAGER))
     assert set(offered) == {KONAK, "Bayraklı Kadın Danışma ve Eğitim Merkezi", "Vazgeç"}  # women's centres only
     await press(bot, MANAGER, KONAK)
@@ -108,7 +108,7 @@ async def test_a_manager_logs_a_milestone_end_to_end(inprocess_bot, db, crew) ->
 async def test_an_admin_uses_today_for_a_youth_centre(inprocess_bot, db, crew) -> None:
     bot = inprocess_bot
     await send(bot, ADMIN, "/asama")
-    await press(bot, ADMIN, "4.2.1 Gençlik merkezi")
+    await press(bot, ADMIN, "4.2.1 Gençlik Merkezi")
     assert set(buttons(bot.last_live(ADMIN))) == {"Torbalı Gençlik Merkezi", "Vazgeç"}
     await press(bot, ADMIN, "Torbalı Gençlik Merkezi")
     before = local_today(bot)
@@ -143,7 +143,7 @@ async def test_a_plain_staff_member_is_refused_and_nothing_is_stored(inprocess_b
 async def test_a_forged_centre_is_refused(inprocess_bot, db, crew) -> None:
     bot = inprocess_bot
     await send(bot, MANAGER, "/asama")
-    await press(bot, MANAGER, "4.2.6 Kadın merkezi")
+    await press(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi")
     for forged in ("torbali-genclik", "buca-engelli", "nowhere"):  # a youth centre, another type, no centre
         await forge(bot, MANAGER, f"k:c.{forged}")
         assert last_toast(bot) == REFUSED
@@ -158,7 +158,7 @@ async def test_a_forged_centre_is_refused(inprocess_bot, db, crew) -> None:
 
 async def test_a_bad_date_is_asked_again_and_nothing_is_lost(inprocess_bot, db, crew) -> None:
     bot = inprocess_bot
-    await start_milestone(bot, MANAGER, "4.2.6 Kadın merkezi", KONAK)
+    await start_milestone(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi", KONAK)
     for typed, said in (("31.02.2026", "Tarih anlaşılamadı."), ("yarın", "Tarih anlaşılamadı."),
                         ("01.01.2999", "Gelecek bir tarih için kayıt yapılamaz.")):
         await send(bot, MANAGER, typed)
@@ -178,7 +178,7 @@ async def test_a_bad_date_is_asked_again_and_nothing_is_lost(inprocess_bot, db, 
 
 async def test_cancel_leaves_the_step_without_saving(inprocess_bot, db, crew) -> None:
     bot = inprocess_bot
-    await start_milestone(bot, MANAGER, "4.2.6 Kadın merkezi", KONAK)
+    await start_milestone(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi", KONAK)
     await send(bot, MANAGER, "01.10.2025")
     await send(bot, MANAGER, "/cancel")
     assert bot.texts(MANAGER)[-1] == "İşlem bırakıldı. Hiçbir şey kaydedilmedi."
@@ -193,7 +193,7 @@ async def test_cancel_leaves_the_step_without_saving(inprocess_bot, db, crew) ->
 async def test_a_second_milestone_is_refused_and_can_be_corrected(inprocess_bot, db, crew) -> None:
     bot = inprocess_bot
     first = await seed_milestone(db)
-    await start_milestone(bot, MANAGER, "4.2.6 Kadın merkezi", KONAK)
+    await start_milestone(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi", KONAK)
     await send(bot, MANAGER, "02.10.2026")
     await send(bot, MANAGER, "Yeniden kayıt")
     assert bot.texts(MANAGER)[-1].startswith(f"{KONAK} için tamamlanma kaydı zaten var (kayıt {first}, 01.10.2026).")
@@ -211,7 +211,7 @@ async def test_a_second_milestone_is_refused_and_can_be_corrected(inprocess_bot,
     assert [(r.id, r.quantity, r.corrects_entry_id, r.reason) for r in rows] == [
         (first, 1, None, None), (rows[1].id, 0, first, "Tarih yanlış girilmiş"),
     ]
-    await start_milestone(bot, MANAGER, "4.2.6 Kadın merkezi", KONAK)
+    await start_milestone(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi", KONAK)
     await send(bot, MANAGER, "02.10.2026")
     await send(bot, MANAGER, "Yeniden kayıt")
     assert bot.texts(MANAGER)[-1].startswith("Kaydedildi")
@@ -264,7 +264,7 @@ async def test_a_correction_adds_a_row_with_its_reason(inprocess_bot, db, crew) 
 
 async def test_a_member_revoked_mid_step_saves_nothing(inprocess_bot, db, crew) -> None:
     bot = inprocess_bot
-    await start_milestone(bot, MANAGER, "4.2.6 Kadın merkezi", KONAK)
+    await start_milestone(bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi", KONAK)
     await send(bot, MANAGER, "01.10.2025")
     async with db.sessions.begin() as session:
         await invites.revoke(session, staff_id=crew.manager.staff_id, actor="cli:test", now=NOW)

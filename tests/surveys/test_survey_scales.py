@@ -13,7 +13,7 @@ SATISFACTION_TR = ("Hiç memnun değilim", "Memnun değilim", "Ne memnunum ne de
 AGREEMENT_TR = ("Hiç katılmıyorum", "Katılmıyorum", "Ne katılıyorum ne katılmıyorum", "Katılıyorum", "Tamamen katılıyorum")
 # The midpoint means "neither … nor" in every language, never "not sure" or "neutral".
 MIDPOINTS = {
-    "Ne memnunum ne değilim": ("Neither satisfied nor dissatisfied", ("لا راضٍ ولا غير راضٍ", "لا راضية ولا غير راضية")),
+    "Ne memnunum ne değilim": ("Neither satisfied nor dissatisfied", ("لا رضا ولا عدم رضا",)),
     "Ne katılıyorum ne katılmıyorum": ("Neither agree nor disagree", ("لا أوافق ولا أعارض",)),
     "Ne kolay ne zor": ("Neither easy nor difficult", ("لا سهل ولا صعب",)),
 }
