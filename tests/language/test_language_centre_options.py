@@ -136,7 +136,9 @@ async def test_an_arabic_reader_sees_arabic_centre_names(inprocess_bot) -> None:
     user = 4701
     await inprocess_bot.feed(inprocess_bot.message_update(user, "/start"))
     await inprocess_bot.feed(inprocess_bot.callback_update(user, "l:ar", inprocess_bot.last_live(user)["message_id"]))
-    await inprocess_bot.feed(inprocess_bot.callback_update(user, "c:yes", inprocess_bot.last_live(user)["message_id"]))
+    consent = inprocess_bot.last_live(user)
+    agree = next(b["callback_data"] for row in consent["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].startswith("c:yes"))
+    await inprocess_bot.feed(inprocess_bot.callback_update(user, agree, consent["message_id"]))
     await inprocess_bot.feed(inprocess_bot.callback_update(user, "s:disability_centre", inprocess_bot.last_live(user)["message_id"]))
     await inprocess_bot.feed(inprocess_bot.callback_update(user, "a:self", inprocess_bot.last_live(user)["message_id"]))
     buttons = [b["text"] for row in inprocess_bot.last_live(user)["reply_markup"]["inline_keyboard"] for b in row]

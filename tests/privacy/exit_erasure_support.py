@@ -157,9 +157,9 @@ async def register_for(user: SimulatedUser, event: Event, services: Services) ->
     await press_on(user, "Kayıt ol")
     # The first registration asks to store the name first; later ones go straight through.
     done = lambda m: says("Kaydınız alındı")(m) or says("Bekleme listesine alındınız")(m)  # noqa: E731
-    shown = await user.wait_for(lambda m: m["message_id"] > seen and (done(m) or has_button("Evet, kaydet")(m)), timeout=10)
-    if has_button("Evet, kaydet")(shown):
-        await user.press("Evet, kaydet", message_id=shown["message_id"])
+    shown = await user.wait_for(lambda m: m["message_id"] > seen and (done(m) or has_button("Evet, kaydedin")(m)), timeout=10)
+    if has_button("Evet, kaydedin")(shown):
+        await user.press("Evet, kaydedin", message_id=shown["message_id"])
         await user.wait_for(lambda m: m["message_id"] > shown["message_id"] and done(m), timeout=10)
 
 
@@ -172,7 +172,7 @@ async def apply_for_membership(user: SimulatedUser, member: str = "Hasan Demir")
     await user.wait_for(says("doğum tarihini"), timeout=10)
     await user.send("06.05.1945")
     await press_on(user, "Telegram'dan")
-    await press_on(user, "Evet, açık rıza veriyorum")
+    await press_on(user, "Evet, onaylıyorum")
     await user.wait_for(says("Başvurunuz alındı"), timeout=10)
 
 

@@ -57,7 +57,7 @@ async def test_forget_leaves_nothing_that_leads_back_and_nothing_is_delivered_af
     assert await queue_reminders(bot.services) == 1  # Zeynep's, for tomorrow: not yet sent
 
     await zeynep.send("/forget")
-    await press_on(zeynep, "Evet, hepsini sil")
+    await press_on(zeynep, "Evet, hepsini silin")
     await zeynep.wait_for(says("Silindi"), timeout=10)
 
     secret = bot.services.secret
@@ -124,7 +124,7 @@ async def test_erasure_changes_no_figure_and_says_what_stays(bot, db) -> None:
     assert [before["4.2.7"].actual, before["4.2.8"].actual, before["4.2.11"].actual] == [1, 2, 1]  # type: ignore[union-attr]
 
     await selin.send("/forget")
-    await press_on(selin, "Evet, hepsini sil")
+    await press_on(selin, "Evet, hepsini silin")
     told = await selin.wait_for(says("Silindi"), timeout=10)
 
     assert await _figures(bot) == before

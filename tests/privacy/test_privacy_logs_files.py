@@ -85,8 +85,8 @@ async def apply_for_membership(user: SimulatedUser, member_name: str) -> Message
     await after(user, user.press("Kendim için"), says("adını ve soyadını yazın"))
     await after(user, user.send(member_name), says("doğum tarihini yazın"))
     await after(user, user.send("01.03.1948"), offers("Telegram'dan"))
-    await after(user, user.press("Telegram'dan"), offers("Evet, açık rıza veriyorum"))
-    return await after(user, user.press("Evet, açık rıza veriyorum"), lambda m: True)
+    await after(user, user.press("Telegram'dan"), offers("Evet, onaylıyorum"))
+    return await after(user, user.press("Evet, onaylıyorum"), lambda m: True)
 
 
 # --- The log -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ async def test_after_forget_the_exit_still_clears_the_survey_and_the_helplines(b
     zehra = bot.citizen(7601, "tr", "Zehra")
     await finish_the_womens_survey(zehra)
     await zehra.send("/forget")
-    await press_on(zehra, "Evet, hepsini sil")
+    await press_on(zehra, "Evet, hepsini silin")
     done = await zehra.wait_for(says("Silindi"), timeout=10)
     # /forget clears the chat first: only its own answer is left.
     assert [m["message_id"] for m in await on_screen(zehra)] == [done["message_id"]]
@@ -49,9 +49,9 @@ async def test_the_button_under_the_forget_answer_clears_it_too(bot, db) -> None
     leyla = bot.citizen(7602, "tr", "Leyla")
     await finish_the_womens_survey(leyla)
     await leyla.send("/forget")
-    await press_on(leyla, "Evet, hepsini sil")
+    await press_on(leyla, "Evet, hepsini silin")
     await leyla.wait_for(says("Silindi"), timeout=10)
-    await press_on(leyla, "Sohbeti temizle")
+    await press_on(leyla, "Sohbeti temizle ve çık")
     await leyla.wait_for(says(EXIT_LINE), timeout=10)
     assert await texts_on_screen(leyla) == [EXIT_LINE]
 
