@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.services import Services, build_services
 from storage.locks import lock_in_transaction
+from storage.maintenance import scrub
 from storage.models import AuditEntry, Conversation
 from storage.repositories import audit, outbox, updates
 
@@ -68,7 +69,9 @@ async def run_once(services: Services, actor: str = "system") -> Removed | None:
         await lock_in_transaction(session, ACTION)
         if await ran_recently(session, now):
             return None
-        return await run_retention(session, now, services.settings.retention_days, actor)
+        removed = await run_retention(session, now, services.settings.retention_days, actor)
+    await scrub(services.engine, ("conversations",))
+    return removed
 
 
 async def run_now(settings: Settings) -> int:

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import parse
-from bot.conversation import survey
+from bot.conversation import drafts, survey
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
 from surveys.engine import Text
@@ -17,6 +17,7 @@ from surveys.engine import Text
 MAX_TEXT = 4096
 
 
+@drafts.continues()
 async def button(turn: Turn, update: Update) -> None:
     query = update.callback_query
     callback = parse(query.data if query else None)
@@ -27,6 +28,7 @@ async def button(turn: Turn, update: Update) -> None:
     await survey.on_button(turn, callback, message_id)
 
 
+@drafts.continues()
 async def typed(turn: Turn, update: Update) -> None:
     text = update.message.text if update.message and update.message.text else ""
     screen = turn.state.get("screen")
@@ -40,6 +42,7 @@ async def typed(turn: Turn, update: Update) -> None:
         turn.send(turn.text("idle.hint"))
 
 
+@drafts.continues()
 async def cancel(turn: Turn, update: Update) -> None:
     await survey.cancel(turn)
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback
-from bot.conversation import survey
+from bot.conversation import drafts, survey
 from bot.conversation.deep_links import parse_payload
 from bot.conversation.turn import Turn
 from bot.i18n import LANGUAGES
@@ -18,6 +18,10 @@ CONSENT_VERSION = "2026-11"
 
 
 def has_consent(turn: Turn) -> bool:
+    """Given on the person's profile, or inside the anonymous survey's draft (which keeps it
+    for that survey only, so taking it leaves no profile behind)."""
+    if drafts.active(turn) and turn.state.get("consent") == CONSENT_VERSION:
+        return True
     return turn.citizen is not None and turn.citizen.consent_version == CONSENT_VERSION
 
 
@@ -41,6 +45,9 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         if target is None:
             turn.send(turn.text("survey.unknown_link"))
             target = None
+        elif turn.services.surveys[target.survey].anonymity == "anonymous":
+            # From the neutral link on, the language and consent steps too are the draft's.
+            await drafts.enter(turn, target.survey)
         turn.state["next"] = {"survey": target.survey, "centre": target.centre} if target else {}
     await proceed(turn, update)
 
@@ -98,15 +105,20 @@ async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None
             turn.edit(message_id, turn.text("consent.ask"))
         turn.send(turn.text("consent.declined"))
         await citizens.erase(turn.session, turn.key, [])
+        if not drafts.active(turn):
+            await drafts.forget(turn)
         turn.erased = True
         return
     if callback.value != "yes":
         turn.toast(turn.text("unexpected.stale_button"))
         return
-    citizen = turn.ensure_citizen()
-    citizen.consent_version = CONSENT_VERSION
-    citizen.consent_at = turn.now
-    citizen.language = turn.lang
+    if drafts.active(turn):
+        turn.state["consent"] = CONSENT_VERSION
+    else:
+        citizen = turn.ensure_citizen()
+        citizen.consent_version = CONSENT_VERSION
+        citizen.consent_at = turn.now
+        citizen.language = turn.lang
     turn.toast(turn.text("consent.given"))
     if message_id is not None:
         turn.edit(message_id, f"{turn.text('consent.ask')}\n\n✔ {turn.text('button.consent.yes')}")

@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback
+from bot.conversation import drafts
 from bot.conversation.turn import Turn
 from storage.pseudonyms import respondent_key
 from storage.repositories import citizens
@@ -33,11 +34,12 @@ async def answer_forget(turn: Turn, callback: Callback, update: Update) -> None:
         turn.send(turn.text("forget.kept"))
         return
     linked = [
-        respondent_key(turn.services.secret, defn.id, "", turn.user_id, defn.anonymity)
+        respondent_key(turn.services.secret, defn.id, turn.user_id)
         for defn in turn.services.surveys.values()
         if defn.anonymity != "anonymous"
     ]
     erased = await citizens.erase(turn.session, turn.key, linked)
+    await drafts.forget(turn)
     turn.erased = True
     items = []
     if erased.profile:
@@ -52,6 +54,6 @@ async def answer_forget(turn: Turn, callback: Callback, update: Update) -> None:
 
 
 def safe_exit(turn: Turn) -> None:
-    turn.delete_messages(sorted(set(turn.message_ids)))
+    turn.delete_messages(drafts.safe_exit_ids(turn))
     turn.cleared = True
     turn.send(turn.text("exit.done"))
