@@ -144,8 +144,9 @@ async def enter(turn: Turn, survey_id: str) -> None:
     state: dict[str, Any] = {"anonymous": survey_id}
     if "lang" in turn.state or (turn.citizen is not None and turn.citizen.language):
         state["lang"] = turn.lang
-    if found is not None and "consent" in found.state:
-        state["consent"] = found.state["consent"]
+    for kept in ("lang", "consent"):  # given in an earlier draft, still for this survey
+        if found is not None and kept in found.state:
+            state.setdefault(kept, found.state[kept])
     draft = Draft(
         key=draft_key(turn.services.secret, turn.user_id),
         state=state,
