@@ -80,6 +80,7 @@ async def run_now(settings: Settings) -> int:
     try:
         async with services.sessions.begin() as session:
             removed = await run_retention(session, services.clock(), settings.retention_days, actor="cli")
+        await scrub(services.engine, ("conversations",))
     finally:
         await services.close()
     print(

@@ -26,6 +26,9 @@ async def forget_answer(turn: Turn, update: Update) -> None:
 @drafts.clears
 async def safe_exit(turn: Turn, update: Update) -> None:
     turn.toast()
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        turn.message_ids.append(query.message.message_id)  # the "clear this chat" message itself
     privacy.safe_exit(turn)
 
 

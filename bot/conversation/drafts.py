@@ -243,10 +243,17 @@ async def after_commit(turn: Turn) -> None:
 
 
 def safe_exit_ids(turn: Turn) -> list[int]:
-    """Every message id the safe exit deletes: the draft's and the conversation's."""
+    """Every message id the safe exit deletes: the draft's and the conversation's, with the
+    gaps between them. When nothing but the exit itself is known (the person's draft has
+    expired and nothing else is kept), the chat's latest messages before it: a chat numbers
+    its messages one after the other, and Telegram skips those it will not delete."""
     loaded = turn.loaded[1]
     identified = loaded.message_ids if loaded is not None and turn.draft is not None else []
-    return sorted({*turn.message_ids, *identified})
+    known = {*turn.message_ids, *identified}
+    if len(known) == 1:
+        (latest,) = known
+        known.update(range(max(1, latest - MESSAGES_KEPT + 1), latest))
+    return without_gaps(sorted(known))
 
 
 def without_gaps(message_ids: list[int]) -> list[int]:

@@ -176,3 +176,49 @@ async def _upgrade_old_database(url: str):  # type: ignore[no-untyped-def]
     finally:
         await engine.dispose()
     return rows, responses, moved
+
+
+async def test_tokens_and_drafts_keep_no_order_of_who_came_when(inprocess_bot, db) -> None:
+    """PostgreSQL stamps a row with the transaction that wrote it: after the job, the tokens
+    and drafts written since its last run share the job's. SQLite numbers rows in the order they
+    were written unless the table has none: these tables have none."""
+    for user in (USER, USER + 1):
+        await complete(inprocess_bot, user)
+    await open_and_answer(inprocess_bot, USER + 2, ("t:legal", "q:submit"))
+    tables = ("participation_tokens", "survey_drafts", "participation_salts")
+    if db.backend == "postgresql":
+        async def stamps() -> set[str]:
+            async with db.engine.connect() as connection:
+                return {x for table in tables[:2] for x in (await connection.execute(text(f"SELECT xmin::text FROM {table}"))).scalars()}
+
+        assert len(await stamps()) > 1
+        await tidy(inprocess_bot.services, inprocess_bot.services.clock())
+        assert len(await stamps()) == 1
+    else:
+        async with db.engine.connect() as connection:
+            schemas = dict((await connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))).all())
+        assert all("WITHOUT ROWID" in schemas[table] for table in tables)
+
+
+async def test_forget_takes_the_draft_too(inprocess_bot, db) -> None:
+    await inprocess_bot.feed(inprocess_bot.message_update(USER, "/start"))
+    for data in ("l:tr", "c:yes", "s:women_support", "t:legal", "q:submit"):
+        await inprocess_bot.feed(inprocess_bot.callback_update(USER, data, inprocess_bot.last_live(USER)["message_id"]))
+    assert await count(db, SurveyDraft) == 1
+    await inprocess_bot.feed(inprocess_bot.message_update(USER, "/forget"))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "f:yes", inprocess_bot.last_live(USER)["message_id"]))
+    assert await count(db, SurveyDraft) == 0
+
+
+async def test_clearing_the_chat_after_the_draft_is_gone_still_deletes_the_survey(inprocess_bot, db) -> None:
+    """The draft keeps the survey's message ids for the safe exit only while it lives (never
+    past the period): the "clear this chat" button still deletes the survey's messages later."""
+    await complete(inprocess_bot, USER)
+    thanks = inprocess_bot.last_live(USER)
+    await tidy(inprocess_bot.services, inprocess_bot.services.clock() + timedelta(hours=49))
+    assert await count(db, SurveyDraft) == 0
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "x:", thanks["message_id"]))
+    calls = inprocess_bot.api.calls
+    shown = {c.result["message_id"] for c in calls if c.method == "sendMessage" and int(c.params["chat_id"]) == USER}
+    deleted = {int(i) for c in calls if c.method == "deleteMessages" for i in c.params["message_ids"]}
+    assert shown - {max(shown)} <= deleted  # all but the neutral line the exit leaves
