@@ -229,8 +229,8 @@ async def forget(turn: Turn) -> None:
 
 
 async def after_commit(turn: Turn) -> None:
-    """After the turn's transaction: move a completed response on, and scrub after anything
-    that removed or completed something."""
+    """After the turn's transaction: move a completed response on, and empty SQLite's WAL
+    after anything that removed or completed something."""
     moved = False
     if turn.draft is not None and turn.draft.submission is not None:
         try:
@@ -239,7 +239,8 @@ async def after_commit(turn: Turn) -> None:
             # The response is safe in the draft (its token too): the job moves it later.
             log.warning("a completed anonymous response stays in its draft for now (%s)", type(error).__name__)
     if moved or turn.erased or turn.cleared:
-        await scrub(turn.services.engine, anonymous_storage.ANONYMOUS_TABLES)
+        # SQLite's WAL only: PostgreSQL's tables are VACUUMed by the job, not by every turn.
+        await scrub(turn.services.engine, ())
 
 
 def safe_exit_ids(turn: Turn) -> list[int]:
