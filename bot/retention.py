@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.services import Services, build_services
 from storage.locks import lock_in_transaction
+from storage.maintenance import scrub
 from storage.models import AuditEntry, Conversation
 from storage.repositories import audit, outbox, trails, updates
 
@@ -70,7 +71,9 @@ async def run_once(services: Services, actor: str = "system") -> Removed | None:
         await lock_in_transaction(session, ACTION)
         if await ran_recently(session, now):
             return None
-        return await run_retention(session, now, services.settings.retention_days, actor)
+        removed = await run_retention(session, now, services.settings.retention_days, actor)
+    await scrub(services.engine, ("conversations",))
+    return removed
 
 
 async def run_now(settings: Settings) -> int:
@@ -79,6 +82,7 @@ async def run_now(settings: Settings) -> int:
     try:
         async with services.sessions.begin() as session:
             removed = await run_retention(session, services.clock(), settings.retention_days, actor="cli")
+        await scrub(services.engine, ("conversations",))
     finally:
         await services.close()
     print(

@@ -8,10 +8,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import parse
-from bot.conversation import onboarding
+from bot.conversation import drafts, onboarding
 from bot.conversation.turn import Turn, citizen_handler
 
 
+@drafts.continues()
 async def answered(turn: Turn, update: Update) -> None:
     """Nothing about the screen is stored before consent: the button carries what it needs."""
     callback = parse(update.callback_query.data if update.callback_query else None)

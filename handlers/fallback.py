@@ -11,21 +11,26 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.conversation import drafts
 from bot.conversation.turn import Turn, citizen_handler
 
 
+@drafts.continues()
 async def _edited(turn: Turn, update: Update) -> None:
     turn.send(turn.text("unexpected.edited"))
 
 
+@drafts.continues()
 async def _unknown_command(turn: Turn, update: Update) -> None:
     turn.send(turn.text("unexpected.command"))
 
 
+@drafts.continues()
 async def _media(turn: Turn, update: Update) -> None:
     turn.send(turn.text("unexpected.media"))
 
 
+@drafts.continues()
 async def _forged_button(turn: Turn, update: Update) -> None:
     turn.toast(turn.text("unexpected.stale_button"))
 

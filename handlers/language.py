@@ -9,15 +9,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
 from bot.command_names import accepted
-from bot.conversation import onboarding
+from bot.conversation import drafts, onboarding
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
 
 
+@drafts.continues()
 async def menu(turn: Turn, update: Update) -> None:
     onboarding.language_menu(turn)
 
 
+@drafts.continues()
 async def chosen(turn: Turn, update: Update) -> None:
     callback = parse(update.callback_query.data if update.callback_query else None)
     assert callback is not None  # the pattern guarantees it

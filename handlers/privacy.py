@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
 from bot.command_names import accepted
-from bot.conversation import privacy
+from bot.conversation import drafts, privacy
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
 
@@ -24,6 +24,7 @@ async def forget_answer(turn: Turn, update: Update) -> None:
     await privacy.answer_forget(turn, callback, update)
 
 
+@drafts.clears
 async def safe_exit(turn: Turn, update: Update) -> None:
     turn.toast()
     await privacy.safe_exit(turn, update)

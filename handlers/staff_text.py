@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.command_names import accepted
+from bot.conversation import drafts
 from bot.conversation.turn import Turn, citizen_handler
 from bot.staff import chat_aid, chat_corrections, chat_event_manage, chat_event_new, chat_members, chat_milestones
 from bot.staff.chat import end_screen
@@ -28,6 +29,7 @@ SCREENS = {
 }
 
 
+@drafts.continues()
 async def typed(turn: Turn, update: Update) -> None:
     text = update.message.text if update.message and update.message.text else ""
     handler = SCREENS.get(turn.state.get("screen", ""))
@@ -37,6 +39,7 @@ async def typed(turn: Turn, update: Update) -> None:
     await handler(turn, text)
 
 
+@drafts.continues()
 async def cancel(turn: Turn, update: Update) -> None:
     if turn.state.get("screen", "") in SCREENS:
         end_screen(turn)

@@ -8,18 +8,20 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.command_names import accepted
-from bot.conversation import onboarding
+from bot.conversation import drafts, onboarding
 from bot.conversation.turn import Turn, citizen_handler
 
 COMMAND_FILTER = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
+@drafts.continues(drafts.takes_payload)
 async def start(turn: Turn, update: Update) -> None:
     text = update.message.text if update.message and update.message.text else ""
     parts = text.split(maxsplit=1)
     await onboarding.start(turn, parts[1].strip() if len(parts) > 1 else None, update)
 
 
+@drafts.continues()
 async def help_text(turn: Turn, update: Update) -> None:
     turn.send(turn.text("help.text"))
 

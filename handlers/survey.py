@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.callbacks import parse
 from bot.command_names import accepted
-from bot.conversation import survey
+from bot.conversation import drafts, survey
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
 from surveys.engine import Text
@@ -18,6 +18,7 @@ from surveys.engine import Text
 MAX_TEXT = 4096
 
 
+@drafts.continues()
 async def button(turn: Turn, update: Update) -> None:
     query = update.callback_query
     callback = parse(query.data if query else None)
@@ -28,6 +29,7 @@ async def button(turn: Turn, update: Update) -> None:
     await survey.on_button(turn, callback, message_id)
 
 
+@drafts.continues()
 async def typed(turn: Turn, update: Update) -> None:
     text = update.message.text if update.message and update.message.text else ""
     screen = turn.state.get("screen")
@@ -41,6 +43,7 @@ async def typed(turn: Turn, update: Update) -> None:
         turn.send(turn.text("idle.hint"))
 
 
+@drafts.continues()
 async def cancel(turn: Turn, update: Update) -> None:
     await survey.cancel(turn)
 

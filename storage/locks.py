@@ -1,7 +1,7 @@
 """One person's updates are handled one at a time, also across processes.
 
 PostgreSQL: a transaction-scoped advisory lock on a 64-bit hash of the key, released at
-commit or rollback (a citizen's update takes it in the statement that claims the update id). SQLite: every transaction already begins IMMEDIATE (one writer at a time,
+commit or rollback (a citizen's update takes it before it reads anything of the person). SQLite: every transaction already begins IMMEDIATE (one writer at a time,
 across processes); an in-process lock per key keeps tasks of one process from queuing on it.
 """
 

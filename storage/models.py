@@ -2,8 +2,9 @@
 
 Citizens are known by a keyed pseudonym (HMAC of their Telegram id), never by the id itself:
 the Telegram id is stored only where a person chose an identified service (a membership, an
-event registration) or is staff. Anonymous survey responses carry a pseudonym scoped to the
-survey and period, so they cannot be joined to anything else.
+event registration) or is staff. Anonymous survey responses carry no pseudonym at all; their
+drafts, the pending pool and the participation tokens below are kept apart from everything
+identified (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -98,7 +100,11 @@ class SurveyDefinition(Base):
 
 
 class Response(Base):
-    """One completed survey; one per respondent, survey and period."""
+    """One completed survey; one per respondent, survey and period.
+
+    The id is random (never a sequence shared by two surveys, which would date an anonymous
+    answer by its neighbours). An anonymous response has no time, and its respondent key is
+    random: it keeps the column's uniqueness and leads to nobody."""
 
     __tablename__ = "responses"
     __table_args__ = (
@@ -136,6 +142,54 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(Json)
     value_number: Mapped[float | None] = mapped_column(Float)
+
+
+class SurveyDraft(Base):
+    """An anonymous survey in progress, the only row a turn inside it writes.
+
+    Keyed in a domain of its own (`draft_key`), sealed whole (answers, message and update ids),
+    with only an expiry rounded to the hour in clear. `fresh` marks a row written since the
+    anonymous-storage job last rewrote them all (which gives them one PostgreSQL xmin)."""
+
+    __tablename__ = "survey_drafts"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    fresh: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PendingResponse(Base):
+    """A completed anonymous response waiting to be released into `responses` in a shuffled
+    batch; the id it will keep, the day, and the response sealed."""
+
+    __tablename__ = "pending_responses"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    completed_on: Mapped[date] = mapped_column(Date)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ParticipationSalt(Base):
+    """The random salt of one anonymous survey's period: left out of backups, deleted with the
+    period's tokens when the period ends."""
+
+    __tablename__ = "participation_salts"
+    __table_args__ = {"sqlite_with_rowid": False}
+    survey_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    ends_at: Mapped[datetime]
+
+
+class ParticipationToken(Base):
+    """Someone completed this survey in this period; who, only the period's salt can tell."""
+
+    __tablename__ = "participation_tokens"
+    __table_args__ = {"sqlite_with_rowid": False}
+    survey_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fresh: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ProcessedUpdate(Base):

@@ -1,7 +1,10 @@
 """`kentbot backup --out FILE`: a consistent copy of a running SQLite database.
 
 SQLite's online backup API copies page by page while the bot keeps writing, so the copy is a
-snapshot of one moment. PostgreSQL has its own tool; the command prints the recipe instead.
+snapshot of one moment. The copy then loses the participation salts and tokens and the drafts
+of anonymous surveys, and is rebuilt (VACUUM) so not even their bytes stay in it: a backup
+never tells who took part in an anonymous survey (docs/privacy.md). PostgreSQL has its own
+tool; the command prints the recipe instead.
 """
 
 from __future__ import annotations
@@ -15,16 +18,19 @@ from sqlalchemy.engine import make_url
 from bot.config import SECRET_FILE, Settings
 from storage.database import is_sqlite
 from storage.private_files import private_file, tighten
+from storage.repositories.participation import NOT_BACKED_UP
 
 PG_DUMP_RECIPE = """\
 kentbot backup copies SQLite databases only. For PostgreSQL use pg_dump, e.g.:
 
-  pg_dump --format=custom --no-owner --file={out} "{url}"
+  pg_dump --format=custom --no-owner {excluded} --file={out} "{url}"
 
 and restore with:
 
   pg_restore --clean --no-owner --dbname="<database url>" {out}
 
+The --exclude-table-data options keep out who took part in an anonymous survey (restored,
+those tables are empty: someone who answered this period may answer once more).
 Keep KENTBOT_SECRET (or {secret}) with the backup: without it the pseudonyms in the
 database cannot be matched to returning citizens."""
 
@@ -33,7 +39,8 @@ def backup(settings: Settings, out: str) -> int:
     url = settings.resolved_database_url()
     if not is_sqlite(url):
         shown = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
-        print(PG_DUMP_RECIPE.format(out=out, url=shown, secret=settings.data_dir / SECRET_FILE), file=sys.stderr)
+        excluded = " ".join(f"--exclude-table-data={table}" for table in NOT_BACKED_UP)
+        print(PG_DUMP_RECIPE.format(out=out, url=shown, excluded=excluded, secret=settings.data_dir / SECRET_FILE), file=sys.stderr)
         return 1
     source = Path(make_url(url).database or "")
     if not source.is_file():
@@ -48,6 +55,7 @@ def backup(settings: Settings, out: str) -> int:
     src, dst = sqlite3.connect(source), sqlite3.connect(partial)
     try:
         src.backup(dst)
+        _leave_out_participation(dst)
         (ok,) = dst.execute("PRAGMA integrity_check").fetchone()
     finally:
         src.close()
@@ -62,3 +70,14 @@ def backup(settings: Settings, out: str) -> int:
     if not settings.secret:
         print(f"also keep {settings.data_dir / SECRET_FILE} with it: the pseudonym key is not in the database")
     return 0
+
+
+def _leave_out_participation(copy: sqlite3.Connection) -> None:
+    """Empty the tables no backup may hold, then rebuild the file without their pages; one
+    file, no WAL beside it."""
+    copy.isolation_level = None
+    copy.execute("PRAGMA secure_delete=ON")
+    for table in NOT_BACKED_UP:
+        copy.execute(f'DELETE FROM "{table}"')
+    copy.execute("PRAGMA journal_mode=DELETE")
+    copy.execute("VACUUM")

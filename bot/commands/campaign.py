@@ -25,9 +25,7 @@ from bot.conversation.deep_links import make_payload
 from bot.i18n import t
 from bot.services import build_services
 from storage.models import Attendance, Event, Membership, Person
-from storage.pseudonyms import respondent_key
-from storage.repositories import audit, outbox
-from storage.repositories import surveys as survey_store
+from storage.repositories import audit, outbox, participation
 from surveys.definition import SurveyDefinition
 from surveys.periods import period_of
 
@@ -88,8 +86,7 @@ async def run_campaign(session: AsyncSession, campaign: Campaign, *, secret: byt
         if person.survey_invites_opt_out_at is not None:
             outcomes["opted_out"] += 1
             continue
-        key = respondent_key(secret, defn.id, campaign.period, person.telegram_user_id, defn.anonymity)
-        if await survey_store.has_response(session, defn.id, campaign.period, key):
+        if await participation.answered(session, secret, defn.id, defn.anonymity, campaign.period, person.telegram_user_id):
             outcomes["answered"] += 1
             continue
         queued = await outbox.enqueue(

@@ -11,8 +11,12 @@ from bot.config import Settings
 from bot.commands.key import verify_key
 from bot.operator_errors import shown_url
 from storage.database import create_engine, is_sqlite
+from storage.maintenance import scrub
 from storage.migrate import current_revision, head_revision, upgrade as apply_migrations
 from storage.private_files import private_folder
+
+# What a migration may have rewritten to remove links between people and anonymous answers.
+REWRITTEN = ("responses", "answers", "conversations")
 
 
 async def upgrade(settings: Settings, *, create: bool = False) -> int:
@@ -33,6 +37,8 @@ async def upgrade(settings: Settings, *, create: bool = False) -> int:
     engine = create_engine(url)
     try:
         await apply_migrations(engine)
+        # Old versions of rewritten rows must not stay behind in free pages or dead tuples.
+        await scrub(engine, REWRITTEN, rebuild=True)
         print(f"database {shown_url(url)} at revision {await current_revision(engine)}")
     finally:
         await engine.dispose()

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from reports import numbers
 from reports.aggregate import BREAKDOWNS, current_plan, observe, satisfaction_breakdown
@@ -48,6 +49,8 @@ async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
     try:
         if not await is_up_to_date(engine):
             raise NotReady("the database schema is not up to date: run `kentbot db upgrade`")
+        # Anonymous answers due for release are counted, as the bot's job would release them.
+        await tidy_now(settings)
         async with session_factory(engine).begin() as session:
             yield session
     finally:

@@ -5,6 +5,9 @@ opened (a deep link, an event they wanted to register for) travel in the buttons
 language and consent screens, and only the ids of the messages shown are kept, for minutes,
 as a chat trail (`bot.conversation.shown`) so the chat can still be cleared. Declining clears
 the chat and keeps nothing at all.
+
+Consent given on the way to an anonymous survey (its neutral link) is kept in that survey's
+draft (`bot.conversation.drafts`), not on a profile: taking part leaves no identified row.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback, fits
-from bot.conversation import privacy, survey
+from bot.conversation import drafts, privacy, survey
 from bot.conversation.deep_links import parse_payload
 from bot.conversation.turn import Turn
 from bot.i18n import LANGUAGES
@@ -28,7 +31,19 @@ EVENT = "e."
 
 
 def has_consent(turn: Turn) -> bool:
+    """Given on the person's profile, or inside the anonymous survey's draft (which keeps it
+    for that survey only, so taking it leaves no profile behind)."""
+    if drafts.active(turn) and turn.state.get("consent") == CONSENT_VERSION:
+        return True
     return turn.citizen is not None and turn.citizen.consent_version == CONSENT_VERSION
+
+
+def _anonymous_target(turn: Turn, target: str | None) -> str | None:
+    """The anonymous survey a deep link leads to, if it leads to one."""
+    found = parse_payload(target, turn.services.surveys) if target else None
+    if found is not None and turn.services.surveys[found.survey].anonymity == "anonymous":
+        return found.survey
+    return None
 
 
 def carried(target: str | None) -> str | None:
@@ -101,7 +116,8 @@ async def choose_language(turn: Turn, callback: Callback, update: Update) -> Non
         _ask_consent(turn, target or None)
         return
     turn.state["lang"] = lang
-    turn.citizen.language = lang  # type: ignore[union-attr]
+    if turn.citizen is not None and not drafts.active(turn):  # a draft keeps its own language
+        turn.citizen.language = lang
     if message is not None:
         turn.edit(message.message_id, turn.text("language.saved"))
     if turn.state.get("screen") == "survey":
@@ -133,10 +149,18 @@ async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None
     if answer == "no":
         await decline(turn, update)
         return
-    citizen = turn.ensure_citizen()
-    citizen.consent_version = CONSENT_VERSION
-    citizen.consent_at = turn.now
-    citizen.language = turn.lang
+    anonymous = _anonymous_target(turn, target or None)
+    if anonymous is not None:
+        # Consent on the way to the anonymous survey stays in its draft: no profile is made.
+        lang = turn.lang
+        await drafts.enter(turn, anonymous)
+        turn.state["lang"] = lang
+        turn.state["consent"] = CONSENT_VERSION
+    else:
+        citizen = turn.ensure_citizen()
+        citizen.consent_version = CONSENT_VERSION
+        citizen.consent_at = turn.now
+        citizen.language = turn.lang
     turn.toast(turn.text("consent.given"))
     query = update.callback_query
     if query is not None and query.message is not None:

@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback
-from bot.conversation import erasure, shown
+from bot.conversation import drafts, erasure, shown
 from bot.conversation.turn import Turn
 from storage.pseudonyms import respondent_key
 from storage.repositories import outbox
@@ -26,7 +26,8 @@ async def clear_chat(turn: Turn, update: Update) -> bool:
     """Delete what the chat shows; True when messages older than Telegram's 48 hours may remain."""
     limit = turn.now - shown.DELETE_WINDOW
     delivered = await outbox.deliveries(turn.session, turn.user_id)
-    ids = set(turn.message_ids) | {message_id for message_id, sent_at in delivered if sent_at >= limit}
+    # The conversation's and an anonymous survey's draft's messages, with the gaps between them.
+    ids = set(drafts.safe_exit_ids(turn)) | {message_id for message_id, sent_at in delivered if sent_at >= limit}
     query = update.callback_query
     if query is not None and query.message is not None:
         ids.add(query.message.message_id)
@@ -69,7 +70,7 @@ async def answer_forget(turn: Turn, callback: Callback, update: Update) -> None:
 async def erase(turn: Turn) -> erasure.Erasure:
     """Erase everything linked to the person; the turn then keeps nothing but the chat trail."""
     linked = [
-        respondent_key(turn.services.secret, defn.id, "", turn.user_id, defn.anonymity)
+        respondent_key(turn.services.secret, defn.id, turn.user_id)
         for defn in turn.services.surveys.values()
         if defn.anonymity != "anonymous"
     ]
@@ -77,6 +78,7 @@ async def erase(turn: Turn) -> erasure.Erasure:
         turn.session, key=turn.key, telegram_user_id=turn.user_id, secret=turn.services.secret,
         respondent_keys=linked, zone=turn.services.zone, now=turn.now,
     )
+    await drafts.forget(turn)
     turn.erased = True
     return erased
 

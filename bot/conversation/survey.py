@@ -1,7 +1,7 @@
 """A survey in chat: one question per message, answers edited in place, the engine decides.
 
-The engine state is stored in the conversation after every input; for an anonymous survey
-it is removed as soon as the response is saved.
+The engine state is stored after every input: in the conversation, or for an anonymous survey
+in the person's draft, which the turn moves into as the survey begins (bot/conversation/drafts.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from telegram import InlineKeyboardMarkup, User
 
 from bot import keyboards
 from bot.callbacks import Callback, pack
+from bot.conversation import drafts
 from bot.conversation.turn import Turn
 from storage.pseudonyms import respondent_key
+from storage.repositories import participation
 from storage.repositories import surveys as survey_store
 from surveys import engine
 from surveys.definition import (
@@ -42,9 +44,12 @@ def offer(turn: Turn) -> None:
     turn.send(turn.text("survey.choose"), buttons, live=True)
 
 
-def _respondent(turn: Turn, defn: SurveyDefinition) -> tuple[str, str]:
-    period = period_of(defn.period, turn.now.astimezone(turn.services.zone).date())
-    return period, respondent_key(turn.services.secret, defn.id, period, turn.user_id, defn.anonymity)
+def _period(turn: Turn, defn: SurveyDefinition) -> str:
+    return period_of(defn.period, turn.now.astimezone(turn.services.zone).date())
+
+
+def _anonymous(defn: SurveyDefinition) -> bool:
+    return defn.anonymity == "anonymous"
 
 
 async def begin(turn: Turn, survey_id: str, centre: str | None) -> None:
@@ -53,8 +58,9 @@ async def begin(turn: Turn, survey_id: str, centre: str | None) -> None:
         turn.send(turn.text("survey.unknown_link"))
         offer(turn)
         return
-    period, key = _respondent(turn, defn)
-    if await survey_store.has_response(turn.session, defn.id, period, key):
+    if _anonymous(defn):
+        await drafts.enter(turn, defn.id)
+    if await participation.answered(turn.session, turn.services.secret, defn.id, defn.anonymity, _period(turn, defn), turn.user_id):
         turn.state["screen"] = "idle"
         turn.send(turn.text("survey.already"))
         return
@@ -220,16 +226,16 @@ def _summary(
 
 
 async def _finish(turn: Turn, defn: SurveyDefinition, completed: engine.Completed) -> None:
-    period, key = _respondent(turn, defn)
+    period = _period(turn, defn)
     answers = completed.answers
     centre = answers.get(defn.centre_question) if defn.centre_question else None
     role = answers.get(defn.role_question) if defn.role_question else None
-    anonymous = defn.anonymity == "anonymous"
+    anonymous = _anonymous(defn)
     new = survey_store.NewResponse(
         survey_id=defn.id,
         survey_version=defn.version,
         period=period,
-        respondent_key=key,
+        respondent_key=drafts.random_respondent_key() if anonymous else respondent_key(turn.services.secret, defn.id, turn.user_id),
         language=turn.lang,
         completed_on=turn.now.astimezone(turn.services.zone).date(),
         completed_at=None if anonymous else turn.now,
@@ -241,15 +247,25 @@ async def _finish(turn: Turn, defn: SurveyDefinition, completed: engine.Complete
     )
     turn.state.pop("survey", None)
     turn.state["screen"] = "idle"
-    try:
-        await survey_store.save_response(turn.session, new)
-    except survey_store.AlreadyAnswered:
+    if not await _save(turn, defn, new):
         turn.send(turn.text("survey.already"))
         return
     turn.send(label(defn.closing, turn.lang), quiet=defn.sensitive)
     if defn.sensitive:
         # The chat list shows the last message: keep it neutral, with a way to clear the chat.
         turn.send(turn.text("survey.thanks"), keyboards.clear_chat(turn.lang), quiet=True, live=True)
+
+
+async def _save(turn: Turn, defn: SurveyDefinition, new: survey_store.NewResponse) -> bool:
+    """False when the person already completed the survey this period. An anonymous response
+    leaves this turn in the draft; the pending pool gets it in a transaction of its own."""
+    if _anonymous(defn):
+        return await drafts.complete(turn, defn, new)
+    try:
+        await survey_store.save_response(turn.session, new)
+    except survey_store.AlreadyAnswered:
+        return False
+    return True
 
 
 async def on_button(turn: Turn, callback: Callback, message_id: int | None) -> None:

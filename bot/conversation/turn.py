@@ -1,4 +1,4 @@
-"""One update's turn: claim the update id, lock the person, load their state, let a flow
+"""One update's turn: lock the person, claim the update id, load their state, let a flow
 decide, send what it decided, save, and commit, all in one transaction.
 
 Nothing about the conversation lives in memory between updates, so a restart or a second
@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
-from bot.conversation import shown
+from bot.conversation import drafts, shown
 from bot.i18n import normalise_language, t
 from bot.services import Services
 from storage.locks import local_lock
@@ -73,6 +73,8 @@ class Turn:
     actions: list[Action] = field(default_factory=list)
     erased: bool = False
     cleared: bool = False
+    # Set while the person is inside an anonymous survey: the turn then writes only this draft.
+    draft: drafts.Draft | None = None
 
     @property
     def lang(self) -> str:
@@ -115,21 +117,21 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
         return
     key = citizen_key(services.secret, user.id)
     now = services.clock()
+    turn: Turn | None = None
     async with local_lock(key), services.sessions() as session, session.begin():
         citizen, conversation = await citizens.load_locked(session, key)
-        claimed_in_table = conversation is None
+        draft = await drafts.route(session, services, update, user.id, now, flow)
+        claimed_in_table = conversation is None and draft is None
         if claimed_in_table:
-            # First contact, or nothing kept: claim the id in the table (on PostgreSQL this also
-            # takes the person's advisory lock), then read again, locked, what a worker before
-            # us may have saved meanwhile, so later updates that lock the rows wait for us too.
+            # First contact, or nothing kept: the update id is claimed in the table.
             if not await updates.claim(session, update.update_id, now, person=key):
                 log.info("update %s already applied", update.update_id)
                 return
-            citizen, conversation = await citizens.load_after_claim(session, key, (citizen, conversation))
         applied = list(conversation.applied_updates) if conversation else []
+        known = [*applied, *(draft.applied_updates if draft else [])]
         # Update ids grow, so an id older than the kept ones can only be in the table.
-        older = bool(applied) and update.update_id < min(applied) and not claimed_in_table
-        if update.update_id in applied or (older and not await updates.claim(session, update.update_id, now, person=key)):
+        older = bool(known) and update.update_id < min(known) and not claimed_in_table
+        if update.update_id in known or (older and not await updates.claim(session, update.update_id, now, person=key)):
             log.info("update %s already applied", update.update_id)
             return
         turn = Turn(
@@ -149,11 +151,15 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
         )
         if conversation is None:
             await shown.load_trail(turn)
+        if draft is not None:
+            drafts.begin_turn(turn, draft)
         if update.message is not None:
             turn.message_ids.append(update.message.message_id)
         await flow(turn, update)
         await _execute(turn, update, bot, chat.id)
         await _persist(turn)
+    if turn is not None:
+        await drafts.after_commit(turn)
 
 
 async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
@@ -247,6 +253,9 @@ async def _tolerant(call: Callable[[], Awaitable[Any]]) -> None:
 async def _persist(turn: Turn) -> None:
     """Save where the person is, with this update's id among the applied ones; when nothing
     about them is kept, the id goes to the table of processed updates instead."""
+    if turn.draft is not None:
+        await drafts.persist(turn)
+        return
     keeps_nothing = turn.erased or turn.cleared or (not turn.state and turn.citizen is None)
     if keeps_nothing:
         if turn.cleared:
@@ -264,7 +273,7 @@ async def _persist(turn: Turn) -> None:
     shown.stamp(turn)
     if turn.loaded[1] is None:
         await shown.settle(turn)
-    saved = citizens.Stored(turn.state, turn.message_ids[-MAX_TRACKED_MESSAGES:], applied)
+    saved = citizens.Stored(turn.state, drafts.without_gaps(turn.message_ids)[-MAX_TRACKED_MESSAGES:], applied)
     await citizens.save(turn.session, turn.key, citizen, saved, turn.now, was=turn.loaded)
 
 

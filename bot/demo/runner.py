@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from bot.demo.citizens import CitizenDriver, personas
 from bot.demo.figures import print_figures, set_demo_plan
@@ -85,6 +86,8 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
         _stop(emulator)
         await client.aclose()
 
+    # The demo's own answers: release the whole pending pool, not waiting for a batch or midnight.
+    await tidy_now(settings.model_copy(update={"database_url": url, "data_dir": data_dir}), release_all=True)
     now = datetime.now(timezone.utc)
     today = now.astimezone(settings.zone).date()
     started = time.monotonic()

@@ -13,9 +13,7 @@ from bot.callbacks import pack
 from bot.conversation.deep_links import make_payload
 from bot.i18n import t
 from storage.models import Event, Person
-from storage.pseudonyms import respondent_key
-from storage.repositories import outbox
-from storage.repositories import surveys as survey_store
+from storage.repositories import outbox, participation
 from surveys.definition import SurveyDefinition
 from surveys.periods import period_of
 
@@ -39,8 +37,7 @@ async def invite(session: AsyncSession, context: InviteContext, *, event: Event,
     if defn is None or person.survey_invites_opt_out_at is not None:
         return False
     period = period_of(defn.period, context.local_date)
-    key = respondent_key(context.secret, defn.id, period, person.telegram_user_id, defn.anonymity)
-    if await survey_store.has_response(session, defn.id, period, key):
+    if await participation.answered(session, context.secret, defn.id, defn.anonymity, period, person.telegram_user_id):
         return False
     link = f"https://t.me/{context.bot_username}?start={make_payload(defn, event.centre_id)}"
     keyboard = InlineKeyboardMarkup(

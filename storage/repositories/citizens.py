@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import dialect_name
+from storage.locks import lock_in_transaction
 from storage.models import Citizen, Conversation, Person, Response
 
 
@@ -43,7 +43,6 @@ _COLUMNS = (
 )
 # The statements of every turn, built once.
 _LOAD = select(*_COLUMNS).select_from(_citizens.outerjoin(_conversations)).where(_citizens.c.key == _KEY)
-_LOAD_LOCKED = select(*_COLUMNS).select_from(_citizens.join(_conversations)).where(_citizens.c.key == _KEY).with_for_update()
 _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
 _UPDATE_CONVERSATION = update(_conversations).where(_conversations.c.citizen_key == _KEY)
 
@@ -54,30 +53,17 @@ async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored 
 
 
 async def load_locked(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
-    """Like `load`, and the person's rows stay locked until the transaction ends; every update
-    of a known person starts here, in one round trip.
+    """Like `load`, and the person stays locked until the transaction ends; every update
+    starts here.
 
-    PostgreSQL locks both rows (FOR UPDATE), so a second worker waits and then reads what the
-    first one saved; such a lock needs an existing conversation, so without one this finds
-    nothing and the caller serialises through the update-id claim instead. SQLite's
+    PostgreSQL takes the person's transaction-scoped advisory lock, then reads (in a statement
+    of its own, so the read sees what a worker before us committed while we waited). Not a row
+    lock: `SELECT ... FOR UPDATE` writes the locking transaction's id into the rows' xmax, which
+    would tie that transaction's other writes (an anonymous answer) to the person. SQLite's
     transactions already run one at a time.
     """
-    if dialect_name(session) != "postgresql":
-        return await load(session, key)
-    return _split((await session.execute(_LOAD_LOCKED, {"person": key})).first())
-
-
-async def load_after_claim(
-    session: AsyncSession, key: str, first: tuple[Profile | None, Stored | None]
-) -> tuple[Profile | None, Stored | None]:
-    """After a first contact's update-id claim, what a worker before us may have saved since
-    our first read. On PostgreSQL the claim waited for that worker's lock: read again, locked
-    when there is a conversation, so later updates that lock the rows wait for us too. SQLite
-    ran the whole transaction alone: the first read stands."""
-    if dialect_name(session) != "postgresql":
-        return first
-    loaded = await load_locked(session, key)
-    return loaded if loaded[1] is not None else await load(session, key)
+    await lock_in_transaction(session, key)
+    return await load(session, key)
 
 
 def _split(row: Any) -> tuple[Profile | None, Stored | None]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -70,6 +71,15 @@ async def has_response(session: AsyncSession, survey_id: str, period: str, respo
     return (await session.execute(statement)).first() is not None
 
 
+RESPONSE_ID_BITS = 63
+
+
+def new_response_id() -> int:
+    """A random positive 63-bit id: response ids come from no sequence, so an anonymous
+    response cannot be dated by the timed responses of another survey numbered around it."""
+    return secrets.randbits(RESPONSE_ID_BITS) or 1
+
+
 @dataclass(frozen=True)
 class NewResponse:
     survey_id: str
@@ -84,15 +94,18 @@ class NewResponse:
     respondent_role: str | None = None
     satisfied: bool | None = None
     score: int | None = None
+    id: int = field(default_factory=new_response_id)
 
 
 async def save_response(session: AsyncSession, new: NewResponse) -> int:
-    """Insert a response and its answers; raises AlreadyAnswered on a second one in the period.
+    """Insert a response and its answers; raises AlreadyAnswered on a second one in the period,
+    or on a second insert of the same response id.
 
     The period's uniqueness is checked by the INSERT itself (nothing returned on a conflict),
     so no savepoint is needed and the transaction stays usable on both databases.
     """
     statement = insert_ignoring_conflicts(session, Response).values(
+        id=new.id,
         survey_id=new.survey_id,
         survey_version=new.survey_version,
         period=new.period,

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from anonymous_pool import release_pool
 from bot.emulator import SimulatedUser
-from storage.models import Answer, Citizen, Conversation, Response
+from storage.models import Answer, Citizen, Conversation, Response, SurveyDraft
 
 Message = dict[str, Any]
 
@@ -103,12 +104,16 @@ async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace
     chat = await layla.chat()
     assert any("112" in (m["text"] or "") and "183" in (m["text"] or "") for m in chat)
 
+    await release_pool(live_bot.services, expected=1)
     async with db.sessions() as session:
         response = (await session.execute(select(Response))).scalar_one()
         assert response.survey_id == "women_support" and response.completed_at is None
         assert response.satisfied is True and response.language == "ar"
-        conversation = (await session.execute(select(Conversation))).scalar_one()
-        assert "survey" not in conversation.state  # the in-progress answers are gone
+        # Someone new who came by the neutral link left no profile and no conversation: the
+        # language, the consent and the answers were kept in her draft only.
+        assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0
+        assert (await session.execute(select(func.count()).select_from(Citizen))).scalar_one() == 0
+        assert (await session.execute(select(func.count()).select_from(SurveyDraft))).scalar_one() == 1  # for the safe exit
     await assert_nowhere(db, [str(user_id), first_name, username])
 
 
@@ -131,6 +136,7 @@ async def test_a_phone_number_typed_into_the_anonymous_survey_is_removed_and_the
     await nur.wait_for(contains("Teşekkür ederiz. Yanıtınız kaydedildi."))
     shown = [m["text"] or "" for m in await nur.chat()]
     assert any("[silindi]" in text for text in shown) and not any("0532 123" in text for text in shown if "Lütfen beni" not in text)
+    await release_pool(live_bot.services, expected=1)
     async with db.sessions() as session:
         comment = (await session.execute(select(Answer.value).where(Answer.question_id == "comment"))).scalar_one()
     assert comment == "Lütfen beni [silindi] numarasından arayın"
@@ -197,6 +203,7 @@ async def test_safe_exit_over_http_leaves_one_neutral_line(live_bot, db) -> None
     assert [m["text"] for m in visible] == ["Oturum kapatıldı."]
     async with db.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0
+        assert (await session.execute(select(func.count()).select_from(SurveyDraft))).scalar_one() == 0
 
 
 async def test_forget_over_http_erases_the_person(live_bot, db) -> None:

@@ -81,7 +81,7 @@ async def test_an_invitation_campaign_reaches_each_reachable_person_once(db, tmp
         )
         await survey_store.save_response(session, survey_store.NewResponse(
             survey_id=defn.id, survey_version=defn.version, period=label,
-            respondent_key=respondent_key(services.secret, defn.id, label, 907, defn.anonymity), language="tr",
+            respondent_key=respondent_key(services.secret, defn.id, 907), language="tr",
             completed_on=today, completed_at=None, answers={}, centre_id=None, respondent_role=None, satisfied=True, score=5,
         ))
     await services.close()

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from telegram import Update
 
 from storage.centres import load_centres
-from storage.models import Answer, Event, Registration, Response
+from anonymous_pool import release_pool
+from storage.models import Answer, Event, ParticipationToken, Registration, Response
 from storage.repositories import centres
 
 UPDATES = 10_000
@@ -113,6 +114,9 @@ async def test_random_updates_never_break_the_bot_or_the_data(inprocess_bot, db)
     assert errors == [], f"{len(errors)} updates failed, first: {errors[0]!r}"
 
     async with db.sessions() as session:
+        tokens = (await session.execute(select(func.count()).select_from(ParticipationToken))).scalar_one()
+    await release_pool(inprocess_bot.services, expected=tokens)
+    async with db.sessions() as session:
         twice = (await session.execute(
             select(Response.survey_id, Response.period, Response.respondent_key)
             .group_by(Response.survey_id, Response.period, Response.respondent_key)
@@ -123,7 +127,12 @@ async def test_random_updates_never_break_the_bot_or_the_data(inprocess_bot, db)
         )).scalar_one()
         responses = (await session.execute(select(func.count()).select_from(Response))).scalar_one()
         registrations = Counter((await session.execute(select(Registration.status))).scalars())
+        anonymous = (await session.execute(
+            select(func.count()).select_from(Response).where(Response.survey_id == "women_support")
+        )).scalar_one()
     assert twice == [] and orphans == 0
+    # The anonymous survey: one response per participation token, at most one token a person.
+    assert 1 <= anonymous == tokens <= len(USERS)
     # More people asked for the event than it holds, and it was never overbooked.
     assert registrations["confirmed"] <= CAPACITY < sum(registrations.values())
     # The walk does finish surveys, so the invariants were tested on real responses.

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from storage.locks import local_lock, lock_in_transaction
 from storage.migrate import is_up_to_date
 from storage.models import Answer, AuditEntry, Base, Centre, Conversation, PlanValue, Response
-from storage.pseudonyms import citizen_key, respondent_key
+from storage.pseudonyms import citizen_key, draft_key, participant, participation_token, respondent_key
 from storage.repositories import audit, centres, citizens, plan, surveys, updates
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
@@ -259,10 +259,11 @@ def test_pseudonyms_are_keyed_and_scoped() -> None:
     assert citizen_key(SECRET, 1) == citizen_key(SECRET, 1)
     assert citizen_key(SECRET, 1) != citizen_key(b"another-secret-another-secret!!", 1)
     assert "1" not in citizen_key(SECRET, 1)[:0] and len(citizen_key(SECRET, 1)) == 64
-    anonymous = {respondent_key(SECRET, "women_support", p, 1, "anonymous") for p in ("2026-10", "2026-11")}
-    assert len(anonymous) == 2  # unlinkable across periods
-    linked = {respondent_key(SECRET, "disability_centre", p, 1, "pseudonymous") for p in ("2026-Q3", "2026-Q4")}
-    assert len(linked) == 1
+    # One Telegram id, one secret: every domain gives another value, so none joins another.
+    made = {citizen_key(SECRET, 1), respondent_key(SECRET, "disability_centre", 1), draft_key(SECRET, 1), participant(SECRET, 1)}
+    assert len(made) == 4
+    salts = (b"\x01" * 32, b"\x02" * 32)
+    assert participation_token(salts[0], participant(SECRET, 1)) != participation_token(salts[1], participant(SECRET, 1))
 
 
 async def test_workers_preparing_one_database_at_once_do_not_collide(db, tmp_path) -> None:

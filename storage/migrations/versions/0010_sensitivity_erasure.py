@@ -2,7 +2,7 @@
 expiry and lookup by chat, chat trails
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-27
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from storage.sensitivity import event_is_sensitive
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

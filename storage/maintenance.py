@@ -1,0 +1,37 @@
+"""Leaving no copies of removed rows where a copy of the database would find them.
+
+SQLite keeps the pages a transaction wrote in the WAL file until a checkpoint copies them into
+the database, and a plain checkpoint leaves the old frames in the file; with `secure_delete`
+(set on every connection, storage/database.py) a deleted row's bytes are zeroed in the
+database file, and a TRUNCATE checkpoint empties the WAL. PostgreSQL keeps old row versions on
+their pages until VACUUM removes them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.database import is_sqlite
+
+log = logging.getLogger(__name__)
+
+
+async def scrub(engine: AsyncEngine, tables: Sequence[str], *, rebuild: bool = False) -> None:
+    """SQLite: checkpoint the WAL into the database and truncate it (with `rebuild`, first
+    VACUUM the whole file, which leaves no free page behind). PostgreSQL: VACUUM `tables`.
+    Neither may run inside a transaction; a failure is logged, never raised (the next run
+    tries again)."""
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if is_sqlite(str(engine.url)):
+                if rebuild:
+                    await autocommit.exec_driver_sql("VACUUM")
+                await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            elif tables:
+                await autocommit.exec_driver_sql("VACUUM " + ", ".join(f'"{table}"' for table in tables))
+    except Exception as error:  # noqa: BLE001 - housekeeping must never fail the work it follows
+        log.warning("could not scrub the database (%s); the next run tries again", type(error).__name__)
