@@ -15,7 +15,7 @@ from handlers.start import COMMAND_FILTER
 
 
 async def forget(turn: Turn, update: Update) -> None:
-    privacy.ask_forget(turn)
+    await privacy.ask_forget(turn)
 
 
 async def forget_answer(turn: Turn, update: Update) -> None:

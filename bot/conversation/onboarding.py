@@ -68,6 +68,12 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
     if payload and parse_payload(payload, turn.services.surveys) is None:
         turn.send(turn.text("survey.unknown_link"))
         payload = None
+    anonymous = _anonymous_target(turn, payload)
+    if anonymous is not None and not has_consent(turn) and await drafts.load(
+        turn.session, turn.services.secret, turn.user_id, turn.now
+    ) is not None:
+        # Consent given in her earlier draft still holds for this survey: no need to ask again.
+        await drafts.enter(turn, anonymous)
     if not has_consent(turn):
         ask(turn, payload)
         return

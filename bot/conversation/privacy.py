@@ -26,11 +26,16 @@ async def clear_chat(turn: Turn, update: Update) -> bool:
     """Delete what the chat shows; True when messages older than Telegram's 48 hours may remain."""
     limit = turn.now - shown.DELETE_WINDOW
     delivered = await outbox.deliveries(turn.session, turn.user_id)
-    # The conversation's and an anonymous survey's draft's messages, with the gaps between them.
-    ids = set(drafts.safe_exit_ids(turn)) | {message_id for message_id, sent_at in delivered if sent_at >= limit}
+    if not drafts.active(turn):
+        # An anonymous survey's draft keeps its own message ids: the chat shows them too.
+        found = await drafts.load(turn.session, turn.services.secret, turn.user_id, turn.now)
+        if found is not None:
+            turn.message_ids = sorted({*turn.message_ids, *found.message_ids})
     query = update.callback_query
     if query is not None and query.message is not None:
-        ids.add(query.message.message_id)
+        turn.message_ids.append(query.message.message_id)  # the "clear this chat" message itself
+    # The conversation's and an anonymous survey's draft's messages, with the gaps between them.
+    ids = set(drafts.safe_exit_ids(turn)) | {message_id for message_id, sent_at in delivered if sent_at >= limit}
     turn.message_ids = []  # what the turn shows from now on is all the chat will hold
     if ids:
         turn.delete_messages(sorted(ids))
@@ -43,8 +48,9 @@ async def safe_exit(turn: Turn, update: Update) -> None:
     turn.send(turn.text("exit.done") + (f"\n{turn.text('exit.older')}" if older else ""))
 
 
-def ask_forget(turn: Turn) -> None:
-    if turn.citizen is None and not turn.state:
+async def ask_forget(turn: Turn) -> None:
+    kept_draft = await drafts.load(turn.session, turn.services.secret, turn.user_id, turn.now)
+    if turn.citizen is None and not turn.state and kept_draft is None:
         turn.send(turn.text("forget.nothing"))
         return
     turn.state["forget_pending"] = True

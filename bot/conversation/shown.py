@@ -61,6 +61,12 @@ def stamp(turn: Turn) -> None:
         turn.state[SINCE] = UNKNOWN if undated else turn.now.isoformat()
 
 
+def stamp_draft(turn: Turn) -> None:
+    """The same note in an anonymous survey's draft, which is always of this version."""
+    if turn.message_ids:
+        turn.state.setdefault(SINCE, turn.now.isoformat())
+
+
 def has_older(state: dict[str, Any], now: datetime) -> bool:
     since = state.get(SINCE)
     return since == UNKNOWN or (since is not None and datetime.fromisoformat(since) < now - DELETE_WINDOW)

@@ -254,6 +254,9 @@ async def _persist(turn: Turn) -> None:
     """Save where the person is, with this update's id among the applied ones; when nothing
     about them is kept, the id goes to the table of processed updates instead."""
     if turn.draft is not None:
+        if turn.loaded[1] is None and not (turn.erased or turn.cleared):
+            await shown.settle(turn)  # the draft holds the ids the chat trail kept before consent
+        shown.stamp_draft(turn)
         await drafts.persist(turn)
         return
     keeps_nothing = turn.erased or turn.cleared or (not turn.state and turn.citizen is None)

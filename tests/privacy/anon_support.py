@@ -77,11 +77,23 @@ async def say(user: SimulatedUser, words: str, until: Callable[[Message], bool] 
     return await user.wait_for(lambda m: m["message_id"] > seen and (until is None or until(m)), timeout=WAIT)
 
 
+def _starting(prefix: str) -> Callable[[Message], bool]:
+    """A message with a button whose data starts with `prefix` (the consent and language
+    buttons carry the chosen language and the link as well)."""
+    return lambda m: any(data.split(".")[0] == prefix for data in buttons(m))
+
+
+async def _press_starting(user: SimulatedUser, prefix: str, until: Callable[[Message], bool] | None = None) -> Message:
+    current = await live(user)
+    assert current is not None
+    return await press(user, next(d for d in buttons(current) if d.split(".")[0] == prefix), until)
+
+
 async def onboard(user: SimulatedUser, payload: str = "") -> None:
     """/start (with a link), Turkish, and consent."""
-    await say(user, f"/start {payload}".strip(), lambda m: "l:tr" in buttons(m))
-    await press(user, "l:tr", lambda m: "c:yes" in buttons(m))
-    await press(user, "c:yes")
+    await say(user, f"/start {payload}".strip(), _starting("l:tr"))
+    await _press_starting(user, "l:tr", _starting("c:yes"))
+    await _press_starting(user, "c:yes")
 
 
 async def publish_event(live_bot: Any, title: str = "Kahve ve sohbet") -> Event:
@@ -105,7 +117,7 @@ async def register_for_event(live_bot: Any, user: SimulatedUser, event: Event) -
         await user.press(text)
         await user.wait_for(lambda m: m["message_id"] > seen or m["edited"], timeout=WAIT)
     await user.wait_for(says(f"Telegram'daki adınız ({user.first_name})"), timeout=WAIT)
-    await user.press("Evet, kaydet")
+    await user.press("Evet, kaydedin")
     await user.wait_for(says("Kaydınız alındı"), timeout=WAIT)
 
 

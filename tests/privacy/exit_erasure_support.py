@@ -128,9 +128,13 @@ async def start_and_consent(user: SimulatedUser, payload: str = "") -> None:
     await settled(user, await press_on(user, "Evet, onaylıyorum"))
 
 
-async def finish_the_womens_survey(user: SimulatedUser) -> None:
-    """Through the neutral link, as the poster has it, to the closing message with 112 and 155."""
-    await start_and_consent(user, "degerlendirme")
+async def finish_the_womens_survey(user: SimulatedUser, *, consented: bool = False) -> None:
+    """Through the neutral link, as the poster has it, to the closing message with 112 and 155
+    (`consented`: the person gave consent on their profile before, so it is not asked again)."""
+    if consented:
+        await user.send("/start degerlendirme")
+    else:
+        await start_and_consent(user, "degerlendirme")
     await user.wait_for(says("Hangi destekleri aldınız?"), timeout=10)
     await press_on(user, "☐ Danışmanlık")
     await after(user, press_on(user, "✔ Tamam"), lambda m: bool(buttons(m)))

@@ -32,7 +32,13 @@ async def open_and_answer(bot, user: int, answers: tuple[str, ...]) -> None:  # 
     """Someone new opens the neutral link, chooses Turkish, consents, and answers."""
     await bot.feed(bot.message_update(user, "/start degerlendirme"))
     for data in ("l:tr", "c:yes", *answers):
-        await bot.feed(bot.callback_update(user, data, bot.last_live(user)["message_id"]))
+        await bot.feed(bot.callback_update(user, carried(bot, user, data), bot.last_live(user)["message_id"]))
+
+
+def carried(bot, user: int, data: str) -> str:  # type: ignore[no-untyped-def]
+    """The live button for `data`: the language and consent buttons carry the link too."""
+    shown = [b["callback_data"] for row in bot.last_live(user)["reply_markup"]["inline_keyboard"] for b in row]
+    return next((d for d in shown if d == data or d.startswith(f"{data}.")), data)
 
 
 async def complete(bot, user: int) -> None:  # type: ignore[no-untyped-def]
@@ -203,7 +209,7 @@ async def test_tokens_and_drafts_keep_no_order_of_who_came_when(inprocess_bot, d
 async def test_forget_takes_the_draft_too(inprocess_bot, db) -> None:
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "/start"))
     for data in ("l:tr", "c:yes", "s:women_support", "t:legal", "q:submit"):
-        await inprocess_bot.feed(inprocess_bot.callback_update(USER, data, inprocess_bot.last_live(USER)["message_id"]))
+        await inprocess_bot.feed(inprocess_bot.callback_update(USER, carried(inprocess_bot, USER, data), inprocess_bot.last_live(USER)["message_id"]))
     assert await count(db, SurveyDraft) == 1
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "/forget"))
     await inprocess_bot.feed(inprocess_bot.callback_update(USER, "f:yes", inprocess_bot.last_live(USER)["message_id"]))

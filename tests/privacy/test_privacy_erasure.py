@@ -64,7 +64,7 @@ async def test_forget_leaves_nothing_that_leads_back_and_nothing_is_delivered_af
     linked = [
         str(zeynep.user_id), "Zeynep", zeynep.username,
         citizen_key(secret, zeynep.user_id), person_key(secret, zeynep.user_id),
-        respondent_key(secret, "disability_centre", "", zeynep.user_id, "pseudonymous"),
+        respondent_key(secret, "disability_centre", zeynep.user_id),
     ]
     assert await tables_holding(db, linked) == {}
     # Her place went to the waiting list, who is told; nothing reaches her chat any more.

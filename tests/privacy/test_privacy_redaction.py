@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Text, cast, func, or_, select
 
 from bot.emulator import SimulatedUser
+from bot.anonymous_storage import tidy
 from storage.models import Answer, Base
 from surveys import engine
 from surveys.definition import load_shipped
@@ -190,6 +191,7 @@ async def test_her_name_number_and_hidden_marks_are_not_kept(live_bot, db) -> No
 
     assert "112" in notice["text"]
     await zeynep.wait_for(lambda m: "Teşekkür ederiz. Yanıtınız kaydedildi." in (m["text"] or ""))
+    await tidy(live_bot.services, live_bot.services.clock(), release_all=True)  # the pool is released
     async with db.sessions() as session:
         comment = (await session.execute(select(Answer.value).where(Answer.question_id == "comment"))).scalar_one()
     assert comment == "Ben [silindi] [silindi], beni [silindi]den arayın. Telegram: @[silindi]."
@@ -204,6 +206,7 @@ async def test_a_name_alone_is_removed_and_she_is_told_so(live_bot, db) -> None:
 
     assert "anonimdir" in notice["text"]
     await nur.wait_for(lambda m: "Teşekkür ederiz. Yanıtınız kaydedildi." in (m["text"] or ""))
+    await tidy(live_bot.services, live_bot.services.clock(), release_all=True)
     async with db.sessions() as session:
         comment = (await session.execute(select(Answer.value).where(Answer.question_id == "comment"))).scalar_one()
     assert comment == "[silindi] çok yardımcı oldular"

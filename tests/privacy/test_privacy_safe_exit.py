@@ -60,7 +60,8 @@ async def test_declining_a_renewed_consent_clears_the_earlier_survey(bot, db) ->
     """The notice changed and the person is asked again; they decline, which erases them: the
     chat must not keep the survey, with nothing left to find it by."""
     meryem = bot.citizen(7603, "tr", "Meryem")
-    await finish_the_womens_survey(meryem)
+    await start_and_consent(meryem)  # her profile holds the consent the notice change renews
+    await finish_the_womens_survey(meryem, consented=True)
     async with db.sessions.begin() as session:
         await session.execute(
             update(Citizen).where(Citizen.key == citizen_key(bot.services.secret, meryem.user_id)).values(consent_version="2025-01")
