@@ -6,9 +6,10 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
+from bot.connection_guard import GuardedRequest
 from bot.context import KentContext
 from bot.i18n import LANGUAGES, t
 from bot.jobs import register_jobs
@@ -24,6 +25,8 @@ from surveys.definition import content_hash
 log = logging.getLogger(__name__)
 
 CITIZEN_COMMANDS = ("start", "events", "uye", "language", "help", "cancel", "forget", "cikis")
+# python-telegram-bot's own default for the bot's requests (getUpdates has its own, of one).
+CONNECTION_POOL_SIZE = 256
 
 
 class NotMigrated(Exception):
@@ -31,7 +34,8 @@ class NotMigrated(Exception):
 
 
 def build_application(services: Services, token: str, *, request: BaseRequest | None = None, updater: bool = True) -> Application:  # type: ignore[type-arg]
-    """The bot for `token`, talking to the configured Bot API server (or `request`, in tests)."""
+    """The bot for `token`, talking to the configured Bot API server (or `request`, in tests).
+    Its calls are checked to be made holding no database connection (`bot.connection_guard`)."""
     root = services.settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
@@ -43,9 +47,10 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
         # Telegram allows about 30 messages a second overall; 0 lifts the cap (emulator, tests).
         .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.reply_rate, max_retries=2))
         .post_init(post_init)
+        .request(GuardedRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     if not updater:
         builder = builder.updater(None)
     application = builder.build()

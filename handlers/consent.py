@@ -15,6 +15,9 @@ from bot.conversation.turn import Turn, citizen_handler
 async def answered(turn: Turn, update: Update) -> None:
     callback = parse(update.callback_query.data if update.callback_query else None)
     message = update.callback_query.message if update.callback_query else None
+    if callback is not None and turn.live_unrecorded:
+        await onboarding.show_current_step(turn, update)
+        return
     if callback is None or turn.state.get("screen") != "consent" or message is None or message.message_id != turn.state.get("active"):
         turn.toast(turn.text("unexpected.stale_button"))
         return

@@ -45,6 +45,14 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
     await proceed(turn, update)
 
 
+async def show_current_step(turn: Turn, update: Update) -> None:
+    """A button pressed while the newest buttons were never recorded as shown (a crash, or
+    Telegram failed them): it cannot be told from an older one, so the current step is shown
+    again, as /start shows it."""
+    turn.toast()
+    await start(turn, None, update)
+
+
 async def proceed(turn: Turn, update: Update | None = None) -> None:
     """Take the person to the first step they have not done yet."""
     if "lang" not in turn.state and (turn.citizen is None or turn.citizen.language is None):

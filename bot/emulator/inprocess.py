@@ -27,10 +27,14 @@ class Call:
 @dataclass
 class InProcessBotApi(BaseRequest):
     """Answers the Bot API methods kentbot uses; `calls` keeps what the bot did. `latency`
-    holds every answer back that long, like a network between the bot and Telegram."""
+    holds every answer back that long, like a network between the bot and Telegram. Sends to a
+    chat in `blocked` are refused as Telegram refuses a person who blocked the bot, and to a
+    chat in `unknown` as a chat Telegram does not know."""
 
     calls: list[Call] = field(default_factory=list)
     latency: float = 0.0
+    blocked: set[int] = field(default_factory=set)
+    unknown: set[int] = field(default_factory=set)
     _next_message_id: int = 1
 
     async def initialize(self) -> None:
@@ -57,6 +61,11 @@ class InProcessBotApi(BaseRequest):
             await asyncio.sleep(self.latency)
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id in self.blocked or chat_id in self.unknown:
+            self.calls.append(Call(name, params, None))
+            status, description = (403, "Forbidden: bot was blocked by the user") if chat_id in self.blocked else (400, "Bad Request: chat not found")
+            return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
         result = self._result(name, params)
         self.calls.append(Call(name, params, result))
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import dialect_name
 from storage.models import Citizen, Conversation, Person, Response
 
 
@@ -27,57 +27,40 @@ class Profile:
 
 @dataclass(frozen=True)
 class Stored:
-    """A person's conversation as saved: where they are, the messages shown to them, and
-    their latest update ids."""
+    """A person's conversation as saved: where they are, the messages shown to them, their
+    latest update ids, and the version every write bumps."""
 
     state: dict[str, Any]
     message_ids: list[int]
     applied_updates: list[int]
+    version: int = 0
+
+
+class Conflict(Exception):
+    """Someone else wrote the person's rows since they were loaded: load and decide again."""
 
 
 _citizens, _conversations = Citizen.__table__, Conversation.__table__
 _KEY = bindparam("person")
+_VERSION = bindparam("loaded_version")
 _COLUMNS = (
     _citizens.c.language, _citizens.c.consent_version, _citizens.c.consent_at,
     _conversations.c.citizen_key, _conversations.c.state, _conversations.c.message_ids, _conversations.c.applied_updates,
+    _conversations.c.version,
 )
 # The statements of every turn, built once.
 _LOAD = select(*_COLUMNS).select_from(_citizens.outerjoin(_conversations)).where(_citizens.c.key == _KEY)
-_LOAD_LOCKED = select(*_COLUMNS).select_from(_citizens.join(_conversations)).where(_citizens.c.key == _KEY).with_for_update()
 _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
-_UPDATE_CONVERSATION = update(_conversations).where(_conversations.c.citizen_key == _KEY)
+_UPDATE_CONVERSATION = update(_conversations).where(
+    _conversations.c.citizen_key == _KEY, _conversations.c.version == _VERSION
+)
 
 
 async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
-    """The person's profile and conversation in one round trip."""
+    """The person's profile and conversation in one round trip, nothing locked: a turn holds
+    the person's lock (`storage.person_lock`) instead, and `save` refuses to overwrite a
+    conversation someone else wrote meanwhile."""
     return _split((await session.execute(_LOAD, {"person": key})).first())
-
-
-async def load_locked(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
-    """Like `load`, and the person's rows stay locked until the transaction ends; every update
-    of a known person starts here, in one round trip.
-
-    PostgreSQL locks both rows (FOR UPDATE), so a second worker waits and then reads what the
-    first one saved; such a lock needs an existing conversation, so without one this finds
-    nothing and the caller serialises through the update-id claim instead. SQLite's
-    transactions already run one at a time.
-    """
-    if dialect_name(session) != "postgresql":
-        return await load(session, key)
-    return _split((await session.execute(_LOAD_LOCKED, {"person": key})).first())
-
-
-async def load_after_claim(
-    session: AsyncSession, key: str, first: tuple[Profile | None, Stored | None]
-) -> tuple[Profile | None, Stored | None]:
-    """After a first contact's update-id claim, what a worker before us may have saved since
-    our first read. On PostgreSQL the claim waited for that worker's lock: read again, locked
-    when there is a conversation, so later updates that lock the rows wait for us too. SQLite
-    ran the whole transaction alone: the first read stands."""
-    if dialect_name(session) != "postgresql":
-        return first
-    loaded = await load_locked(session, key)
-    return loaded if loaded[1] is not None else await load(session, key)
 
 
 def _split(row: Any) -> tuple[Profile | None, Stored | None]:
@@ -86,7 +69,7 @@ def _split(row: Any) -> tuple[Profile | None, Stored | None]:
     profile = Profile(row.language, row.consent_version, row.consent_at)
     if row.citizen_key is None:
         return profile, None
-    return profile, Stored(row.state, row.message_ids, row.applied_updates)
+    return profile, Stored(row.state, row.message_ids, row.applied_updates, row.version)
 
 
 async def save(
@@ -97,25 +80,46 @@ async def save(
     now: datetime,
     *,
     was: tuple[Profile | None, Stored | None],
-) -> None:
+) -> int:
     """Write back what a turn changed, given what it loaded (`was`): a new person or
-    conversation is inserted, a changed profile updated, the conversation always saved."""
+    conversation is inserted, a changed profile updated, the conversation always saved.
+    Returns the conversation's new version; raises `Conflict` when another writer got there
+    first (a row inserted, or the conversation's version moved on)."""
     loaded_profile, loaded_conversation = was
     profile_values = {
         "language": profile.language, "consent_version": profile.consent_version, "consent_at": profile.consent_at,
     }
-    if loaded_profile is None:
-        await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
-    elif profile != loaded_profile:
-        await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
     values = {
         "state": conversation.state, "message_ids": conversation.message_ids,
         "applied_updates": conversation.applied_updates, "updated_at": now,
     }
-    if loaded_conversation is None:
-        await session.execute(insert(_conversations), {"citizen_key": key, **values})
-    else:
-        await session.execute(_UPDATE_CONVERSATION, {"person": key, **values})
+    try:
+        if loaded_profile is None:
+            await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
+        elif profile != loaded_profile:
+            await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
+        if loaded_conversation is None:
+            await session.execute(insert(_conversations), {"citizen_key": key, "version": 1, **values})
+            return 1
+    except IntegrityError as error:
+        raise Conflict(key) from error
+    version = loaded_conversation.version + 1
+    result = await session.execute(
+        _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
+    )
+    if result.rowcount != 1:
+        raise Conflict(key)
+    return version
+
+
+async def record_shown(session: AsyncSession, key: str, version: int, state: dict[str, Any], message_ids: list[int]) -> bool:
+    """After the replies went out: the state that knows the live message and the ids shown,
+    written only if the conversation is still at `version` (nobody moved it on meanwhile)."""
+    result = await session.execute(
+        _UPDATE_CONVERSATION,
+        {"person": key, "loaded_version": version, "version": version + 1, "state": state, "message_ids": message_ids},
+    )
+    return result.rowcount == 1
 
 
 async def delete_conversation(session: AsyncSession, key: str) -> None:

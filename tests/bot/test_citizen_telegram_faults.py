@@ -7,6 +7,7 @@ import asyncio
 from sqlalchemy import func, select
 
 from storage.models import Answer, Conversation, Response
+from storage.pseudonyms import citizen_key
 from tests.bot.test_citizen_e2e import after, contains, has_button, onboard
 
 
@@ -79,8 +80,12 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
             conversation = (await session.execute(select(Conversation))).scalar_one_or_none()
         return conversation is not None and conversation.state.get("survey", {}).get("answers", {}).get("role") == "self"
 
+    async def retries_spent() -> bool:
+        return (await live_bot.emulator.metrics())["faults_injected"] == 3
+
+    # The answer is saved before Telegram is asked; the question then fails three times.
     await until(answer_saved)
-    assert (await live_bot.emulator.metrics())["faults_injected"] == 3
+    await until(retries_spent)
     assert not any("hangi hizmetlerden" in (m["text"] or "") for m in await user.bot_messages())
     # The answered question shows the answer; /start shows where the person is.
     answered = next(m for m in await user.bot_messages() if m["message_id"] == first["message_id"])
@@ -133,3 +138,42 @@ async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     late = next(q for q in await user.callback_queries() if q["id"] == query_id)
     assert late["answered"] is False
     assert not any("Bir sorun oluştu" in (m["text"] or "") for m in await user.bot_messages())
+
+
+async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_up(live_bot, db) -> None:
+    """Fifteen presses on an old question's buttons, answered after Telegram stopped taking
+    answers for them: each answer is refused once and never tried again, and another person's
+    /help is answered while Telegram still holds the first of those answers."""
+    emulator = live_bot.emulator
+    ayse, fatma = live_bot.citizen(7106, "tr"), live_bot.citizen(7107, "tr")
+    await onboard(ayse, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
+    first = await ayse.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    # Telegram fails to take the answered question's buttons away: they stay, stale.
+    await emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
+    await after(ayse, ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    await emulator.clear_faults()
+    answers_before = (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0)
+
+    await emulator.set_faults(mode="hold", fraction=1.0, methods=["answerCallbackQuery"])
+    presses = [await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]) for _ in range(15)]
+    await emulator.wait_until_held("answerCallbackQuery")
+    # Ayşe's turns go one at a time, the first waiting for Telegram: it holds no database connection.
+    await after(fatma, fatma.send("/help"), contains("/forget"))
+    assert (await emulator.faults())["holding"] == {"answercallbackquery": 1}
+
+    await emulator.advance_clock(20)  # too late now for Telegram to take an answer to any of them
+    await emulator.clear_faults()
+
+    async def all_answered_once() -> bool:
+        return (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0) - answers_before >= 15
+
+    await until(all_answered_once)
+    # Ayşe's next update is applied after all her earlier turns ended, retries included.
+    await after(ayse, ayse.send("/help"), contains("/forget"))
+    metrics = await emulator.metrics()
+    assert metrics["method_calls"]["answerCallbackQuery"] - answers_before == 15
+    queries = {q["id"]: q for q in await ayse.callback_queries()}
+    assert not any(queries[query_id]["answered"] for query_id in presses)
+    async with db.sessions() as session:
+        conversation = await session.get(Conversation, citizen_key(live_bot.services.secret, 7106))
+    assert conversation.state["survey"]["answers"]["role"] == "self"
