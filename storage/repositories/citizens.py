@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Citizen, Conversation, Person, Response
+from storage.person_lock import Held
 
 
 @dataclass
@@ -110,6 +112,24 @@ async def save(
     if result.rowcount != 1:
         raise Conflict(key)
     return version
+
+
+# PostgreSQL: `record_shown` and the release of the person's lock (`$1`) in one statement, sent
+# on the person-lock connection as the turn ends (`storage.person_lock.Held.release_with`).
+_RECORD_SHOWN_RELEASING = """
+WITH recorded AS (
+    UPDATE conversations SET state = $4::jsonb, message_ids = $5::jsonb, version = $3 + 1
+    WHERE citizen_key = $2 AND version = $3
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM recorded) = 1 AS recorded, pg_advisory_unlock($1) AS unlocked
+"""
+
+
+async def record_shown_releasing(held: Held, key: str, version: int, state: dict[str, Any], message_ids: list[int]) -> bool:
+    """`record_shown`, written with the release of the person's lock (PostgreSQL)."""
+    row = await held.release_with(_RECORD_SHOWN_RELEASING, key, version, json.dumps(state), json.dumps(message_ids))
+    return bool(row["recorded"])
 
 
 async def record_shown(session: AsyncSession, key: str, version: int, state: dict[str, Any], message_ids: list[int]) -> bool:

@@ -366,3 +366,27 @@ async def test_workers_preparing_one_database_at_once_do_not_collide(db, tmp_pat
             await worker.close()
     async with db.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Centre))).scalar_one() == 14
+
+
+async def test_what_a_turn_showed_is_recorded_with_the_release_of_its_lock(postgres_db, monkeypatch) -> None:
+    """PostgreSQL: one statement on the lock connection records the messages shown, only over
+    the version the turn saved, and lets the person go."""
+    monkeypatch.setattr("storage.person_lock.local_lock", _no_local_lock)
+    key = citizen_key(SECRET, 96)
+    async with postgres_db.sessions.begin() as session:
+        await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "a"}, [], [1]), NOW, was=(None, None))
+    worker, other = PersonLocks.for_engine(postgres_db.engine), PersonLocks.for_engine(postgres_db.engine)
+    try:
+        async with worker.hold(key) as held:
+            assert await citizens.record_shown_releasing(held, key, 1, {"screen": "a", "active": 5}, [5])
+            async with other.hold(key):  # released: another worker takes the person at once
+                pass
+        async with worker.hold(key) as held:
+            assert not await citizens.record_shown_releasing(held, key, 1, {"screen": "stale"}, [6])
+        async with other.hold(key):
+            pass
+    finally:
+        await worker.close()
+        await other.close()
+    async with postgres_db.sessions() as session:
+        assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "a", "active": 5}, [5], [1], 2)
