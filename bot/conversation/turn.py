@@ -210,9 +210,8 @@ async def _save(turn: Turn) -> None:
 
 
 async def _record(services: Services, held: Held, turn: Turn, shown: Shown, chat_id: int) -> None:
-    """The second transaction: what the person now sees, and whether they can be reached.
-    Losing it (a crash, the database gone for a moment) costs a step shown twice, no answer;
-    so on PostgreSQL it is written with the release of the person's lock, in one round trip."""
+    """The second, short write: what the person now sees, and whether they can be reached.
+    Losing it (a crash, the database gone for a moment) costs a step shown twice, no answer."""
     version = turn.version if shown.sent else None
     state = dict(turn.state)
     if shown.live is not None:
@@ -225,12 +224,7 @@ async def _record(services: Services, held: Held, turn: Turn, shown: Shown, chat
                 await outbox.mark_unreachable(session, chat_id, services.clock())
         if version is None:
             return
-        if held.can_release_with:
-            recorded = await citizens.record_shown_releasing(held, turn.key, version, state, message_ids)
-        else:
-            async with services.sessions() as session, session.begin():
-                recorded = await citizens.record_shown(session, turn.key, version, state, message_ids)
-        if not recorded:
+        if not await citizens.record_shown(services.engine, held, turn.key, version, state, message_ids):
             log.info("update %s: the conversation moved on before its messages were recorded", turn.update_id)
     except (SQLAlchemyError, *LOST) as error:
         log.warning(

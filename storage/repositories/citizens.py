@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import Citizen, Conversation, Person, Response
 from storage.person_lock import Held
@@ -114,8 +114,9 @@ async def save(
     return version
 
 
-# PostgreSQL: `record_shown` and the release of the person's lock (`$1`) in one statement, sent
-# on the person-lock connection as the turn ends (`storage.person_lock.Held.release_with`).
+# What a turn records after its replies went out, as one statement with no transaction of its
+# own (losing it costs a step shown twice, never an answer), spelled for each database's driver.
+# PostgreSQL: sent on the person-lock connection with the release of the lock (`$1`).
 _RECORD_SHOWN_RELEASING = """
 WITH recorded AS (
     UPDATE conversations SET state = $4::jsonb, message_ids = $5::jsonb, version = $3 + 1
@@ -124,22 +125,28 @@ WITH recorded AS (
 )
 SELECT (SELECT count(*) FROM recorded) = 1 AS recorded, pg_advisory_unlock($1) AS unlocked
 """
+# SQLite: on the process's one connection, which the driver keeps in autocommit.
+_RECORD_SHOWN = "UPDATE conversations SET state = ?, message_ids = ?, version = ? + 1 WHERE citizen_key = ? AND version = ?"
 
 
-async def record_shown_releasing(held: Held, key: str, version: int, state: dict[str, Any], message_ids: list[int]) -> bool:
-    """`record_shown`, written with the release of the person's lock (PostgreSQL)."""
-    row = await held.release_with(_RECORD_SHOWN_RELEASING, key, version, json.dumps(state), json.dumps(message_ids))
-    return bool(row["recorded"])
-
-
-async def record_shown(session: AsyncSession, key: str, version: int, state: dict[str, Any], message_ids: list[int]) -> bool:
+async def record_shown(
+    engine: AsyncEngine, held: Held, key: str, version: int, state: dict[str, Any], message_ids: list[int]
+) -> bool:
     """After the replies went out: the state that knows the live message and the ids shown,
-    written only if the conversation is still at `version` (nobody moved it on meanwhile)."""
-    result = await session.execute(
-        _UPDATE_CONVERSATION,
-        {"person": key, "loaded_version": version, "version": version + 1, "state": state, "message_ids": message_ids},
-    )
-    return result.rowcount == 1
+    written only if the conversation is still at `version` (nobody moved it on meanwhile).
+
+    One statement: on PostgreSQL with the release of the person's lock, in one round trip that
+    does not wait for the disk; on SQLite without BEGIN and COMMIT around it, a fraction of a
+    transaction's hand-offs to the driver's thread. Returns whether it was written."""
+    state_json, ids_json = json.dumps(state), json.dumps(message_ids)
+    if held.can_release_with:
+        row = await held.release_with(_RECORD_SHOWN_RELEASING, key, version, state_json, ids_json)
+        return bool(row["recorded"])
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        # The cursor of an UPDATE holds no rows: left to the garbage collector, not closed with
+        # another hand-off to the driver's thread.
+        return (await driver.execute(_RECORD_SHOWN, (state_json, ids_json, version, key, version))).rowcount == 1
 
 
 async def delete_conversation(session: AsyncSession, key: str) -> None:

@@ -130,9 +130,14 @@ async def test_a_conversation_written_meanwhile_is_never_overwritten(db) -> None
     with pytest.raises(citizens.Conflict):  # a first contact saved twice
         async with db.sessions.begin() as session:
             await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "d"}, [], [4]), NOW, was=(None, None))
-    async with db.sessions.begin() as session:
-        assert not await citizens.record_shown(session, key, 1, {"screen": "a", "active": 7}, [7])
-        assert await citizens.record_shown(session, key, 2, {"screen": "b", "active": 8}, [8])
+    locks = PersonLocks.for_engine(db.engine)
+    try:
+        async with locks.hold(key) as held:
+            assert not await citizens.record_shown(db.engine, held, key, 1, {"screen": "a", "active": 7}, [7])
+        async with locks.hold(key) as held:
+            assert await citizens.record_shown(db.engine, held, key, 2, {"screen": "b", "active": 8}, [8])
+    finally:
+        await locks.close()
     async with db.sessions() as session:
         assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "b", "active": 8}, [8], [1, 2], 3)
 
@@ -378,11 +383,11 @@ async def test_what_a_turn_showed_is_recorded_with_the_release_of_its_lock(postg
     worker, other = PersonLocks.for_engine(postgres_db.engine), PersonLocks.for_engine(postgres_db.engine)
     try:
         async with worker.hold(key) as held:
-            assert await citizens.record_shown_releasing(held, key, 1, {"screen": "a", "active": 5}, [5])
+            assert await citizens.record_shown(postgres_db.engine, held, key, 1, {"screen": "a", "active": 5}, [5])
             async with other.hold(key):  # released: another worker takes the person at once
                 pass
         async with worker.hold(key) as held:
-            assert not await citizens.record_shown_releasing(held, key, 1, {"screen": "stale"}, [6])
+            assert not await citizens.record_shown(postgres_db.engine, held, key, 1, {"screen": "stale"}, [6])
         async with other.hold(key):
             pass
     finally:
