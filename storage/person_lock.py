@@ -117,8 +117,9 @@ class Held:
         """PostgreSQL: end the hold with `sql`, which must release the lock `$1` itself; its
         other parameters are `args`. Returns its row."""
         assert self.advisory is not None
-        self.released = True
-        return await self.advisory.fetchrow(sql, self.lock, *args)
+        row = await self.advisory.fetchrow(sql, self.lock, *args)
+        self.released = True  # not before: a statement that failed released nothing
+        return row
 
 
 class PersonLocks:
@@ -135,7 +136,12 @@ class PersonLocks:
         _, params = engine.dialect.create_connect_args(engine.url)
 
         async def connect() -> Any:
-            settings = {"application_name": "kentbot person locks", "synchronous_commit": "off"}
+            settings = {
+                "application_name": "kentbot person locks",
+                "synchronous_commit": "off",
+                # A worker whose machine vanished (no FIN, no RST) loses its locks within a minute.
+                "tcp_keepalives_idle": "20", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "3",
+            }
             return await asyncpg.connect(**params, server_settings=settings)
 
         return cls(AdvisoryLocks(connect))

@@ -30,6 +30,21 @@ async def press_and_wait(user: SimulatedUser, data: str, expect: str) -> dict[st
     return await user.wait_for(lambda m: m["message_id"] > message["message_id"] and expect in (m["text"] or ""), timeout=30)
 
 
+async def press_and_settle(user: SimulatedUser, data: str, expect: str) -> dict[str, Any]:
+    """Like `press_and_wait`, and also wait for the turn's last Bot API calls: the edit of the
+    pressed message (it goes alongside the new ones) and the button's answer (it comes after
+    them). Then a fault set next cannot catch a call of this turn instead of the next one's."""
+    message = live(await user.bot_messages())
+    query_id = await user.press(callback_data=data, message_id=message["message_id"])
+    shown = await user.wait_for(lambda m: m["message_id"] > message["message_id"] and expect in (m["text"] or ""), timeout=30)
+    await user.wait_for(lambda m: m["message_id"] == message["message_id"] and m["edited"], timeout=30)
+    for _ in range(600):
+        if any(q["id"] == query_id and q["answered"] for q in await user.callback_queries()):
+            return shown
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"the button {data} was never answered")
+
+
 class BotProcess:
     """Start, SIGKILL and start again one bot process on `database_url`."""
 

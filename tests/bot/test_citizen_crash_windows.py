@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bot.emulator import EmulatorClient, SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response
-from tests.bot.bot_process import BotProcess, has_buttons, live, press_and_wait
+from tests.bot.bot_process import BotProcess, has_buttons, live, press_and_settle, press_and_wait
 
 SURVEY_LINK = "/start disability_centre__bornova-engelli"
 ROLE_QUESTION = "Bu anketi kim yanıtlıyor?"
@@ -38,8 +38,8 @@ async def _conversation(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 async def _to_role_question(user: SimulatedUser) -> dict[str, Any]:
     await user.send(SURVEY_LINK)
     await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
-    await press_and_wait(user, "l:tr", "açık rıza")
-    return await press_and_wait(user, "c:yes", ROLE_QUESTION)
+    await press_and_settle(user, "l:tr", "açık rıza")
+    return await press_and_settle(user, "c:yes", ROLE_QUESTION)
 
 
 async def _newer(user: SimulatedUser, than: int, fragment: str, *, buttons: bool = False) -> dict[str, Any]:
@@ -126,7 +126,7 @@ async def test_killed_part_way_through_the_sending(db, emulator_client, tmp_path
         await bot.start()
         await user.send(SURVEY_LINK)
         await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
-        consent = await press_and_wait(user, "l:tr", "açık rıza")
+        consent = await press_and_settle(user, "l:tr", "açık rıza")
         # Consenting starts the survey: its introduction goes out, its first question is held.
         await emulator_client.set_faults(mode="hang", fraction=1.0, skip=1, methods=["sendMessage"])
         await user.press(callback_data="c:yes", message_id=consent["message_id"])

@@ -20,6 +20,21 @@ async def until(check, timeout: float = 15.0):  # type: ignore[no-untyped-def]
     raise AssertionError(f"{check.__name__} stayed false for {timeout} s")
 
 
+async def _consented_and_asked(user):  # type: ignore[no-untyped-def]
+    """The first question, once the consent turn has also edited the consent message (that
+    edit goes alongside the new messages): a fault on edits set next is for the next turn."""
+    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    await user.wait_for(contains("✔ Evet, onaylıyorum"))
+    return first
+
+
+def _faults_spent(emulator, count: int):  # type: ignore[no-untyped-def]
+    async def spent() -> bool:
+        return (await emulator.metrics())["faults_injected"] == count
+
+    return spent
+
+
 async def _to_last_question(user) -> None:
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
@@ -96,10 +111,11 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
 async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_question(live_bot, db) -> None:
     user = live_bot.citizen(7105, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    first = await _consented_and_asked(user)
     # The answered question cannot be edited, even after the retries; the next one still comes.
     await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
     await after(user, user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    await until(_faults_spent(live_bot.emulator, 3))
     # The old question still shows its buttons, but they no longer answer for the new one.
     query_id = await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
 
@@ -147,11 +163,18 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     emulator = live_bot.emulator
     ayse, fatma = live_bot.citizen(7106, "tr"), live_bot.citizen(7107, "tr")
     await onboard(ayse, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    first = await ayse.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    # Telegram fails to take the answered question's buttons away: they stay, stale.
+    first = await _consented_and_asked(ayse)
+    # Telegram fails to take the answered question's buttons away, after its retries: they stay, stale.
     await emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
-    await after(ayse, ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    answered = await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    await ayse.wait_for(contains("hangi hizmetlerden"))
+    await until(_faults_spent(emulator, 3))
     await emulator.clear_faults()
+
+    async def turn_over() -> bool:
+        return any(q["id"] == answered and q["answered"] for q in await ayse.callback_queries())
+
+    await until(turn_over)
     answers_before = (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0)
 
     await emulator.set_faults(mode="hold", fraction=1.0, methods=["answerCallbackQuery"])
