@@ -1,8 +1,9 @@
 """One person's updates are handled one at a time, also across worker processes, while the
 turn holds neither a transaction nor a pooled connection.
 
-A turn talks to Telegram between its two short transactions, so the person's lock must outlive
-both, yet must not pin a database connection for the round trips. In a process, an asyncio lock
+A turn talks to Telegram between its decision's transaction and the record of what it showed,
+so the person's lock must outlive both, yet must not pin a database connection for the round
+trips. In a process, an asyncio lock
 per person (first come, first served). On PostgreSQL, also a session-level advisory lock taken
 on ONE dedicated connection per process, outside the pool: `pg_try_advisory_lock`, tried again
 after a short pause while another worker has the person, and released when the turn ends. A
@@ -12,7 +13,8 @@ one process, where the asyncio lock is all there is to take.
 A turn may end its hold with one statement that writes and releases the lock together
 (`Held.release_with`): what it writes there must be what a crash may lose, for the connection
 does not wait for the disk at commit (`synchronous_commit` off). A turn records the messages it
-showed this way: one round trip instead of a transaction of the pool's and a second one.
+showed this way: one round trip, instead of a transaction on a pooled connection and then the
+release.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
-"""One update's turn, in two short transactions with Telegram in between.
+"""One update's turn: a short transaction, then Telegram, then one short write.
 
 1. The person's lock is taken first (`storage.person_lock`): neither a transaction nor a
    pooled connection, held for the whole turn, so their updates apply one at a time.
-2. Decide (one transaction): claim the update id, load the person, let a flow decide, save the
-   new state with the replies to send, as data (`Turn.actions`), and commit. The update is
-   applied from here on: a crash later loses nothing the person did.
+2. Decide (one transaction): claim the update id, load the person, let a flow decide (the
+   replies to send are data, `Turn.actions`, nothing is sent yet), save the new state, commit.
+   The update is applied from here on: a crash later loses nothing the person did.
 3. Show (`bot.conversation.delivery`): the replies go to Telegram with no transaction open.
-4. Record (one transaction): the ids of the messages sent and which one holds the live buttons,
-   only if the conversation is still the version step 2 saved.
+4. Record (one statement, no transaction of its own): the ids of the messages sent and which
+   one holds the live buttons, only if the conversation is still the version step 2 saved; on
+   PostgreSQL sent with the release of the person's lock.
 
 Until step 4, the state says a live message is due but not known (`LIVE_UNRECORDED`); a crash
 in between leaves it so, and the person's next button press or /start shows the current step
