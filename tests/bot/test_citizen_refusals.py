@@ -51,3 +51,16 @@ async def test_a_refused_message_is_not_tried_again(inprocess_bot, db) -> None:
     assert _calls(inprocess_bot, USER + 1)[before:].count("sendMessage") == 1
     state = await stored_state(inprocess_bot, db, USER + 1)
     assert state["survey"]["answers"]["role"] == "self" and state["live_unrecorded"] is True
+
+
+async def test_flood_control_is_left_to_the_rate_limiter_and_the_rest_is_dropped(inprocess_bot, db) -> None:
+    """429: python-telegram-bot's rate limiter waits as told and tries twice more; then the turn
+    drops the rest of its sending (no button answer after it), and the answer is kept."""
+    question = await onboard_into_survey(inprocess_bot, USER + 2)
+    inprocess_bot.api.flooded.add(USER + 2)
+    before = len(inprocess_bot.api.calls)
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER + 2, "a:self", question["message_id"]))
+    made = [call.method for call in inprocess_bot.api.calls[before:]]
+    assert made.count("sendMessage") == 3 and "answerCallbackQuery" not in made
+    state = await stored_state(inprocess_bot, db, USER + 2)
+    assert state["survey"]["answers"]["role"] == "self" and state["live_unrecorded"] is True
