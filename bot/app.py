@@ -6,11 +6,12 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from bot.command_names import CITIZEN_COMMANDS, shown
 from bot.config import SECRET_FILE, Settings
+from bot.connection_guard import GuardedRequest
 from bot.context import KentContext
 from bot.inbound import KentApplication
 from bot.i18n import LANGUAGES, t
@@ -26,6 +27,10 @@ from storage.repositories import surveys as survey_store
 from surveys.definition import content_hash
 
 log = logging.getLogger(__name__)
+
+# python-telegram-bot's own default for the bot's requests (getUpdates has its own, of one).
+CONNECTION_POOL_SIZE = 256
+
 
 class NotMigrated(Exception):
     """The database cannot be used as it is: its schema is behind the code, or it was made
@@ -44,6 +49,7 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
 
     It has no python-telegram-bot Updater, which would acknowledge an update to Telegram
     before it is applied: updates come from `bot/updates/polling.py` or the webhook route.
+    Its calls are checked to be made holding no database connection (`bot.connection_guard`).
     """
     root = services.settings.telegram_api_base_url
     builder = (
@@ -57,9 +63,10 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
         # Telegram allows about 30 messages a second overall; 0 lifts the cap (emulator, tests).
         .rate_limiter(AIORateLimiter(overall_max_rate=services.settings.reply_rate, max_retries=2))
         .updater(None)
+        .request(GuardedRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     application = builder.build()
     application.bot_data["services"] = services
     handlers.register_all(application)

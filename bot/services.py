@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from storage.database import create_engine, session_factory
+from storage.person_lock import PersonLocks
 from surveys.definition import SurveyDefinition, load_shipped
 
 
@@ -20,6 +21,7 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     secret: bytes
     surveys: dict[str, SurveyDefinition]
+    person_locks: PersonLocks
     clock: Clock = field(default=system_clock)
 
     @property
@@ -27,6 +29,7 @@ class Services:
         return self.settings.zone
 
     async def close(self) -> None:
+        await self.person_locks.close()
         await self.engine.dispose()
 
 
@@ -38,5 +41,6 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         sessions=session_factory(engine),
         secret=settings.resolved_secret(),
         surveys=load_shipped(),
+        person_locks=PersonLocks.for_engine(engine),
         clock=clock,
     )

@@ -16,6 +16,9 @@ from bot.conversation.turn import Turn, citizen_handler
 async def answered(turn: Turn, update: Update) -> None:
     """Nothing about the screen is stored before consent: the button carries what it needs."""
     callback = parse(update.callback_query.data if update.callback_query else None)
+    if callback is not None and turn.live_unrecorded:
+        await onboarding.show_current_step(turn, update)
+        return
     if callback is None:
         turn.toast(turn.text("unexpected.stale_button"))
         return

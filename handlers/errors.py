@@ -1,8 +1,10 @@
 """The one global error handler: log where it failed (never the data), tell the person,
 keep their place.
 
-The failed update's transaction was rolled back, so the person is exactly where they were
-before it and can simply try again.
+A failure while a turn decides rolls its transaction back, so the person is exactly where they
+were before it and can simply try again; a failure after it committed leaves what they did
+applied. Either way `/start` shows them where they are. The language is read, and the message
+sent, with no connection held across the call to Telegram.
 """
 
 from __future__ import annotations

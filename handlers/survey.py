@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.callbacks import parse
 from bot.command_names import accepted
-from bot.conversation import drafts, survey
+from bot.conversation import drafts, onboarding, survey
 from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
 from surveys.engine import Text
@@ -24,6 +24,9 @@ async def button(turn: Turn, update: Update) -> None:
     callback = parse(query.data if query else None)
     if callback is None:  # oversized or malformed: forged, or from a client we do not know
         turn.toast(turn.text("unexpected.stale_button"))
+        return
+    if turn.live_unrecorded:
+        await onboarding.show_current_step(turn, update)
         return
     message_id = query.message.message_id if query and query.message else None
     await survey.on_button(turn, callback, message_id)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_
 
 from storage.private_files import private_file, tighten
 from storage.text import has_refused, json_dumps, storable_value
@@ -92,7 +93,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection: Any) -> None:
         # Housekeeping (a WAL checkpoint) runs outside any transaction, in AUTOCOMMIT.
         if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Straight to the driver: one hand-off to its thread instead of three (a cursor, the
+            # statement, closing the cursor), on every transaction.
+            await_(connection.connection.driver_connection.execute("BEGIN IMMEDIATE"))
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

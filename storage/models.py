@@ -83,6 +83,8 @@ class Conversation(Base):
     message_ids: Mapped[list[Any]] = mapped_column(default=list)
     # The person's latest update ids: a redelivered one is recognised without a second table.
     applied_updates: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    # Bumped by every write: a turn records what it showed only if nobody wrote in between.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application
 
+from bot import connection_guard
 from bot.app import build_application, post_init
 from bot.config import Settings, load_settings
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
@@ -37,6 +39,23 @@ from storage.models import Base
 
 POSTGRES_ENV = "KENTBOT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+# Every Telegram call made while its task holds a database connection is refused and noted here,
+# by the test process and by every bot process it starts (they inherit the environment).
+GUARD_FILE = Path(tempfile.mkdtemp(prefix="kentbot-guard-")) / "connections-held.log"
+GUARD_FILE.touch()
+os.environ[connection_guard.ENVIRONMENT_VARIABLE] = str(GUARD_FILE)
+
+
+@pytest.fixture(autouse=True)
+def no_connection_held_during_telegram_calls() -> Iterator[None]:
+    """Fails the test if anything it ran called Telegram while holding a database connection."""
+    before = GUARD_FILE.stat().st_size
+    yield
+    with GUARD_FILE.open(encoding="utf-8") as violations:
+        violations.seek(before)
+        noted = violations.read()
+    assert not noted, f"Telegram was called while a database connection was held:\n{noted}"
 
 
 @dataclass

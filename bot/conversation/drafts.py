@@ -210,6 +210,22 @@ async def persist(turn: Turn) -> None:
     draft.sealed = sealed
 
 
+async def record_shown(turn: Turn, state: dict[str, Any], message_ids: list[int]) -> None:
+    """After the sending: the draft learns which messages it showed and which is live, in a
+    short transaction of its own (never the one that wrote a response or a token)."""
+    draft = turn.draft
+    assert draft is not None
+    secret = turn.services.secret
+    content = {
+        "state": state, "message_ids": message_ids[-MESSAGES_KEPT:],
+        "applied": [*turn.applied_updates, turn.update_id][-APPLIED_KEPT:], "submission": draft.submission,
+    }
+    sealed = anonymous_storage.seal_draft(secret, draft.key, content)
+    async with turn.services.sessions() as session, session.begin():
+        await store.save(session, draft.key, sealed, _expiry(turn), new=False)
+    draft.sealed = sealed
+
+
 async def _keep_only_response(session: Any, secret: bytes, draft: Draft, now: datetime) -> None:
     if draft.submission is None:
         if draft.sealed is not None:

@@ -80,6 +80,14 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
     await follow(turn, update, payload)
 
 
+async def show_current_step(turn: Turn, update: Update) -> None:
+    """A button pressed while the newest buttons were never recorded as shown (a crash, or
+    Telegram failed them): it cannot be told from an older one, so the current step is shown
+    again, as /start shows it."""
+    turn.toast()
+    await start(turn, None, update)
+
+
 def ask(turn: Turn, target: str | None = None) -> None:
     """Before consent: the language first (unless known), then the notice and the consent."""
     if turn.citizen is None or turn.citizen.language is None:

@@ -40,12 +40,25 @@ async def load_trail(turn: Turn) -> None:
 
 async def keep_trail(turn: Turn) -> None:
     """End of a turn that keeps nothing about the person: keep the ids still on screen, or none."""
+    await keep_trail_in(turn.session, turn)
+
+
+async def keep_trail_in(session: Any, turn: Turn) -> None:
     if turn.message_ids and not turn.cleared:
         expiry = turn.now + TRAIL_KEPT
         expiry += (datetime.min.replace(tzinfo=expiry.tzinfo) - expiry) % TRAIL_ROUNDING
-        await trails.keep(turn.session, _key(turn), turn.message_ids[-TRAIL_MAX:], expiry)
+        await trails.keep(session, _key(turn), turn.message_ids[-TRAIL_MAX:], expiry)
     else:
-        await trails.drop(turn.session, _key(turn))
+        await trails.drop(session, _key(turn))
+
+
+async def record_trail(turn: Turn, sent: list[int]) -> None:
+    """After the sending: the trail also holds the messages this turn showed, in a short
+    transaction of its own."""
+    async with turn.services.sessions() as session, session.begin():
+        kept = await trails.load(session, _key(turn), turn.now)
+        turn.message_ids = [*dict.fromkeys([*kept, *turn.message_ids, *sent])]
+        await keep_trail_in(session, turn)
 
 
 async def settle(turn: Turn) -> None:

@@ -1,44 +1,60 @@
-"""One update's turn: lock the person, claim the update id, load their state, let a flow
-decide, send what it decided, save, and commit, all in one transaction.
+"""One update's turn: a short transaction, then Telegram, then one short write.
+
+1. The person's lock is taken first (`storage.person_lock`): neither a transaction nor a
+   pooled connection, held for the whole turn, so their updates apply one at a time.
+2. Decide (one transaction): claim the update id, load the person, let a flow decide (the
+   replies to send are data, `Turn.actions`, nothing is sent yet), save the new state, commit.
+   The update is applied from here on: a crash later loses nothing the person did.
+3. Show (`bot.conversation.delivery`): the replies go to Telegram with no transaction open.
+4. Record (one statement, no transaction of its own): the ids of the messages sent and which
+   one holds the live buttons, only if the conversation is still the version step 2 saved; on
+   PostgreSQL sent with the release of the person's lock.
+
+An anonymous survey runs in the person's draft (`bot.conversation.drafts`): while they are in
+it, steps 2 and 4 write the draft only, never their identified rows. A person with nothing kept
+(before consent, after an erasure) has the ids of what the chat shows kept for minutes in a chat
+trail (`bot.conversation.shown`), for the safe exit.
+
+Until step 4, the state says a live message is due but not known (`LIVE_UNRECORDED`); a crash
+in between leaves it so, and the person's next button press or /start shows the current step
+again: a message may show twice, an answer is never lost.
 
 Nothing about the conversation lives in memory between updates, so a restart or a second
 worker continues exactly where the person was, and a redelivered update has no effect: its id
 is among the latest ones kept in the person's conversation, or in the table of processed
 updates (first contacts, turns after which nothing about the person is kept, and older ids,
 moved there a batch at a time). So a person's ordinary update costs no extra statement.
-
-The database is the truth and the chat is a view of it: when Telegram fails or times out
-part-way through the sending, what the person did is still saved, the rest of the sending
-is dropped, and `/start` shows them the current step again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram import Bot, InlineKeyboardMarkup, Update, User
 
 from bot.conversation import drafts, shown
+from bot.conversation.delivery import Shown, show
 from bot.i18n import normalise_language, t
 from bot.services import Services
-from storage.locks import local_lock
+from storage.person_lock import LOST, Held
 from storage.pseudonyms import citizen_key
-from storage.repositories import citizens, updates
+from storage.repositories import citizens, outbox, updates
 
 log = logging.getLogger(__name__)
 
 # Enough to clear a long conversation with /cikis; Telegram deletes 100 per call.
 MAX_TRACKED_MESSAGES = 500
 APPLIED_UPDATES_KEPT = 64  # at least this many of a person's latest update ids stay in the conversation
-# Pauses before trying a failed call again; only failures that surely delivered nothing.
-RETRY_PAUSES = (0.2, 0.8)
+# A turn decides again when another writer got to the person first (their lock was lost).
+DECIDE_ATTEMPTS = 3
+# In the state between a turn's decision and the record of what it showed.
+LIVE_UNRECORDED = "live_unrecorded"
 
 
 @dataclass
@@ -49,8 +65,8 @@ class Action:
     message_id: int | None = None
     live: bool = False
     quiet: bool = False
-    alert: bool = False
     message_ids: list[int] = field(default_factory=list)
+    alert: bool = False
 
 
 @dataclass
@@ -73,8 +89,15 @@ class Turn:
     actions: list[Action] = field(default_factory=list)
     erased: bool = False
     cleared: bool = False
+    version: int | None = None  # the conversation's version once saved; None when nothing is kept
     # Set while the person is inside an anonymous survey: the turn then writes only this draft.
     draft: drafts.Draft | None = None
+
+    @property
+    def live_unrecorded(self) -> bool:
+        """A live message was due and its id never recorded (a crash, or Telegram failed it):
+        the buttons on screen cannot be told from older ones, so the current step is shown again."""
+        return bool(self.state.get(LIVE_UNRECORDED))
 
     @property
     def lang(self) -> str:
@@ -111,146 +134,79 @@ Flow = Callable[[Turn, Update], Awaitable[None]]
 
 
 async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> None:
-    """Apply one update from a private chat exactly once."""
+    """Apply one update from a private chat exactly once, then show it."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != "private":
         return
     key = citizen_key(services.secret, user.id)
-    now = services.clock()
-    turn: Turn | None = None
-    async with local_lock(key), services.sessions() as session, session.begin():
-        citizen, conversation = await citizens.load_locked(session, key)
-        draft = await drafts.route(session, services, update, user.id, now, flow)
-        claimed_in_table = conversation is None and draft is None
-        if claimed_in_table:
-            # First contact, or nothing kept: the update id is claimed in the table.
-            if not await updates.claim(session, update.update_id, now, person=key):
-                log.info("update %s already applied", update.update_id)
-                return
-        applied = list(conversation.applied_updates) if conversation else []
-        known = [*applied, *(draft.applied_updates if draft else [])]
-        # Update ids grow, so an id older than the kept ones can only be in the table.
-        older = bool(known) and update.update_id < min(known) and not claimed_in_table
-        if update.update_id in known or (older and not await updates.claim(session, update.update_id, now, person=key)):
-            log.info("update %s already applied", update.update_id)
+    async with services.person_locks.hold(key) as held:
+        turn = await _decide(update, services, flow, user, key)
+        if turn is None:
             return
-        turn = Turn(
-            services=services,
-            session=session,
-            now=now,
-            user_id=user.id,
-            key=key,
-            citizen=replace(citizen) if citizen else None,
-            state=dict(conversation.state) if conversation else {},
-            message_ids=list(conversation.message_ids) if conversation else [],
-            language_guess=normalise_language(user.language_code),
-            update_id=update.update_id,
-            applied_updates=applied,
-            claimed_in_table=claimed_in_table,
-            loaded=(citizen, conversation),
-        )
-        if conversation is None:
-            await shown.load_trail(turn)
-        if draft is not None:
-            drafts.begin_turn(turn, draft)
-        if update.message is not None:
-            turn.message_ids.append(update.message.message_id)
-        await flow(turn, update)
-        await _execute(turn, update, bot, chat.id)
-        await _persist(turn)
-    if turn is not None:
+        delivered = await show(turn.actions, update, bot, chat.id)
+        await _record(services, held, turn, delivered, chat.id)
         await drafts.after_commit(turn)
 
 
-async def _execute(turn: Turn, update: Update, bot: Bot, chat_id: int) -> None:
-    """Show what the flow decided. New messages go one after the other, in order, stopping at
-    the first one Telegram fails; edits and deletions of older messages go alongside them, not
-    after them, so the person waits one round trip to Telegram less and the turn's transaction
-    (on SQLite, the one writer's) is held that much shorter."""
-    alongside = [_touch(action, bot, chat_id) for action in turn.actions if action.kind in ("edit", "edit_keyboard", "delete")]
-    touching = asyncio.ensure_future(_in_order(alongside, update.update_id)) if alongside else None
-    try:
-        toast = await _send(turn, bot, chat_id)
-        # Answered after the new messages, so the spinner on the button stops when they are shown.
-        if update.callback_query is not None:
-            # Telegram refuses a late answer ("query is too old"); the person already sees the result.
-            await _tolerant(
-                lambda: update.callback_query.answer(toast.text if toast else None, show_alert=bool(toast and toast.alert))  # type: ignore[union-attr]
-            )
-    except BadRequest as error:
-        log.error("update %s: Telegram refused a message (%s); the state is saved, the rest is not shown", update.update_id, error)
-    except TelegramError as error:
-        log.warning("update %s: Telegram failed part-way (%s); the state is saved, the rest is not shown", update.update_id, error)
-    finally:
-        if touching is not None:
-            await touching
-
-
-async def _send(turn: Turn, bot: Bot, chat_id: int) -> Action | None:
-    toast: Action | None = None
-    for action in turn.actions:
-        if action.kind == "send":
-            if action.live:
-                # Until the new buttons are surely on screen, no older ones may answer for them.
-                turn.state.pop("active", None)
-            message = await _retried(
-                lambda a=action: bot.send_message(chat_id, a.text or "", reply_markup=a.keyboard, disable_notification=a.quiet)
-            )
-            turn.message_ids.append(message.message_id)
-            if action.live:
-                turn.state["active"] = message.message_id
-        elif action.kind == "toast":
-            toast = toast or action
-    return toast
-
-
-def _touch(action: Action, bot: Bot, chat_id: int) -> Callable[[], Awaitable[Any]]:
-    """The call that edits or deletes older messages for `action`."""
-    if action.kind == "edit":
-        return lambda: bot.edit_message_text(action.text or "", chat_id, action.message_id, reply_markup=action.keyboard)
-    if action.kind == "edit_keyboard":
-        return lambda: bot.edit_message_reply_markup(chat_id, action.message_id, reply_markup=action.keyboard)
-
-    async def delete() -> None:
-        for start in range(0, len(action.message_ids), 100):  # Telegram deletes 100 per call
-            await _tolerant(lambda b=action.message_ids[start : start + 100]: bot.delete_messages(chat_id, b))
-
-    return delete
-
-
-async def _in_order(calls: list[Callable[[], Awaitable[Any]]], update_id: int) -> None:
-    """Edits and deletions one after the other; a failure is logged and ends them, never the
-    turn: no state depends on them (a message left with old buttons has them refused)."""
-    try:
-        for call in calls:
-            await _tolerant(call)
-    except TelegramError as error:
-        log.warning("update %s: Telegram failed to change an older message (%s); the rest of such changes is dropped", update_id, error)
-
-
-async def _retried(call: Callable[[], Awaitable[Any]]) -> Any:
-    """Try again after a network failure that surely delivered nothing (not after a time-out,
-    which may have been delivered and would then show twice)."""
-    for pause in RETRY_PAUSES:
+async def _decide(update: Update, services: Services, flow: Flow, user: User, key: str) -> Turn | None:
+    """The first transaction; None when the update was already applied."""
+    for attempt in range(1, DECIDE_ATTEMPTS + 1):
         try:
-            return await call()
-        except TimedOut:
-            raise
-        except NetworkError as error:
-            log.info("Telegram call failed (%s); trying again in %.1f s", error, pause)
-            await asyncio.sleep(pause)
-    return await call()
+            async with services.sessions() as session, session.begin():
+                return await _apply(update, services, session, flow, user, key)
+        except citizens.Conflict:
+            if attempt == DECIDE_ATTEMPTS:
+                raise
+            log.info("update %s: the person's rows changed meanwhile; deciding again", update.update_id)
+    raise AssertionError("unreachable")
 
 
-async def _tolerant(call: Callable[[], Awaitable[Any]]) -> None:
-    """Edits and deletions of messages that are gone or unchanged are not failures."""
-    try:
-        await _retried(call)
-    except BadRequest as error:
-        log.info("ignored Telegram refusal: %s", error.message)
+async def _apply(update: Update, services: Services, session: AsyncSession, flow: Flow, user: User, key: str) -> Turn | None:
+    now = services.clock()
+    citizen, conversation = await citizens.load(session, key)
+    draft = await drafts.route(session, services, update, user.id, now, flow)
+    claimed_in_table = conversation is None and draft is None
+    if claimed_in_table and not await updates.claim(session, update.update_id, now):
+        log.info("update %s already applied", update.update_id)
+        return None
+    applied = list(conversation.applied_updates) if conversation else []
+    known = [*applied, *(draft.applied_updates if draft else [])]
+    # Update ids grow, so an id older than the kept ones can only be in the table.
+    older = bool(known) and update.update_id < min(known) and not claimed_in_table
+    if update.update_id in known or (older and not await updates.claim(session, update.update_id, now)):
+        log.info("update %s already applied", update.update_id)
+        return None
+    turn = Turn(
+        services=services,
+        session=session,
+        now=now,
+        user_id=user.id,
+        key=key,
+        citizen=replace(citizen) if citizen else None,
+        state=dict(conversation.state) if conversation else {},
+        message_ids=list(conversation.message_ids) if conversation else [],
+        language_guess=normalise_language(user.language_code),
+        update_id=update.update_id,
+        applied_updates=applied,
+        claimed_in_table=claimed_in_table,
+        loaded=(citizen, conversation),
+    )
+    if conversation is None:
+        await shown.load_trail(turn)
+    if draft is not None:
+        drafts.begin_turn(turn, draft)
+    if update.message is not None:
+        turn.message_ids.append(update.message.message_id)
+    await flow(turn, update)
+    if any(action.kind == "send" and action.live for action in turn.actions):
+        # Until the new buttons are recorded as shown, no older ones may answer for them.
+        turn.state.pop("active", None)
+        turn.state[LIVE_UNRECORDED] = True
+    await _save(turn)
+    return turn
 
 
-async def _persist(turn: Turn) -> None:
+async def _save(turn: Turn) -> None:
     """Save where the person is, with this update's id among the applied ones; when nothing
     about them is kept, the id goes to the table of processed updates instead."""
     if turn.draft is not None:
@@ -276,8 +232,41 @@ async def _persist(turn: Turn) -> None:
     shown.stamp(turn)
     if turn.loaded[1] is None:
         await shown.settle(turn)
-    saved = citizens.Stored(turn.state, drafts.without_gaps(turn.message_ids)[-MAX_TRACKED_MESSAGES:], applied)
-    await citizens.save(turn.session, turn.key, citizen, saved, turn.now, was=turn.loaded)
+    turn.message_ids = drafts.without_gaps(turn.message_ids)[-MAX_TRACKED_MESSAGES:]
+    saved = citizens.Stored(turn.state, turn.message_ids, applied)
+    turn.version = await citizens.save(turn.session, turn.key, citizen, saved, turn.now, was=turn.loaded)
+
+
+async def _record(services: Services, held: Held, turn: Turn, delivered: Shown, chat_id: int) -> None:
+    """The second, short write: what the person now sees, and whether they can be reached.
+    Losing it (a crash, the database gone for a moment) costs a step shown twice, no answer.
+    It goes where step 2 saved: the conversation, the anonymous survey's draft (in a
+    transaction of its own, never the one that holds a response), or the chat trail."""
+    version = turn.version if delivered.sent else None
+    state = dict(turn.state)
+    if delivered.live is not None:
+        state["active"] = delivered.live
+        state.pop(LIVE_UNRECORDED, None)
+    message_ids = drafts.without_gaps([*turn.message_ids, *delivered.sent])[-MAX_TRACKED_MESSAGES:]
+    try:
+        if delivered.unreachable:
+            async with services.sessions() as session, session.begin():
+                await outbox.mark_unreachable(session, chat_id, services.clock())
+        if turn.draft is not None and delivered.sent and not (turn.erased or turn.cleared):
+            await drafts.record_shown(turn, state, [*turn.message_ids, *delivered.sent])
+            return
+        if turn.draft is None and turn.version is None and delivered.sent and not turn.cleared:
+            await shown.record_trail(turn, delivered.sent)
+            return
+        if version is None:
+            return
+        if not await citizens.record_shown(services.engine, held, turn.key, version, state, message_ids):
+            log.info("update %s: the conversation moved on before its messages were recorded", turn.update_id)
+    except (SQLAlchemyError, *LOST) as error:
+        log.warning(
+            "update %s: what was shown could not be recorded (%s); the current step is shown again when asked",
+            turn.update_id, error.__class__.__name__,
+        )
 
 
 def citizen_handler(flow: Flow) -> Callable[[Update, Any], Awaitable[None]]:

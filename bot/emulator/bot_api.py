@@ -118,9 +118,10 @@ class BotApi:
             return
         self.state.metrics.faults_injected += 1
         plan = self.faults.plan
-        if plan.mode == "hang":
-            await self.faults.hang(self.state.config.hang_seconds)
-        raise ApiError(plan.status, STATUS_TEXT.get(plan.status, "Internal Server Error"))
+        if plan.mode in ("hang", "hold"):
+            await self.faults.hang(name, self.state.config.hang_seconds)
+        if plan.mode != "hold":
+            raise ApiError(plan.status, STATUS_TEXT.get(plan.status, "Internal Server Error"))
 
     # --- shared checks --------------------------------------------------------------------
 

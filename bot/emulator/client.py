@@ -119,6 +119,7 @@ class EmulatorClient:
         fraction: float = 0.0,
         status: int = 500,
         methods: list[str] | None = None,
+        skip: int = 0,
     ) -> dict[str, Any]:
         body = {
             "mode": mode,
@@ -126,8 +127,22 @@ class EmulatorClient:
             "fraction": fraction,
             "status": status,
             "methods": methods or [],
+            "skip": skip,
         }
         return await self._call("POST", "/_sim/faults", body)
+
+    async def faults(self) -> dict[str, Any]:
+        """The plan, and `holding`: how many calls of each method are stalled right now."""
+        return await self._call("GET", "/_sim/faults")
+
+    async def wait_until_held(self, method: str, count: int = 1, timeout: float = 60.0) -> None:
+        """Wait until `count` calls of `method` are stalled by a hang or hold plan."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (await self.faults())["holding"].get(method.lower(), 0) < count:
+            if loop.time() >= deadline:
+                raise TimeoutError(f"{count} {method} calls were not held within {timeout} s: {await self.faults()}")
+            await asyncio.sleep(0.02)
 
     async def clear_faults(self) -> dict[str, Any]:
         return await self._call("DELETE", "/_sim/faults")

@@ -27,10 +27,15 @@ class Call:
 @dataclass
 class InProcessBotApi(BaseRequest):
     """Answers the Bot API methods kentbot uses; `calls` keeps what the bot did. `latency`
-    holds every answer back that long, like a network between the bot and Telegram."""
+    holds every answer back that long, like a network between the bot and Telegram. Sends to a
+    chat in `blocked` are refused as Telegram refuses a person who blocked the bot, to a chat in
+    `unknown` as a chat Telegram does not know, and to a chat in `flooded` by flood control."""
 
     calls: list[Call] = field(default_factory=list)
     latency: float = 0.0
+    blocked: set[int] = field(default_factory=set)
+    unknown: set[int] = field(default_factory=set)
+    flooded: set[int] = field(default_factory=set)
     _next_message_id: int = 1
 
     async def initialize(self) -> None:
@@ -57,9 +62,25 @@ class InProcessBotApi(BaseRequest):
             await asyncio.sleep(self.latency)
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        chat_id = int(params.get("chat_id", 0))
+        refusal = self._refusal(chat_id)
+        if refusal is not None:
+            self.calls.append(Call(name, params, None))
+            return refusal["error_code"], json.dumps(refusal).encode()
         result = self._result(name, params)
         self.calls.append(Call(name, params, result))
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _refusal(self, chat_id: int) -> dict[str, Any] | None:
+        """Telegram's answer when it refuses a call to `chat_id`, or None."""
+        if chat_id in self.blocked:
+            return {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if chat_id in self.unknown:
+            return {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+        if chat_id in self.flooded:
+            return {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 0",
+                    "parameters": {"retry_after": 0}}
+        return None
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":

@@ -341,7 +341,7 @@ class SimApi:
         return 200, {**self.state.metrics.to_sim(), "pending_updates": pending}
 
     async def get_faults(self, request: web.Request) -> tuple[int, Any]:
-        return 200, self.faults.plan.to_json()
+        return 200, {**self.faults.plan.to_json(), "holding": dict(self.faults.holding)}
 
     async def set_faults(self, request: web.Request) -> tuple[int, Any]:
         self.faults.configure(FaultPlan.from_json(await json_body(request)))

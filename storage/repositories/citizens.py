@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from storage.locks import lock_in_transaction
 from storage.models import Citizen, Conversation, Person, Response
+from storage.person_lock import Held
 
 
 @dataclass
@@ -27,43 +29,40 @@ class Profile:
 
 @dataclass(frozen=True)
 class Stored:
-    """A person's conversation as saved: where they are, the messages shown to them, and
-    their latest update ids."""
+    """A person's conversation as saved: where they are, the messages shown to them, their
+    latest update ids, and the version every write bumps."""
 
     state: dict[str, Any]
     message_ids: list[int]
     applied_updates: list[int]
+    version: int = 0
+
+
+class Conflict(Exception):
+    """Someone else wrote the person's rows since they were loaded: load and decide again."""
 
 
 _citizens, _conversations = Citizen.__table__, Conversation.__table__
 _KEY = bindparam("person")
+_VERSION = bindparam("loaded_version")
 _COLUMNS = (
     _citizens.c.language, _citizens.c.consent_version, _citizens.c.consent_at,
     _conversations.c.citizen_key, _conversations.c.state, _conversations.c.message_ids, _conversations.c.applied_updates,
+    _conversations.c.version,
 )
 # The statements of every turn, built once.
 _LOAD = select(*_COLUMNS).select_from(_citizens.outerjoin(_conversations)).where(_citizens.c.key == _KEY)
 _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
-_UPDATE_CONVERSATION = update(_conversations).where(_conversations.c.citizen_key == _KEY)
+_UPDATE_CONVERSATION = update(_conversations).where(
+    _conversations.c.citizen_key == _KEY, _conversations.c.version == _VERSION
+)
 
 
 async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
-    """The person's profile and conversation in one round trip."""
+    """The person's profile and conversation in one round trip, nothing locked: a turn holds
+    the person's lock (`storage.person_lock`) instead, and `save` refuses to overwrite a
+    conversation someone else wrote meanwhile."""
     return _split((await session.execute(_LOAD, {"person": key})).first())
-
-
-async def load_locked(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
-    """Like `load`, and the person stays locked until the transaction ends; every update
-    starts here.
-
-    PostgreSQL takes the person's transaction-scoped advisory lock, then reads (in a statement
-    of its own, so the read sees what a worker before us committed while we waited). Not a row
-    lock: `SELECT ... FOR UPDATE` writes the locking transaction's id into the rows' xmax, which
-    would tie that transaction's other writes (an anonymous answer) to the person. SQLite's
-    transactions already run one at a time.
-    """
-    await lock_in_transaction(session, key)
-    return await load(session, key)
 
 
 def _split(row: Any) -> tuple[Profile | None, Stored | None]:
@@ -72,7 +71,7 @@ def _split(row: Any) -> tuple[Profile | None, Stored | None]:
     profile = Profile(row.language, row.consent_version, row.consent_at)
     if row.citizen_key is None:
         return profile, None
-    return profile, Stored(row.state, row.message_ids, row.applied_updates)
+    return profile, Stored(row.state, row.message_ids, row.applied_updates, row.version)
 
 
 async def save(
@@ -83,25 +82,71 @@ async def save(
     now: datetime,
     *,
     was: tuple[Profile | None, Stored | None],
-) -> None:
+) -> int:
     """Write back what a turn changed, given what it loaded (`was`): a new person or
-    conversation is inserted, a changed profile updated, the conversation always saved."""
+    conversation is inserted, a changed profile updated, the conversation always saved.
+    Returns the conversation's new version; raises `Conflict` when another writer got there
+    first (a row inserted, or the conversation's version moved on)."""
     loaded_profile, loaded_conversation = was
     profile_values = {
         "language": profile.language, "consent_version": profile.consent_version, "consent_at": profile.consent_at,
     }
-    if loaded_profile is None:
-        await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
-    elif profile != loaded_profile:
-        await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
     values = {
         "state": conversation.state, "message_ids": conversation.message_ids,
         "applied_updates": conversation.applied_updates, "updated_at": now,
     }
-    if loaded_conversation is None:
-        await session.execute(insert(_conversations), {"citizen_key": key, **values})
-    else:
-        await session.execute(_UPDATE_CONVERSATION, {"person": key, **values})
+    try:
+        if loaded_profile is None:
+            await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
+        elif profile != loaded_profile:
+            await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
+        if loaded_conversation is None:
+            await session.execute(insert(_conversations), {"citizen_key": key, "version": 1, **values})
+            return 1
+    except IntegrityError as error:
+        raise Conflict(key) from error
+    version = loaded_conversation.version + 1
+    result = await session.execute(
+        _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
+    )
+    if result.rowcount != 1:
+        raise Conflict(key)
+    return version
+
+
+# What a turn records after its replies went out, as one statement with no transaction of its
+# own (losing it costs a step shown twice, never an answer), spelled for each database's driver.
+# PostgreSQL: sent on the person-lock connection with the release of the lock (`$1`).
+_RECORD_SHOWN_RELEASING = """
+WITH recorded AS (
+    UPDATE conversations SET state = $4::jsonb, message_ids = $5::jsonb, version = $3 + 1
+    WHERE citizen_key = $2 AND version = $3
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM recorded) = 1 AS recorded, pg_advisory_unlock($1) AS unlocked
+"""
+# SQLite: on the process's one connection, which the driver keeps in autocommit.
+_RECORD_SHOWN = "UPDATE conversations SET state = ?, message_ids = ?, version = ? + 1 WHERE citizen_key = ? AND version = ?"
+
+
+async def record_shown(
+    engine: AsyncEngine, held: Held, key: str, version: int, state: dict[str, Any], message_ids: list[int]
+) -> bool:
+    """After the replies went out: the state that knows the live message and the ids shown,
+    written only if the conversation is still at `version` (nobody moved it on meanwhile).
+
+    One statement: on PostgreSQL with the release of the person's lock, in one round trip that
+    does not wait for the disk; on SQLite without BEGIN and COMMIT around it, a fraction of a
+    transaction's hand-offs to the driver's thread. Returns whether it was written."""
+    state_json, ids_json = json.dumps(state), json.dumps(message_ids)
+    if held.can_release_with:
+        row = await held.release_with(_RECORD_SHOWN_RELEASING, key, version, state_json, ids_json)
+        return bool(row["recorded"])
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        # The cursor of an UPDATE holds no rows: left to the garbage collector, not closed with
+        # another hand-off to the driver's thread.
+        return (await driver.execute(_RECORD_SHOWN, (state_json, ids_json, version, key, version))).rowcount == 1
 
 
 async def delete_conversation(session: AsyncSession, key: str) -> None:

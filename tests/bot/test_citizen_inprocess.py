@@ -268,7 +268,7 @@ async def test_updates_of_a_new_person_on_several_workers_at_once_are_each_appli
     async def no_local_lock(key: str):
         yield
 
-    monkeypatch.setattr("bot.conversation.turn.local_lock", no_local_lock)
+    monkeypatch.setattr("storage.person_lock.local_lock", no_local_lock)
     for round_ in range(3):
         user = USER + 100 + round_
         burst = [inprocess_bot.message_update(user, text) for text in ("/start", "/help", "/help", "/start")]

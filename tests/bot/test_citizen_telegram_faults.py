@@ -7,6 +7,7 @@ import asyncio
 from sqlalchemy import func, select
 
 from storage.models import Answer, Conversation, Response
+from storage.pseudonyms import citizen_key
 from tests.bot.test_citizen_e2e import after, contains, has_button, onboard
 
 
@@ -17,6 +18,21 @@ async def until(check, timeout: float = 15.0):  # type: ignore[no-untyped-def]
             return value
         await asyncio.sleep(0.05)
     raise AssertionError(f"{check.__name__} stayed false for {timeout} s")
+
+
+async def _consented_and_asked(user):  # type: ignore[no-untyped-def]
+    """The first question, once the consent turn has also edited the consent message (that
+    edit goes alongside the new messages): a fault on edits set next is for the next turn."""
+    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    await user.wait_for(contains("✔ Evet, onaylıyorum"))
+    return first
+
+
+def _faults_spent(emulator, count: int):  # type: ignore[no-untyped-def]
+    async def spent() -> bool:
+        return (await emulator.metrics())["faults_injected"] == count
+
+    return spent
 
 
 async def _to_last_question(user) -> None:
@@ -79,8 +95,12 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
             conversation = (await session.execute(select(Conversation))).scalar_one_or_none()
         return conversation is not None and conversation.state.get("survey", {}).get("answers", {}).get("role") == "self"
 
+    async def retries_spent() -> bool:
+        return (await live_bot.emulator.metrics())["faults_injected"] == 3
+
+    # The answer is saved before Telegram is asked; the question then fails three times.
     await until(answer_saved)
-    assert (await live_bot.emulator.metrics())["faults_injected"] == 3
+    await until(retries_spent)
     assert not any("hangi hizmetlerden" in (m["text"] or "") for m in await user.bot_messages())
     # The answered question shows the answer; /start shows where the person is.
     answered = next(m for m in await user.bot_messages() if m["message_id"] == first["message_id"])
@@ -91,10 +111,11 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
 async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_question(live_bot, db) -> None:
     user = live_bot.citizen(7105, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    first = await _consented_and_asked(user)
     # The answered question cannot be edited, even after the retries; the next one still comes.
     await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
     await after(user, user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    await until(_faults_spent(live_bot.emulator, 3))
     # The old question still shows its buttons, but they no longer answer for the new one.
     query_id = await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
 
@@ -133,3 +154,49 @@ async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     late = next(q for q in await user.callback_queries() if q["id"] == query_id)
     assert late["answered"] is False
     assert not any("Bir sorun oluştu" in (m["text"] or "") for m in await user.bot_messages())
+
+
+async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_up(live_bot, db) -> None:
+    """Fifteen presses on an old question's buttons, answered after Telegram stopped taking
+    answers for them: each answer is refused once and never tried again, and another person's
+    /help is answered while Telegram still holds the first of those answers."""
+    emulator = live_bot.emulator
+    ayse, fatma = live_bot.citizen(7106, "tr"), live_bot.citizen(7107, "tr")
+    await onboard(ayse, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
+    first = await _consented_and_asked(ayse)
+    # Telegram fails to take the answered question's buttons away, after its retries: they stay, stale.
+    await emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
+    answered = await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    await ayse.wait_for(contains("hangi hizmetlerden"))
+    await until(_faults_spent(emulator, 3))
+    await emulator.clear_faults()
+
+    async def turn_over() -> bool:
+        return any(q["id"] == answered and q["answered"] for q in await ayse.callback_queries())
+
+    await until(turn_over)
+    answers_before = (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0)
+
+    await emulator.set_faults(mode="hold", fraction=1.0, methods=["answerCallbackQuery"])
+    presses = [await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]) for _ in range(15)]
+    await emulator.wait_until_held("answerCallbackQuery")
+    # Ayşe's turns go one at a time, the first waiting for Telegram: it holds no database connection.
+    await after(fatma, fatma.send("/help"), contains("/forget"))
+    assert (await emulator.faults())["holding"] == {"answercallbackquery": 1}
+
+    await emulator.advance_clock(20)  # too late now for Telegram to take an answer to any of them
+    await emulator.clear_faults()
+
+    async def all_answered_once() -> bool:
+        return (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0) - answers_before >= 15
+
+    await until(all_answered_once)
+    # Ayşe's next update is applied after all her earlier turns ended, retries included.
+    await after(ayse, ayse.send("/help"), contains("/forget"))
+    metrics = await emulator.metrics()
+    assert metrics["method_calls"]["answerCallbackQuery"] - answers_before == 15
+    queries = {q["id"]: q for q in await ayse.callback_queries()}
+    assert not any(queries[query_id]["answered"] for query_id in presses)
+    async with db.sessions() as session:
+        conversation = await session.get(Conversation, citizen_key(live_bot.services.secret, 7106))
+    assert conversation.state["survey"]["answers"]["role"] == "self"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 from collections.abc import Awaitable, Callable
 
@@ -80,3 +81,20 @@ async def test_a_burst_of_one_still_allows_the_first_send(start, token) -> None:
     async with Bot(token, base_url=emulator.bot_base_url, base_file_url=emulator.bot_base_file_url) as bot:
         await bot.send_message(4711, "ilk mesaj")
     assert (await emulator.metrics())["too_many_requests"] == 0
+
+
+async def test_a_held_call_is_seen_in_flight_and_done_when_let_go(
+    bot: Bot, user: SimulatedUser, emulator: EmulatorClient
+) -> None:
+    """`skip` lets the first call through; `hold` stalls the next one, shows it as held, and
+    delivers it once the plan is cleared, as a slow Telegram would."""
+    await emulator.set_faults(mode="hold", next_n=1, skip=1, methods=["sendMessage"])
+    await bot.send_message(1001, "geçti")
+    held = asyncio.create_task(bot.send_message(1001, "bekledi"))
+    await emulator.wait_until_held("sendMessage")
+    assert (await emulator.faults())["holding"] == {"sendmessage": 1}
+    assert [m["text"] for m in await user.bot_messages()] == ["geçti"]
+    await emulator.clear_faults()
+    assert (await held).text == "bekledi"
+    assert [m["text"] for m in await user.bot_messages()] == ["geçti", "bekledi"]
+    assert (await emulator.faults())["holding"] == {}

@@ -13,6 +13,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.config import load_settings
+from bot.connection_guard import GuardedRequest
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.services import Services, build_services
 from storage.repositories import outbox
@@ -48,7 +49,8 @@ async def started_citizens(client: EmulatorClient, ids: range | list[int]) -> No
 
 
 def bot_for(client: EmulatorClient, read_timeout: float = 5.0) -> Bot:
-    request = HTTPXRequest(connection_pool_size=16, read_timeout=read_timeout, connect_timeout=2.0)
+    """A bot for the drainer, its calls checked like the application's (`bot.connection_guard`)."""
+    request = GuardedRequest(HTTPXRequest(connection_pool_size=16, read_timeout=read_timeout, connect_timeout=2.0))
     return Bot(BOT_TOKEN, base_url=client.bot_base_url, base_file_url=client.bot_base_file_url, request=request)
 
 

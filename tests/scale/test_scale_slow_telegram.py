@@ -1,6 +1,6 @@
 """Many people at once while Telegram is slow to answer: on SQLite every transaction writes and
-one writer goes at a time, so their turns must queue in the process, not race in SQLite's busy
-handler until one gives up with "database is locked"."""
+one writer goes at a time, so their transactions must queue in the process, not race in SQLite's
+busy handler until one gives up with "database is locked"."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from storage.models import ChatTrail, Conversation
 from tests.conftest import BOT_TOKEN, InProcessBot, make_settings
 
 PEOPLE = 6
-LATENCY = 0.25  # each Bot API call; a /start sends one message inside its transaction
+LATENCY = 0.25  # each Bot API call; a /start sends one message after its transaction
 
 
 async def test_people_starting_at_once_while_telegram_is_slow_all_get_an_answer(db, tmp_path, monkeypatch, caplog) -> None:

@@ -48,7 +48,7 @@ async def test_aid_logged_just_after_and_before_local_midnight_is_dated_today(in
 async def test_a_milestone_completed_today_is_accepted_at_any_local_hour(inprocess_bot, db, crew, utc) -> None:
     inprocess_bot.services.clock = lambda: utc
     await inprocess_bot.feed(inprocess_bot.message_update(MANAGER, "/asama"))
-    await _press(inprocess_bot, MANAGER, "4.2.6 Kadın merkezi")
+    await _press(inprocess_bot, MANAGER, "4.2.6 Kadın Danışma ve Eğitim Merkezi")
     await _press(inprocess_bot, MANAGER, KONAK)
     await inprocess_bot.feed(inprocess_bot.message_update(MANAGER, "25.11.2026"))
     await inprocess_bot.feed(inprocess_bot.message_update(MANAGER, "Kabul tutanağı 2026/40"))

@@ -258,4 +258,4 @@ async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew
     assert {m.chat_id for m in notices} == {26000, 26001}
     # Dementia is health data: the notices name neither the centre nor the member, nor the reason.
     assert not any("Adres il dışında" in m.payload["text"] or "Hasan" in m.payload["text"] for m in notices)
-    assert {m.payload["text"] for m in notices} == {"Başvurunuzla ilgili yeni bir bilgi var.", "هناك معلومات جديدة عن طلبك."}
+    assert {m.payload["text"] for m in notices} == {"Başvurunuzla ilgili yeni bir bilgi var.", "هناك معلومات جديدة عن طلبكم."}

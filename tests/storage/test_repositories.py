@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from storage.locks import local_lock, lock_in_transaction
+from bot.connection_guard import connections_held
+from storage.person_lock import PersonLocks
 from storage.migrate import is_up_to_date
 from storage.models import Answer, AuditEntry, Base, Centre, Conversation, PlanValue, Response
 from storage.pseudonyms import citizen_key, draft_key, participant, participation_token, respondent_key
@@ -69,21 +73,21 @@ async def test_migrations_reach_head_and_match_the_models(db) -> None:
 
 async def test_update_ids_are_claimed_once(db) -> None:
     async with db.sessions.begin() as session:
-        assert await updates.claim(session, 1001, NOW, person="p")
-        assert not await updates.claim(session, 1001, NOW, person="p")
-        assert await updates.claim(session, 1002, NOW, person="p")
+        assert await updates.claim(session, 1001, NOW)
+        assert not await updates.claim(session, 1001, NOW)
+        assert await updates.claim(session, 1002, NOW)
     async with db.sessions.begin() as session:
-        assert not await updates.claim(session, 1002, NOW, person="p")
+        assert not await updates.claim(session, 1002, NOW)
         assert await updates.forget_before(session, NOW + timedelta(seconds=1)) == 2
 
 
 async def test_an_uncommitted_claim_leaves_the_update_unclaimed(db) -> None:
     async with db.sessions() as session:
         async with session.begin():
-            assert await updates.claim(session, 77, NOW, person="p")
+            assert await updates.claim(session, 77, NOW)
             await session.rollback()
     async with db.sessions.begin() as session:
-        assert await updates.claim(session, 77, NOW, person="p")
+        assert await updates.claim(session, 77, NOW)
 
 
 async def test_conversation_round_trip_and_erase(db) -> None:
@@ -91,22 +95,51 @@ async def test_conversation_round_trip_and_erase(db) -> None:
     async with db.sessions.begin() as session:
         assert await citizens.load(session, key) == (None, None)
         stored = citizens.Stored({"screen": "survey", "answers": {"q": [1, "ü"]}}, [5, 6], [900])
-        await citizens.save(session, key, citizens.Profile("ar"), stored, NOW, was=(None, None))
+        assert await citizens.save(session, key, citizens.Profile("ar"), stored, NOW, was=(None, None)) == 1
     async with db.sessions.begin() as session:
         loaded = await citizens.load(session, key)
-        assert loaded == (citizens.Profile("ar"), stored)
+        assert loaded == (citizens.Profile("ar"), replace(stored, version=1))
         consented = citizens.Profile("ar", "2026-11", NOW)
-        await citizens.save(session, key, consented, citizens.Stored({"screen": "idle"}, [], [901]), NOW + timedelta(minutes=1), was=loaded)
+        idle = citizens.Stored({"screen": "idle"}, [], [901])
+        assert await citizens.save(session, key, consented, idle, NOW + timedelta(minutes=1), was=loaded) == 2
     async with db.sessions.begin() as session:
         profile, conversation = await citizens.load(session, key)
         assert profile == consented and profile.consent_at == NOW
-        assert conversation == citizens.Stored({"screen": "idle"}, [], [901])
+        assert conversation == replace(idle, version=2)
         row = await session.get(Conversation, key)
         assert row.updated_at == NOW + timedelta(minutes=1)
         erased = await citizens.erase(session, key, [])
         assert erased.profile and erased.conversation
     async with db.sessions.begin() as session:
         assert await citizens.load(session, key) == (None, None)
+
+
+async def test_a_conversation_written_meanwhile_is_never_overwritten(db) -> None:
+    """What a turn saves, and what it records after talking to Telegram, is written only over
+    the version it loaded or saved: a writer in between (a worker whose lock was lost) wins."""
+    key = citizen_key(SECRET, 4243)
+    async with db.sessions.begin() as session:
+        await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "a"}, [], [1]), NOW, was=(None, None))
+    async with db.sessions() as session:
+        first = await citizens.load(session, key)
+    async with db.sessions.begin() as session:
+        assert await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "b"}, [], [1, 2]), NOW, was=first) == 2
+    with pytest.raises(citizens.Conflict):
+        async with db.sessions.begin() as session:
+            await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "c"}, [], [1, 3]), NOW, was=first)
+    with pytest.raises(citizens.Conflict):  # a first contact saved twice
+        async with db.sessions.begin() as session:
+            await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "d"}, [], [4]), NOW, was=(None, None))
+    locks = PersonLocks.for_engine(db.engine)
+    try:
+        async with locks.hold(key) as held:
+            assert not await citizens.record_shown(db.engine, held, key, 1, {"screen": "a", "active": 7}, [7])
+        async with locks.hold(key) as held:
+            assert await citizens.record_shown(db.engine, held, key, 2, {"screen": "b", "active": 8}, [8])
+    finally:
+        await locks.close()
+    async with db.sessions() as session:
+        assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "b", "active": 8}, [8], [1, 2], 3)
 
 
 async def test_a_profile_without_a_conversation_is_loaded_alone(db) -> None:
@@ -120,7 +153,7 @@ async def test_a_profile_without_a_conversation_is_loaded_alone(db) -> None:
         assert loaded == (citizens.Profile("en"), None)
         await citizens.save(session, key, citizens.Profile("en"), citizens.Stored({"screen": "idle"}, [], [2]), NOW, was=loaded)
     async with db.sessions.begin() as session:
-        assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "idle"}, [], [2])
+        assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "idle"}, [], [2], 1)
 
 
 async def test_definition_versions_are_immutable(db) -> None:
@@ -216,43 +249,101 @@ async def test_audit_log_keeps_order_and_payloads(db) -> None:
         assert (await session.execute(select(func.count(AuditEntry.id)))).scalar_one() == 3
 
 
-async def test_person_lock_serialises_concurrent_transactions(db) -> None:
-    """Two tasks updating one counter under the person lock never lose an increment."""
-    key = citizen_key(SECRET, 99)
+async def _bump_in_two_transactions(db, locks: PersonLocks, key: str) -> None:
+    """A turn's shape: read in one transaction, a pause with none open (Telegram), write in another."""
+    async with locks.hold(key):
+        async with db.sessions() as session:
+            loaded = await citizens.load(session, key)
+        assert connections_held() == 0
+        await asyncio.sleep(0.01)
+        async with db.sessions.begin() as session:
+            count = loaded[1].state["count"]
+            await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": count + 1}, [], []), NOW, was=loaded)
+
+
+async def _counter(db, key: str) -> None:
     async with db.sessions.begin() as session:
         await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": 0}, [], []), NOW, was=(None, None))
 
-    async def bump() -> None:
-        async with local_lock(key), db.sessions.begin() as session:
-            await lock_in_transaction(session, key)
-            loaded = await citizens.load(session, key)
-            count = loaded[1].state["count"]
-            await asyncio.sleep(0.01)
-            await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": count + 1}, [], []), NOW, was=loaded)
 
-    await asyncio.gather(*(bump() for _ in range(10)))
+async def test_person_lock_serialises_a_turn_spread_over_two_transactions(db) -> None:
+    """Tasks of one process bumping one counter under the person lock never lose an increment,
+    and the lock pins no database connection between the transactions."""
+    key = citizen_key(SECRET, 99)
+    await _counter(db, key)
+    locks = PersonLocks.for_engine(db.engine)
+    try:
+        await asyncio.gather(*(_bump_in_two_transactions(db, locks, key) for _ in range(10)))
+    finally:
+        await locks.close()
     async with db.sessions() as session:
         assert (await citizens.load(session, key))[1].state == {"count": 10}
 
 
-async def test_claiming_an_update_also_locks_its_person(db) -> None:
-    """Different updates of one person, claimed at once from separate connections (as two
-    workers would, with no in-process lock), apply one after the other."""
+@asynccontextmanager
+async def _no_local_lock(key: str) -> AsyncIterator[None]:
+    """As if each PersonLocks were in a process of its own."""
+    yield
+
+
+async def test_person_lock_serialises_workers_on_postgresql(postgres_db, monkeypatch) -> None:
+    """Each worker has its own lock connection; with the in-process lock out of the way, the
+    advisory locks alone keep the workers' turns of one person one after the other (a worker's
+    own tasks are kept apart by the in-process lock, which is why each worker here runs one)."""
+
+    monkeypatch.setattr("storage.person_lock.local_lock", _no_local_lock)
     key = citizen_key(SECRET, 98)
-    async with db.sessions.begin() as session:
-        await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": 0}, [], []), NOW, was=(None, None))
+    await _counter(postgres_db, key)
+    workers = [PersonLocks.for_engine(postgres_db.engine) for _ in range(4)]
+    try:
+        async def worker(locks: PersonLocks) -> None:
+            for _ in range(3):
+                await _bump_in_two_transactions(postgres_db, locks, key)
 
-    async def bump(update_id: int) -> None:
-        async with db.sessions.begin() as session:
-            assert await updates.claim(session, update_id, NOW, person=key)
-            loaded = await citizens.load(session, key)
-            count = loaded[1].state["count"]
-            await asyncio.sleep(0.01)
-            await citizens.save(session, key, citizens.Profile(), citizens.Stored({"count": count + 1}, [], []), NOW, was=loaded)
+        await asyncio.gather(*(worker(locks) for locks in workers))
+    finally:
+        for worker in workers:
+            await worker.close()
+    async with postgres_db.sessions() as session:
+        assert (await citizens.load(session, key))[1].state == {"count": 12}
 
-    await asyncio.gather(*(bump(5000 + n) for n in range(8)))
-    async with db.sessions() as session:
-        assert (await citizens.load(session, key))[1].state == {"count": 8}
+
+LOCK_CONNECTIONS = (
+    "FROM pg_stat_activity WHERE application_name = 'kentbot person locks' AND datname = current_database()"
+)
+
+
+async def test_a_dead_workers_person_locks_end_with_its_connection(postgres_db, monkeypatch) -> None:
+    monkeypatch.setattr("storage.person_lock.local_lock", _no_local_lock)
+    key = citizen_key(SECRET, 97)
+    dead, alive = PersonLocks.for_engine(postgres_db.engine), PersonLocks.for_engine(postgres_db.engine)
+    acquired = asyncio.Event()
+
+    async def take_over() -> None:
+        async with alive.hold(key):
+            acquired.set()
+
+    try:
+        async with dead.hold(key):
+            waiting = asyncio.create_task(take_over())
+            async with postgres_db.sessions() as session:
+                # The other worker is waiting for the person: it has asked PostgreSQL at least once.
+                for _ in range(1000):
+                    connections = (await session.execute(text(f"SELECT count(*) {LOCK_CONNECTIONS}"))).scalar_one()
+                    if connections == 2:
+                        break
+                    await asyncio.sleep(0.01)
+                assert not acquired.is_set()
+                # The first worker dies: PostgreSQL ends its lock connection.
+                await session.execute(text(
+                    f"SELECT pg_terminate_backend(pid) {LOCK_CONNECTIONS} AND pid IN "
+                    "(SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)"
+                ))
+            await asyncio.wait_for(waiting, 30)
+    finally:
+        await dead.close()
+        await alive.close()
+    assert acquired.is_set()
 
 
 def test_pseudonyms_are_keyed_and_scoped() -> None:
@@ -281,3 +372,27 @@ async def test_workers_preparing_one_database_at_once_do_not_collide(db, tmp_pat
             await worker.close()
     async with db.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Centre))).scalar_one() == 14
+
+
+async def test_what_a_turn_showed_is_recorded_with_the_release_of_its_lock(postgres_db, monkeypatch) -> None:
+    """PostgreSQL: one statement on the lock connection records the messages shown, only over
+    the version the turn saved, and lets the person go."""
+    monkeypatch.setattr("storage.person_lock.local_lock", _no_local_lock)
+    key = citizen_key(SECRET, 96)
+    async with postgres_db.sessions.begin() as session:
+        await citizens.save(session, key, citizens.Profile("tr"), citizens.Stored({"screen": "a"}, [], [1]), NOW, was=(None, None))
+    worker, other = PersonLocks.for_engine(postgres_db.engine), PersonLocks.for_engine(postgres_db.engine)
+    try:
+        async with worker.hold(key) as held:
+            assert await citizens.record_shown(postgres_db.engine, held, key, 1, {"screen": "a", "active": 5}, [5])
+            async with other.hold(key):  # released: another worker takes the person at once
+                pass
+        async with worker.hold(key) as held:
+            assert not await citizens.record_shown(postgres_db.engine, held, key, 1, {"screen": "stale"}, [6])
+        async with other.hold(key):
+            pass
+    finally:
+        await worker.close()
+        await other.close()
+    async with postgres_db.sessions() as session:
+        assert (await citizens.load(session, key))[1] == citizens.Stored({"screen": "a", "active": 5}, [5], [1], 2)

@@ -11,7 +11,7 @@ One response per period cannot be carried over for the current period: a person 
 before the upgrade may answer once more this period.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql
 import storage.types
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
