@@ -91,11 +91,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Housekeeping (a WAL checkpoint) runs outside any transaction, in AUTOCOMMIT.
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            # Straight to the driver: one hand-off to its thread instead of three (a cursor, the
-            # statement, closing the cursor), on every transaction.
-            await_(connection.connection.driver_connection.execute("BEGIN IMMEDIATE"))
+        # Straight to the driver: one hand-off to its thread instead of three (a cursor, the
+        # statement, closing the cursor), on every transaction.
+        await_(connection.connection.driver_connection.execute("BEGIN IMMEDIATE"))
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

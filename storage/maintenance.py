@@ -26,12 +26,16 @@ async def scrub(engine: AsyncEngine, tables: Sequence[str], *, rebuild: bool = F
     tries again)."""
     try:
         async with engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             if is_sqlite(str(engine.url)):
+                # Straight to the driver, outside any transaction: the connection is in the
+                # driver's autocommit mode (storage.database), and an AUTOCOMMIT execution
+                # option would leave it in another mode for the next user of the one connection.
+                driver = (await connection.get_raw_connection()).driver_connection
                 if rebuild:
-                    await autocommit.exec_driver_sql("VACUUM")
-                await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    await (await driver.execute("VACUUM")).close()
+                await (await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")).close()
             elif tables:
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await autocommit.exec_driver_sql("VACUUM " + ", ".join(f'"{table}"' for table in tables))
     except Exception as error:  # noqa: BLE001 - housekeeping must never fail the work it follows
         log.warning("could not scrub the database (%s); the next run tries again", type(error).__name__)
