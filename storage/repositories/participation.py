@@ -20,8 +20,9 @@ from storage.pseudonyms import participant, participation_token, respondent_key
 from storage.repositories import surveys
 
 SALT_BYTES = 32
-# Never copied into a backup: without them a backup tells nobody who took part.
-NOT_BACKED_UP = ("participation_salts", "participation_tokens", "survey_drafts")
+# Left out of every backup: who took part this period, surveys in progress, and the chat trails
+# (message ids kept for minutes before consent and after an erasure).
+NOT_BACKED_UP = ("participation_salts", "participation_tokens", "survey_drafts", "chat_trails")
 
 
 async def ensure_salt(session: AsyncSession, survey_id: str, period: str, ends_at: datetime) -> bytes:

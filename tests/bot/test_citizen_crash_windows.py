@@ -38,8 +38,10 @@ async def _conversation(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 async def _to_role_question(user: SimulatedUser) -> dict[str, Any]:
     await user.send(SURVEY_LINK)
     await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
-    await press_and_settle(user, "l:tr", "açık rıza")
-    return await press_and_settle(user, "c:yes", ROLE_QUESTION)
+    # Before consent the poster's link rides in the buttons: nothing is stored yet.
+    link = SURVEY_LINK.split()[1]
+    await press_and_settle(user, f"l:tr.{link}", "açık rıza")
+    return await press_and_settle(user, f"c:yes.tr.{link}", ROLE_QUESTION)
 
 
 async def _newer(user: SimulatedUser, than: int, fragment: str, *, buttons: bool = False) -> dict[str, Any]:
@@ -126,10 +128,11 @@ async def test_killed_part_way_through_the_sending(db, emulator_client, tmp_path
         await bot.start()
         await user.send(SURVEY_LINK)
         await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
-        consent = await press_and_settle(user, "l:tr", "açık rıza")
+        link = SURVEY_LINK.split()[1]
+        consent = await press_and_settle(user, f"l:tr.{link}", "açık rıza")
         # Consenting starts the survey: its introduction goes out, its first question is held.
         await emulator_client.set_faults(mode="hang", fraction=1.0, skip=1, methods=["sendMessage"])
-        await user.press(callback_data="c:yes", message_id=consent["message_id"])
+        await user.press(callback_data=f"c:yes.tr.{link}", message_id=consent["message_id"])
         await _kill_while_held(bot, emulator_client, "sendMessage")
 
         async with db.sessions() as session:

@@ -181,7 +181,7 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     presses = [await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]) for _ in range(15)]
     await emulator.wait_until_held("answerCallbackQuery")
     # Ayşe's turns go one at a time, the first waiting for Telegram: it holds no database connection.
-    await after(fatma, fatma.send("/help"), contains("/forget"))
+    await after(fatma, fatma.send("/help"), contains("/sil"))
     assert (await emulator.faults())["holding"] == {"answercallbackquery": 1}
 
     await emulator.advance_clock(20)  # too late now for Telegram to take an answer to any of them
@@ -192,7 +192,7 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
 
     await until(all_answered_once)
     # Ayşe's next update is applied after all her earlier turns ended, retries included.
-    await after(ayse, ayse.send("/help"), contains("/forget"))
+    await after(ayse, ayse.send("/help"), contains("/sil"))
     metrics = await emulator.metrics()
     assert metrics["method_calls"]["answerCallbackQuery"] - answers_before == 15
     queries = {q["id"]: q for q in await ayse.callback_queries()}

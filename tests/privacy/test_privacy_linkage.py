@@ -258,6 +258,10 @@ async def test_her_telegram_id_names_and_comment_are_never_stored_together(live_
     level = root.level
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # The bot's own requests are logged too, as an operator who turns them on would see them.
+    requests = logging.getLogger("httpx")
+    requests_level = requests.level
+    requests.setLevel(logging.INFO)
     try:
         await answered(live_bot)
         await left_her_draft(live_bot)
@@ -267,6 +271,7 @@ async def test_her_telegram_id_names_and_comment_are_never_stored_together(live_
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+        requests.setLevel(requests_level)
         handler.close()
 
     secret = live_bot.services.secret
