@@ -147,8 +147,10 @@ class Citizen:
         if "Görüş ya da önerinizi" in text:
             return self.message("Teşekkürler, her şey yolunda.")
         for wanted in ("l:tr", "c:yes", "s:disability_centre"):
-            if wanted in data:
-                return self.press(wanted, message_id)
+            # Before consent the language and consent buttons carry what they need ("c:yes.tr").
+            pressed = next((d for d in data if d == wanted or d.startswith(f"{wanted}.")), None)
+            if pressed is not None:
+                return self.press(pressed, message_id)
         if any(d.startswith("t:") for d in data):
             toggled = [d for d in data if d.startswith("t:")]
             return self.press(toggled[0] if step % 2 else "q:submit", message_id)
