@@ -3,36 +3,12 @@ database: a bad one is one line on stderr and exit code 2, and no stored figure 
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from reports_db_sample import YEAR, seed
+from reports_db_sample import YEAR
 from sqlalchemy import func, select
 
-from bot.cli import main
 from storage.models import AuditEntry, IndicatorEntry, PlanValue
-
-
-@pytest.fixture
-async def seeded(db, monkeypatch, tmp_path, capsys):
-    async with db.sessions.begin() as session:
-        await seed(session)
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    monkeypatch.setenv("KENTBOT_SECRET", "test-secret-0123456789abcdef")
-    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    db.capsys = capsys
-    return db
-
-
-async def kentbot(db, *args: str) -> tuple[int, str, str]:
-    db.capsys.readouterr()
-    try:
-        code = await asyncio.to_thread(main, list(args))
-    except SystemExit as exit_:  # argparse refusing the arguments
-        code = exit_.code
-    captured = db.capsys.readouterr()
-    return code, captured.out, captured.err
+from test_reports_cli import kentbot, seeded  # noqa: F401  (seeded is a fixture)
 
 
 async def stored(db) -> tuple[int, ...]:
@@ -73,10 +49,10 @@ BAD = [
 
 
 @pytest.mark.parametrize(("args", "says"), BAD, ids=[" ".join(a) for a, _ in BAD])
-async def test_a_bad_value_is_one_line_and_exit_2_and_changes_nothing(seeded, args, says) -> None:
+async def test_a_bad_value_is_one_line_and_exit_2_and_changes_nothing(seeded, tmp_path, args, says) -> None:
     before = await stored(seeded)
     entry = str(await an_entry(seeded))
-    code, out, err = await kentbot(seeded, *(a.replace("{entry}", entry) for a in args))
+    code, out, err = await kentbot(seeded, tmp_path, *(a.replace("{entry}", entry) for a in args))
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2, (out, err)
     assert len(lines) == 1 and lines[0].startswith("kentbot:"), err
@@ -85,8 +61,8 @@ async def test_a_bad_value_is_one_line_and_exit_2_and_changes_nothing(seeded, ar
     assert await stored(seeded) == before
 
 
-async def test_a_planned_value_below_the_baseline_is_set_with_a_warning(seeded) -> None:
-    code, out, err = await kentbot(seeded, "plan", "set", "4.2.2", "--year", str(YEAR), "--planned", "5", "--baseline", "10")
+async def test_a_planned_value_below_the_baseline_is_set_with_a_warning(seeded, tmp_path) -> None:
+    code, out, err = await kentbot(seeded, tmp_path, "plan", "set", "4.2.2", "--year", str(YEAR), "--planned", "5", "--baseline", "10")
     assert code == 0
     assert "planned 5, baseline 10" in out
     assert "below the baseline" in err
