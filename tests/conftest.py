@@ -28,6 +28,7 @@ from bot.app import build_application, post_init
 from bot.config import Settings, load_settings
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.emulator.inprocess import BOT_USER, InProcessBotApi
+from bot.clock import Clock, system_clock
 from bot.services import Services, build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
@@ -184,9 +185,12 @@ def make_settings(db: Database, base_url: str, data_dir: Path, **extra: str) -> 
     )
 
 
-async def _running_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
-    """The real application polling the emulator, on `db`, as `kentbot run` does."""
-    services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
+async def running_bot(
+    db: Database, emulator_client: EmulatorClient, tmp_path: Path, *, clock: Clock = system_clock, **settings: str
+) -> AsyncIterator[LiveBot]:
+    """The real application polling the emulator, on `db`, as `kentbot run` does (with other
+    `settings` or a `clock` a test moves, if given)."""
+    services = build_services(make_settings(db, emulator_client.base_url, tmp_path, **settings), clock)
     application = build_application(services, BOT_TOKEN)
     async with application:
         await post_init(application)
@@ -204,13 +208,13 @@ async def _running_bot(db: Database, emulator_client: EmulatorClient, tmp_path: 
 
 @pytest.fixture
 async def live_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
-    async for bot in _running_bot(db, emulator_client, tmp_path):
+    async for bot in running_bot(db, emulator_client, tmp_path):
         yield bot
 
 
 @pytest.fixture
 async def postgres_live_bot(postgres_db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[LiveBot]:
-    async for bot in _running_bot(postgres_db, emulator_client, tmp_path):
+    async for bot in running_bot(postgres_db, emulator_client, tmp_path):
         yield bot
 
 

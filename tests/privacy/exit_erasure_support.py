@@ -13,16 +13,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Text, cast, func, or_, select
 
-from bot.app import build_application, post_init
-from bot.updates.polling import Poller
 from bot.emulator import SimulatedUser
 from bot.outbox.drainer import Drainer, DrainStats
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.staff import events, invites, roles
 from bot.staff.attendance import checkin_payload
 from bot.staff.events import local_text
 from storage.models import Base, Event
-from tests.conftest import BOT_TOKEN, LiveBot, make_settings
+from tests.conftest import LiveBot, running_bot
 
 Message = dict[str, Any]
 
@@ -53,20 +51,8 @@ class Bot(LiveBot):
 async def bot(db, emulator_client, tmp_path) -> AsyncIterator[Bot]:
     """The real application polling the emulator; its outbox waits for `drain()`."""
     clock = MovableClock()
-    services = build_services(make_settings(db, emulator_client.base_url, tmp_path, KENTBOT_OUTBOX_DRAIN="false"), clock)
-    application = build_application(services, BOT_TOKEN)
-    async with application:
-        await post_init(application)
-        await application.start()
-        stop = asyncio.Event()
-        polling = asyncio.create_task(Poller(application, allowed_updates=None, timeout=1.0).run(stop, grace=10.0))
-        try:
-            yield Bot(emulator_client, services, application, clock)
-        finally:
-            stop.set()
-            await polling
-            await application.stop()
-    await services.close()
+    async for live in running_bot(db, emulator_client, tmp_path, clock=clock, KENTBOT_OUTBOX_DRAIN="false"):
+        yield Bot(live.emulator, live.services, live.application, clock)
 
 
 # --- What the phone shows ------------------------------------------------------------------
