@@ -84,12 +84,12 @@ async def after(user: SimulatedUser, action: Any, predicate: Any) -> Message:
     """Do something, then wait for a NEW bot message that matches."""
     seen = max((m["message_id"] for m in await user.bot_messages()), default=0)
     await action
-    return await user.wait_for(lambda m: m["message_id"] > seen and predicate(m), timeout=10)
+    return await user.wait_for(lambda m: m["message_id"] > seen and predicate(m), timeout=30)
 
 
 async def press_on(user: SimulatedUser, text: str) -> str:
     """Press the button with this text on the newest message that has it."""
-    message = await user.wait_for(has_button(text), timeout=10)
+    message = await user.wait_for(has_button(text), timeout=30)
     return await user.press(text, message_id=message["message_id"])
 
 
@@ -121,7 +121,7 @@ async def finish_the_womens_survey(user: SimulatedUser, *, consented: bool = Fal
         await user.send("/start degerlendirme")
     else:
         await start_and_consent(user, "degerlendirme")
-    await user.wait_for(says("Hangi destekleri aldınız?"), timeout=10)
+    await user.wait_for(says("Hangi destekleri aldınız?"), timeout=30)
     await press_on(user, "☐ Danışmanlık")
     await after(user, press_on(user, "✔ Tamam"), lambda m: bool(buttons(m)))
     for _ in range(10):
@@ -133,7 +133,7 @@ async def finish_the_womens_survey(user: SimulatedUser, *, consented: bool = Fal
             await after(user, user.press(callback_data="q:skip", message_id=current["message_id"]), lambda m: True)
         else:
             break
-    await user.wait_for(says("Teşekkür ederiz. Yanıtınız kaydedildi."), timeout=10)
+    await user.wait_for(says("Teşekkür ederiz. Yanıtınız kaydedildi."), timeout=30)
     assert any("112" in text and "155" in text for text in await texts_on_screen(user))
 
 
@@ -147,23 +147,23 @@ async def register_for(user: SimulatedUser, event: Event, services: Services) ->
     await press_on(user, "Kayıt ol")
     # The first registration asks to store the name first; later ones go straight through.
     done = lambda m: says("Kaydınız alındı")(m) or says("Bekleme listesine alındınız")(m)  # noqa: E731
-    shown = await user.wait_for(lambda m: m["message_id"] > seen and (done(m) or has_button("Evet, kaydedin")(m)), timeout=10)
+    shown = await user.wait_for(lambda m: m["message_id"] > seen and (done(m) or has_button("Evet, kaydedin")(m)), timeout=30)
     if has_button("Evet, kaydedin")(shown):
         await user.press("Evet, kaydedin", message_id=shown["message_id"])
-        await user.wait_for(lambda m: m["message_id"] > shown["message_id"] and done(m), timeout=10)
+        await user.wait_for(lambda m: m["message_id"] > shown["message_id"] and done(m), timeout=30)
 
 
 async def apply_for_membership(user: SimulatedUser, member: str = "Hasan Demir") -> None:
     """/uye for a family member, contact by Telegram, with the health-data consent."""
     await user.send("/uye")
     await press_on(user, "Bir yakınım için")
-    await user.wait_for(says("adını ve soyadını"), timeout=10)
+    await user.wait_for(says("adını ve soyadını"), timeout=30)
     await user.send(member)
-    await user.wait_for(says("doğum tarihini"), timeout=10)
+    await user.wait_for(says("doğum tarihini"), timeout=30)
     await user.send("06.05.1945")
     await press_on(user, "Telegram'dan")
     await press_on(user, "Evet, onaylıyorum")
-    await user.wait_for(says("Başvurunuz alındı"), timeout=10)
+    await user.wait_for(says("Başvurunuz alındı"), timeout=30)
 
 
 async def check_in(user: SimulatedUser, bot: Bot, event: Event) -> None:

@@ -30,7 +30,7 @@ async def test_opening_the_sensitive_link_stores_only_message_ids_and_only_for_m
     hale = bot.citizen(7901, "tr", "Hale")
     await hale.send("/start degerlendirme")
     await press_on(hale, "Türkçe")
-    await hale.wait_for(says("açık rıza"), timeout=10)
+    await hale.wait_for(says("açık rıza"), timeout=30)
 
     assert await tables_holding(db, _linked(bot, hale)) == {}
     assert await row_counts(db, "citizens", "conversations", "people") == {"citizens": 0, "conversations": 0, "people": 0}
@@ -40,14 +40,14 @@ async def test_opening_the_sensitive_link_stores_only_message_ids_and_only_for_m
 
     # Those ids are enough for the safe exit.
     await hale.send("/cikis")
-    await hale.wait_for(says("Oturum kapatıldı."), timeout=10)
+    await hale.wait_for(says("Oturum kapatıldı."), timeout=30)
     assert await texts_on_screen(hale) == ["Oturum kapatıldı."]
     assert await row_counts(db, "chat_trails") == {"chat_trails": 0}
 
     # Left on the consent screen, the ids go within minutes too.
     await hale.send("/start degerlendirme")
     await press_on(hale, "Türkçe")
-    await hale.wait_for(says("açık rıza"), timeout=10)
+    await hale.wait_for(says("açık rıza"), timeout=30)
     bot.clock.offset += timedelta(minutes=41)
     assert await purge_expired_trails(bot) == 1
     assert await tables_holding(db, _linked(bot, hale)) == {}
@@ -59,7 +59,7 @@ async def test_consenting_goes_on_to_the_survey_the_link_opened(bot, db) -> None
     await hale.send("/start degerlendirme")
     await press_on(hale, "Türkçe")
     await press_on(hale, "Evet, onaylıyorum")
-    await hale.wait_for(says("Hangi destekleri aldınız?"), timeout=10)
+    await hale.wait_for(says("Hangi destekleri aldınız?"), timeout=30)
     assert await row_counts(db, "chat_trails") == {"chat_trails": 0}  # the conversation holds the ids now
 
 

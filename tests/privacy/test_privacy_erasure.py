@@ -58,7 +58,7 @@ async def test_forget_leaves_nothing_that_leads_back_and_nothing_is_delivered_af
 
     await zeynep.send("/forget")
     await press_on(zeynep, "Evet, hepsini silin")
-    await zeynep.wait_for(says("Silindi"), timeout=10)
+    await zeynep.wait_for(says("Silindi"), timeout=30)
 
     secret = bot.services.secret
     linked = [
@@ -125,7 +125,7 @@ async def test_erasure_changes_no_figure_and_says_what_stays(bot, db) -> None:
 
     await selin.send("/forget")
     await press_on(selin, "Evet, hepsini silin")
-    told = await selin.wait_for(says("Silindi"), timeout=10)
+    told = await selin.wait_for(says("Silindi"), timeout=30)
 
     assert await _figures(bot) == before
     assert "adınız, Telegram numaranız ve telefonunuz" in told["text"]

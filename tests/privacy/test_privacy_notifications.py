@@ -48,7 +48,7 @@ async def test_a_sensitive_reminder_shows_no_topic_makes_no_sound_and_shows_the_
     bot.clock.set(today_at(bot, 12))
     assert await queue_reminders(bot.services) == 2
     assert (await bot.drain()).sent == 2
-    await nur.wait_for(says("10:00'da"), timeout=10)
+    await nur.wait_for(says("10:00'da"), timeout=30)
     reminders = [m for m in await nur.bot_messages() if "bir etkinliğiniz var" in (m["text"] or "")]
     assert sorted(m["text"] for m in reminders) == [
         "Yarın saat 10:00'da bir etkinliğiniz var.",
@@ -93,7 +93,7 @@ async def test_an_alzheimer_membership_notice_names_neither_centre_nor_member(bo
         await memberships.decide(session, actor, membership_id=applied.id, approve=True, reason=None,
                                  zone=bot.services.zone, now=bot.clock())
     assert (await bot.drain()).sent == 1
-    notice = await elif_.wait_for(has_button("Ayrıntıları göster"), timeout=10)
+    notice = await elif_.wait_for(has_button("Ayrıntıları göster"), timeout=30)
     assert notice["text"] == "Başvurunuzla ilgili yeni bir bilgi var."
     assert reveals(notice["text"]) == [] and notice.get("silent") is True
 

@@ -36,12 +36,12 @@ async def test_after_forget_the_exit_still_clears_the_survey_and_the_helplines(b
     await finish_the_womens_survey(zehra)
     await zehra.send("/forget")
     await press_on(zehra, "Evet, hepsini silin")
-    done = await zehra.wait_for(says("Silindi"), timeout=10)
+    done = await zehra.wait_for(says("Silindi"), timeout=30)
     # /forget clears the chat first: only its own answer is left.
     assert [m["message_id"] for m in await on_screen(zehra)] == [done["message_id"]]
 
     await zehra.send("/cikis")
-    await zehra.wait_for(says(EXIT_LINE), timeout=10)
+    await zehra.wait_for(says(EXIT_LINE), timeout=30)
     assert await texts_on_screen(zehra) == [EXIT_LINE]
 
 
@@ -50,9 +50,9 @@ async def test_the_button_under_the_forget_answer_clears_it_too(bot, db) -> None
     await finish_the_womens_survey(leyla)
     await leyla.send("/forget")
     await press_on(leyla, "Evet, hepsini silin")
-    await leyla.wait_for(says("Silindi"), timeout=10)
+    await leyla.wait_for(says("Silindi"), timeout=30)
     await press_on(leyla, "Sohbeti temizle ve çık")
-    await leyla.wait_for(says(EXIT_LINE), timeout=10)
+    await leyla.wait_for(says(EXIT_LINE), timeout=30)
     assert await texts_on_screen(leyla) == [EXIT_LINE]
 
 
@@ -73,7 +73,7 @@ async def test_declining_a_renewed_consent_clears_the_earlier_survey(bot, db) ->
     assert answer["show_alert"]  # the answer is an alert: not even it stays in the chat
 
     await meryem.send("/exit")
-    await meryem.wait_for(says(EXIT_LINE), timeout=10)
+    await meryem.wait_for(says(EXIT_LINE), timeout=30)
     assert await texts_on_screen(meryem) == [EXIT_LINE]
 
 
@@ -88,10 +88,10 @@ async def test_the_exit_deletes_reminders_and_notices_the_outbox_delivered(bot, 
     assert await queue_reminders(bot.services) == 1
     seen = max(m["message_id"] for m in await sevgi.bot_messages())
     assert (await bot.drain()).sent == 1
-    await sevgi.wait_for(lambda m: m["message_id"] > seen, timeout=10)  # the reminder is on screen
+    await sevgi.wait_for(lambda m: m["message_id"] > seen, timeout=30)  # the reminder is on screen
 
     await sevgi.send("/cikis")
-    await sevgi.wait_for(says(EXIT_LINE), timeout=10)
+    await sevgi.wait_for(says(EXIT_LINE), timeout=30)
     assert await texts_on_screen(sevgi) == [EXIT_LINE]
 
 
@@ -101,7 +101,7 @@ async def test_messages_past_telegrams_48_hours_are_named_in_the_exit(bot, db) -
     await bot.emulator.advance_clock(49 * 3600)
     bot.clock.offset += timedelta(hours=49)
     await ayten.send("/cikis")
-    reply = await ayten.wait_for(says(EXIT_LINE), timeout=10)
+    reply = await ayten.wait_for(says(EXIT_LINE), timeout=30)
     # Telegram refused to delete them: they are still there, and the exit says so and how.
     assert len(await on_screen(ayten)) > 2
     assert OLDER in reply["text"] and "Sohbeti sil" in reply["text"]
