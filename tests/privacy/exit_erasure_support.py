@@ -219,11 +219,20 @@ async def tables_holding(db, needles: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     async with db.sessions() as session:
         for table in (t for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES):
-            conditions = [cast(column, Text).contains(needle) for column in table.columns for needle in needles]
+            # A time carries no id or name, but its digits can hold a Telegram id by chance.
+            searched = [column for column in table.columns if not _is_time(column)]
+            conditions = [cast(column, Text).contains(needle) for column in searched for needle in needles]
             count = (await session.execute(select(func.count()).select_from(table).where(or_(*conditions)))).scalar_one()
             if count:
                 found[table.name] = count
     return found
+
+
+def _is_time(column: Any) -> bool:
+    try:
+        return column.type.python_type in (datetime, date)
+    except NotImplementedError:
+        return False
 
 
 async def chat_trails(db) -> list[Any]:
