@@ -164,6 +164,18 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:  # type: igno
     opendata = export_commands.add_parser("opendata", help="indicator actuals as CSV and JSON, no personal data")
     opendata.add_argument("--year", type=cli_args.year, required=True, help=year_help)
     opendata.add_argument("--out", required=True, help="the folder to write")
+    responses = export_commands.add_parser("responses", help="a survey's responses, one row each, with a codebook; audited")
+    responses.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
+    responses.add_argument("--from", dest="first", type=day, required=True, help="first day answered, YYYY-MM-DD")
+    responses.add_argument("--to", dest="last", type=day, required=True, help="last day answered, YYYY-MM-DD")
+    responses.add_argument("--format", required=True, choices=("csv", "xlsx", "sav"), help="CSV, Excel or SPSS")
+    responses.add_argument("--centre", help="only this centre's responses (see `kentbot centre list`)")
+    responses.add_argument("--out", required=True, help="the file to write (a CSV or .sav gets its codebook beside it)")
+    results = commands.add_parser("results", help="every question's results of a survey for a year")
+    results.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
+    results.add_argument("--year", type=cli_args.year, required=True, help=year_help)
+    results.add_argument("--centre", help="one centre, compared with the whole city (see `kentbot centre list`)")
+    results.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _version() -> str:
@@ -239,6 +251,8 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
         from bot.commands.links import survey_link
 
         return survey_link(args.survey, args.centre, args.bot_username, args.qr)
+    if args.command == "results" or getattr(args, "export_command", None) == "responses":
+        return _dispatch_results(args, settings)  # type: ignore[arg-type]
     if args.command in ("indicators", "indicator", "report", "plan", "export"):
         return _dispatch_reports(args, settings)  # type: ignore[arg-type]
     if args.command == "invite":
@@ -306,6 +320,18 @@ def _dispatch_reports(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "plan":
         return reports.run(reports.plan_set(settings, args.code, args.year, args.planned, args.baseline))
     return reports.run(reports.export_opendata(settings, args.year, args.out))
+
+
+def _dispatch_results(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands.reports import run
+
+    if args.command == "results":
+        from bot.commands.results import results
+
+        return run(results(settings, args.survey, args.year, args.centre, args.json))
+    from bot.commands.export import export_responses
+
+    return run(export_responses(settings, args.survey, args.first, args.last, args.format, args.centre, args.out))
 
 
 if __name__ == "__main__":

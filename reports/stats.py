@@ -7,7 +7,7 @@ normal interval collapses to zero width and overstates certainty on small sample
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import sqrt
 from typing import NamedTuple
@@ -74,6 +74,20 @@ class BreakdownCell:
     complement: bool = False
 
 
+def hidden_cells(counts: Sequence[int], min_n: int = MIN_CELL_N, *, complementary: bool = False) -> set[int]:
+    """The positions of the counts to hide in one group whose total is published.
+
+    A count from 1 to `min_n` - 1 is hidden (an empty cell names nobody). With
+    `complementary`, the smallest other counts, empty ones too, are hidden as well until the
+    hidden ones hold `min_n` answers together or all are hidden, so that the total minus the
+    counts shown does not give a small one back.
+    """
+    hidden = {index for index, count in enumerate(counts) if 0 < count < min_n}
+    while complementary and hidden and len(hidden) < len(counts) and sum(counts[i] for i in hidden) < min_n:
+        hidden.add(min((i for i in range(len(counts)) if i not in hidden), key=lambda i: (counts[i], i)))
+    return hidden
+
+
 def suppress_small(rows: Iterable[Tally], min_n: int = MIN_CELL_N, *, complementary: bool = False) -> list[BreakdownCell]:
     """Hide cells with fewer than `min_n` answers: share, interval and n itself.
 
@@ -84,9 +98,7 @@ def suppress_small(rows: Iterable[Tally], min_n: int = MIN_CELL_N, *, complement
     the one Arabic-speaking woman's among them (see `SUPPRESSION_NOTE`).
     """
     rows = list(rows)
-    hidden = {index for index, row in enumerate(rows) if row.n < min_n}
-    while complementary and hidden and len(hidden) < len(rows) and sum(rows[i].n for i in hidden) < min_n:
-        hidden.add(min((i for i in range(len(rows)) if i not in hidden), key=lambda i: (rows[i].n, i)))
+    hidden = hidden_cells([row.n for row in rows], min_n, complementary=complementary)
     cells = []
     for index, (key, satisfied, n) in enumerate(rows):
         if index in hidden:

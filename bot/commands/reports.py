@@ -44,7 +44,7 @@ class NotReady(Exception):
 
 
 @asynccontextmanager
-async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
+async def report_session(settings: Settings) -> AsyncIterator[AsyncSession]:
     engine = create_engine(settings.resolved_database_url())
     try:
         if not await is_up_to_date(engine):
@@ -57,7 +57,7 @@ async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
     print(f"kentbot: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
@@ -142,7 +142,7 @@ def _share(fraction: float | None) -> str:
 
 
 async def indicators(settings: Settings, year: int, as_json: bool) -> int:
-    async with _session(settings) as session:
+    async with report_session(settings) as session:
         plan, results, target = await year_results(session, year, settings)
     if as_json:
         print(json.dumps(indicators_document(year, results, target), ensure_ascii=False, indent=2))
@@ -153,11 +153,11 @@ async def indicators(settings: Settings, year: int, as_json: bool) -> int:
 
 async def indicator(settings: Settings, code: str, year: int) -> int:
     """One indicator's figure for the year and every row behind it."""
-    async with _session(settings) as session:
+    async with report_session(settings) as session:
         plan, results, _ = await year_results(session, year, settings)
         known = [i.code for i in plan.indicators]
         if code not in known:
-            return _fail(f"unknown indicator {code!r}; known: {', '.join(known)}")
+            return fail(f"unknown indicator {code!r}; known: {', '.join(known)}")
         item = plan.indicator(code)
         result = next(r for r in results if r.code == code)
         first, last = date(year, 1, 1), date(year, 12, 31)
@@ -203,13 +203,13 @@ async def report(
     settings: Settings, first: date, last: date, fmt: str, out: str, lang: str, year: int | None
 ) -> int:
     year = last.year if year is None else year
-    async with _session(settings) as session:
+    async with report_session(settings) as session:
         try:
             built = await build_weekly_report(
                 session, period_from=first, period_to=last, year=year, now=datetime.now(timezone.utc), zone=settings.zone
             )
         except PeriodError as error:
-            return _fail(str(error))
+            return fail(str(error))
     files = render_all(built, lang)
     path = Path(out)
     if fmt == "text":
@@ -233,17 +233,17 @@ async def report(
 async def plan_set(settings: Settings, code: str, year: int, planned: float, baseline: float | None) -> int:
     """Set a planned value (and baseline); audited, earlier values kept as history."""
     actor = f"cli:{getpass.getuser()}"
-    async with _session(settings) as session:
+    async with report_session(settings) as session:
         plan = await current_plan(session, year)
         known = [i.code for i in plan.indicators]
         if code not in known:
-            return _fail(f"unknown indicator {code!r}; known: {', '.join(known)}")
+            return fail(f"unknown indicator {code!r}; known: {', '.join(known)}")
         if baseline is None:
             baseline = plan.baseline(code, year)
         try:
             plan.with_values(code, year, planned, baseline)
         except PlanError as error:
-            return _fail(str(error))
+            return fail(str(error))
         await plan_values.set_value(
             session, code=code, year=year, planned=planned, baseline=baseline, actor=actor,
             now=datetime.now(timezone.utc),
@@ -290,7 +290,7 @@ def open_rows(plan: Plan, year: int, results: Sequence[IndicatorResult]) -> list
 
 
 async def export_opendata(settings: Settings, year: int, out: str) -> int:
-    async with _session(settings) as session:
+    async with report_session(settings) as session:
         plan, results, _ = await year_results(session, year, settings)
     rows = open_rows(plan, year, results)
     folder = private_folder(Path(out))
@@ -310,4 +310,4 @@ def run(coroutine: Any) -> int:
     try:
         return asyncio.run(coroutine)
     except NotReady as error:
-        return _fail(str(error))
+        return fail(str(error))
