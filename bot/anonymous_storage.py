@@ -4,7 +4,7 @@ tables short-lived.
 A completed response travels in three transactions, none of which writes two of the person's
 things (docs/privacy.md):
 1. the turn that takes the last answer writes the participation token and puts the response,
-   sealed, into the person's draft (bot/conversation/drafts.py);
+   sealed, into the person's draft (bot/chat/conversation/drafts.py);
 2. `flush` copies it into the pending pool, writing nothing else;
 3. `flush` then takes it out of the draft.
 A crash after 1 or 2 loses nothing: the next turn or the job flushes again, and a response

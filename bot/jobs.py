@@ -11,10 +11,10 @@ from typing import Any
 
 from bot.anonymous_storage import JOB_SECONDS as ANONYMOUS_STORAGE_SECONDS
 from bot.anonymous_storage import tidy_job as anonymous_storage_job
+from bot.chat.menus import sync_job as staff_menus_job
+from bot.chat.reminders import reminders_job
 from bot.outbox import drain_job
 from bot.retention import retention_job, trails_job
-from bot.staff.jobs import reminders_job
-from bot.staff.menus import sync_job as staff_menus_job
 from reports.schedule import TICK_SECONDS, weekly_report_job
 
 JOBS: tuple[tuple[str, float, Any], ...] = (

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import parse
-from bot.conversation import drafts, onboarding
-from bot.conversation.turn import Turn, citizen_handler
+from bot.chat.conversation import drafts, onboarding
+from bot.chat.conversation.turn import Turn, citizen_handler
 
 
 @drafts.continues()

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
+from bot.chat import citizen_events as chat_citizen_events
+from bot.chat.conversation.turn import Turn, citizen_handler
 from bot.command_names import accepted
-from bot.conversation.turn import Turn, citizen_handler
-from bot.staff import chat_citizen_events
 from handlers.start import COMMAND_FILTER
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.conversation import drafts
-from bot.conversation.turn import Turn, citizen_handler
+from bot.chat.conversation import drafts
+from bot.chat.conversation.turn import Turn, citizen_handler
 
 
 @drafts.continues()

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
+from bot.chat.conversation import drafts, privacy
+from bot.chat.conversation.turn import Turn, citizen_handler
 from bot.command_names import accepted
-from bot.conversation import drafts, privacy
-from bot.conversation.turn import Turn, citizen_handler
 from handlers.start import COMMAND_FILTER
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import update as sql_update
 from telegram import ChatMember, Update
 from telegram.ext import ChatMemberHandler
 
-from bot.conversation.turn import Turn, citizen_handler
+from bot.chat.conversation.turn import Turn, citizen_handler
 from storage.models import Person
 
 

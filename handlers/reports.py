@@ -1,199 +1,21 @@
-"""Managers in chat: /report with period buttons, /subscribe, /unsubscribe, /indicator CODE.
-
-The role is read from the database on every update, so a revoked manager loses access
-at once. A report is built inside the turn's transaction; the chart and the workbook are
-drawn after it commits, in a thread, so neither the database nor other people's updates wait
-while matplotlib draws; then they go through the outbox like the weekly report: within
-Telegram's limits, retried, never twice.
-"""
+"""Managers' /report (with its period buttons), /subscribe, /unsubscribe and /indicator."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import pack, parse
+from bot.chat.conversation.turn import citizen_handler
+from bot.chat.reports import (
+    indicator,
+    report_menu,
+    report_period,
+    subscribe,
+    unsubscribe,
+)
 from bot.command_names import accepted
-from bot.conversation.turn import Turn, citizen_handler, run_turn
-from bot.i18n import t
-from bot.keyboards import rows
 from handlers.start import COMMAND_FILTER
-from reports import numbers
-from reports.aggregate import current_plan, observe
-from reports.delivery import queue_files
-from reports.drilldown import drill
-from reports.indicators import evaluate
-from reports.model import DrillRow, WeeklyReport
-from reports.periods import NAMED_PERIODS, named_period
-from reports.weekly import build_weekly_report, render_all
-from storage.models import StaffMember
-from storage.repositories import audit
-from storage.repositories import reports as store
-
-# Rows listed in chat; the workbook has all of them.
-CHAT_ROWS = 15
-NOTE_CHARS = 60
-DASH = "—"
-
-
-@dataclass
-class Outgoing:
-    """What to send once the turn has committed."""
-
-    report: WeeklyReport | None = None
-    lang: str = "tr"
-
-
-async def _manager(turn: Turn) -> StaffMember | None:
-    staff = await store.manager_by_telegram(turn.session, turn.user_id)
-    if staff is None:
-        turn.send(turn.text("reports.not_allowed"))
-    return staff
-
-
-async def report_menu(turn: Turn, update: Update) -> None:
-    staff = await _manager(turn)
-    if staff is None:
-        return
-    lang = staff.language
-    turn.send(
-        t(lang, "reports.choose_period"),
-        rows(*[[(t(lang, f"reports.period.{name}"), pack("report", name))] for name in NAMED_PERIODS]),
-    )
-
-
-async def _period_flow(turn: Turn, update: Update, outgoing: Outgoing) -> None:
-    staff = await _manager(turn)
-    if staff is None:
-        return
-    callback = parse(update.callback_query.data if update.callback_query else None)
-    if callback is None or callback.value not in NAMED_PERIODS:
-        turn.toast(turn.text("unexpected.stale_button"))
-        return
-    today = turn.now.astimezone(turn.services.zone).date()
-    first, last = named_period(callback.value, today)
-    turn.toast(t(staff.language, "reports.preparing", start=numbers.day(first), end=numbers.day(last)))
-    outgoing.report = await build_weekly_report(
-        turn.session, period_from=first, period_to=last, year=last.year, now=turn.now, zone=turn.services.zone
-    )
-    outgoing.lang = staff.language
-
-
-async def report_period(update: Update, context: Any) -> None:
-    outgoing = Outgoing()
-
-    async def flow(turn: Turn, update: Update) -> None:
-        await _period_flow(turn, update, outgoing)
-
-    services = context.services
-    await run_turn(update, services, context.bot, flow)
-    if outgoing.report is None or update.effective_chat is None:
-        return
-    report, lang = outgoing.report, outgoing.lang
-    files = await asyncio.to_thread(render_all, report, lang)
-    caption = t(lang, "reports.files_caption", start=numbers.day(report.period_from), end=numbers.day(report.period_to))
-    async with services.sessions.begin() as session:
-        await queue_files(
-            session, chat_id=update.effective_chat.id, key=f"asked:{update.update_id}", files=files, caption=caption,
-            now=services.clock(),
-        )
-
-
-async def subscribe(turn: Turn, update: Update) -> None:
-    staff = await _manager(turn)
-    if staff is None:
-        return
-    added = await store.subscribe(turn.session, staff.id, turn.now)
-    if added:
-        await _audit(turn, staff, "report.subscribe")
-    turn.send(t(staff.language, "reports.subscribed" if added else "reports.already_subscribed"))
-
-
-async def unsubscribe(turn: Turn, update: Update) -> None:
-    staff = await _manager(turn)
-    if staff is None:
-        return
-    removed = await store.unsubscribe(turn.session, staff.id)
-    if removed:
-        await _audit(turn, staff, "report.unsubscribe")
-    turn.send(t(staff.language, "reports.unsubscribed" if removed else "reports.not_subscribed"))
-
-
-async def _audit(turn: Turn, staff: StaffMember, action: str) -> None:
-    await audit.append(
-        turn.session, at=turn.now, actor=f"staff:{staff.id}", action=action, object_type="report_subscription",
-        object_id=str(staff.id),
-    )
-
-
-async def indicator(turn: Turn, update: Update) -> None:
-    """One indicator's year-to-date figure and the latest rows behind it."""
-    staff = await _manager(turn)
-    if staff is None:
-        return
-    lang = staff.language
-    text = update.message.text if update.message and update.message.text else ""
-    parts = text.split()
-    year = turn.now.astimezone(turn.services.zone).year
-    plan = await current_plan(turn.session, year)
-    codes = [i.code for i in plan.indicators]
-    if len(parts) != 2 or parts[1] not in codes:
-        turn.send(t(lang, "reports.indicator.usage", codes=", ".join(codes)))
-        return
-    item = plan.indicator(parts[1])
-    today = turn.now.astimezone(turn.services.zone).date()
-    first = today.replace(month=1, day=1)
-    observed = await observe(turn.session, first=first, last=today, zone=turn.services.zone, plan=plan)
-    result = next(r for r in evaluate(plan, year, observed) if r.code == item.code)
-    found = await drill(turn.session, item, first, today, turn.services.zone)
-    lines = [
-        t(
-            lang,
-            "reports.indicator.summary",
-            code=item.code,
-            name=item.short_in(lang),
-            year=year,
-            actual=t(lang, "reports.indicator.suppressed", n=result.n) if result.suppressed
-            else _amount(result.actual, result.unit, lang),
-            planned=_amount(result.planned, result.unit, lang),
-            achievement=DASH if result.achievement is None else numbers.percent(100 * result.achievement, lang),
-        )
-    ]
-    if result.ci95 is not None:
-        low, high = result.ci95
-        lines.append(t(lang, "reports.indicator.sample", n=result.n, low=numbers.percent(low, lang),
-                       high=numbers.percent(high, lang)))
-    lines.append("")
-    if not found:
-        lines.append(t(lang, "reports.indicator.none"))
-    else:
-        lines.append(t(lang, "reports.indicator.rows", count=len(found)))
-        lines += [_row_line(row, lang) for row in found[-CHAT_ROWS:]]
-        if len(found) > CHAT_ROWS:
-            lines.append(t(lang, "reports.indicator.more", count=len(found) - CHAT_ROWS))
-    turn.send("\n".join(lines))
-
-
-def _amount(value: float | None, unit: str, lang: str) -> str:
-    if value is None:
-        return DASH
-    return numbers.percent(value, lang) if unit == "percent" else numbers.number(value, lang)
-
-
-def _row_line(row: DrillRow, lang: str) -> str:
-    when = numbers.moment(row.when) if isinstance(row.when, datetime) else numbers.day(row.when)
-    value = None
-    if row.value is not None:
-        value = row.value if isinstance(row.value, str) else numbers.number(row.value, lang)
-    note = row.note if row.note is None or len(row.note) <= NOTE_CHARS else row.note[: NOTE_CHARS - 1] + "…"
-    version = f"v{row.survey_version}" if row.survey_version else None
-    parts = [row.id, row.kind, when, row.centre, row.entered_by, version, value, note]
-    return "• " + " · ".join(str(part) for part in parts if part is not None and part != "")
 
 
 def register(application: Any) -> None:

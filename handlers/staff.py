@@ -9,8 +9,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import parse
-from bot.conversation.turn import Turn, citizen_handler, run_turn
-from bot.staff import chat_aid, chat_corrections, chat_event_manage, chat_event_new, chat_members, chat_milestones, menus
+from bot.chat import aid as chat_aid
+from bot.chat import corrections as chat_corrections
+from bot.chat import event_manage as chat_event_manage
+from bot.chat import event_new as chat_event_new
+from bot.chat import members as chat_members
+from bot.chat import menus
+from bot.chat import milestones as chat_milestones
+from bot.chat.conversation.turn import Turn, citizen_handler, run_turn
 from handlers.start import COMMAND_FILTER, start
 
 

@@ -8,11 +8,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+from bot.chat import aid as chat_aid
+from bot.chat import corrections as chat_corrections
+from bot.chat import event_manage as chat_event_manage
+from bot.chat import event_new as chat_event_new
+from bot.chat import members as chat_members
+from bot.chat import milestones as chat_milestones
+from bot.chat.conversation import drafts
+from bot.chat.conversation.turn import Turn, citizen_handler
+from bot.chat.staff import end_screen
 from bot.command_names import accepted
-from bot.conversation import drafts
-from bot.conversation.turn import Turn, citizen_handler
-from bot.staff import chat_aid, chat_corrections, chat_event_manage, chat_event_new, chat_members, chat_milestones
-from bot.staff.chat import end_screen
 from handlers import survey
 from handlers.start import COMMAND_FILTER
 

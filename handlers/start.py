@@ -7,9 +7,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
+from bot.chat.conversation import drafts, onboarding
+from bot.chat.conversation.turn import Turn, citizen_handler
 from bot.command_names import accepted
-from bot.conversation import drafts, onboarding
-from bot.conversation.turn import Turn, citizen_handler
 
 COMMAND_FILTER = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import parse
-from bot.command_names import accepted
-from bot.conversation import drafts, onboarding, survey
-from bot.conversation.turn import Turn, citizen_handler
-from handlers.start import COMMAND_FILTER
+from bot.chat.conversation import drafts, onboarding, survey
+from bot.chat.conversation.turn import Turn, citizen_handler
 from surveys.engine import Text
 
 # Telegram caps a message at 4096 characters; anything longer did not come from a person.
@@ -52,7 +50,6 @@ async def cancel(turn: Turn, update: Update) -> None:
 
 
 def register(application: Any) -> None:
-    application.add_handler(CommandHandler(accepted("cancel"), citizen_handler(cancel), filters=COMMAND_FILTER))
+    """Typed answers and /cancel reach `typed` and `cancel` through handlers/staff_text.py, which
+    takes every typed text and /cancel first and hands over what is not a staff step."""
     application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satq]:"))
-    text_filter = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    application.add_handler(MessageHandler(text_filter, citizen_handler(typed)))

@@ -4,7 +4,7 @@ its topic on a phone that someone else may read (docs/privacy.md, "Notifications
 Sensitive by default: events for women (only women's centres hold them) and gender-equality
 training (violence against women is their subject), disability-centre activities (health data),
 any event whose title or place speaks of violence or a shelter, whatever its type, and every
-membership: all are of the Alzheimer & dementia centre, health data (`bot.notices`).
+membership: all are of the Alzheimer & dementia centre, health data (`bot.chat.notices`).
 """
 
 from __future__ import annotations

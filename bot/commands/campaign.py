@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import pack
+from bot.chat.conversation.deep_links import make_payload
 from bot.config import Settings
-from bot.conversation.deep_links import make_payload
 from bot.i18n import t
 from bot.services import build_services
 from storage.models import Attendance, Event, Membership, Person

@@ -7,13 +7,12 @@ import sys
 from datetime import date, datetime, time, timedelta
 
 import qrcode
-
-from bot.config import Settings
-from bot.staff.attendance import checkin_payload
-from bot.staff.events import local_text
-from storage.database import create_engine, session_factory
 from sqlalchemy import select
 
+from bot.config import Settings
+from services.attendance import checkin_payload
+from services.events import local_text
+from storage.database import create_engine, session_factory
 from storage.models import Event
 
 

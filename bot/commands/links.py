@@ -6,7 +6,7 @@ import sys
 
 import qrcode
 
-from bot.conversation.deep_links import make_payload
+from bot.chat.conversation.deep_links import make_payload
 from storage.centres import load_centres
 from surveys.definition import load_shipped
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import t
-from bot.staff import entries, invites
+from services import entries, invites
 from storage.centres import load_centres
 from storage.database import create_engine, session_factory
 from storage.repositories import centres

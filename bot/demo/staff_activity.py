@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.staff import attendance, entries, events, invites, memberships, registrations
-from bot.staff.roles import Actor, actor_for, require
+from bot.chat import notices
+from services import attendance, entries, events, invites, memberships, registrations
+from services.roles import Actor, actor_for, require
 from storage.centres import Centre, load_centres
 from storage.models import Person
 from storage.pseudonyms import citizen_key
@@ -371,7 +372,8 @@ class _Year:
         await events.publish(session, self.actor_for_centre(centre_id), self.event_ids[index], now)
 
     async def _cancel(self, session: AsyncSession, now: datetime, index: int, centre_id: str) -> None:
-        await events.cancel(session, self.actor_for_centre(centre_id), self.event_ids[index], zone=self.zone, now=now)
+        owed = await events.cancel(session, self.actor_for_centre(centre_id), self.event_ids[index], now=now)
+        await notices.queue(session, owed, zone=self.zone, now=now)
         self.tally.cancelled += 1
 
     async def _person(self, session: AsyncSession, citizen: _Citizen, now: datetime) -> Person:
@@ -387,7 +389,9 @@ class _Year:
 
     async def _give_up(self, session: AsyncSession, now: datetime, index: int, citizen: _Citizen) -> None:
         person = await self._person(session, citizen, now)
-        await registrations.cancel(session, event_id=self.event_ids[index], person_id=person.id, zone=self.zone, now=now)
+        promotion = await registrations.cancel(session, event_id=self.event_ids[index], person_id=person.id, now=now)
+        if promotion is not None:
+            await notices.queue(session, [promotion.notice], zone=self.zone, now=now)
 
     async def _take_attendance(
         self, session: AsyncSession, now: datetime, index: int, event_type: str, centre_id: str, walkins: list[str]
@@ -401,7 +405,8 @@ class _Year:
         served: list[str] = []
         for n, person in enumerate(present):
             moment = now + timedelta(seconds=20 * n)
-            if await attendance.tick(session, actor, event_id=event_id, person_id=person.id, secret=self.secret, now=moment):
+            marked = await attendance.tick(session, actor, event_id=event_id, person_id=person.id, secret=self.secret, now=moment)
+            if marked.present:
                 served.append(attendance.person_key(self.secret, person.telegram_user_id))
         for name in walkins:
             moment = now + timedelta(minutes=10)
@@ -546,10 +551,11 @@ class _Year:
         self.membership_ids[n] = membership.id
 
     async def _decide(self, session: AsyncSession, now: datetime, n: int, centre_id: str, approve: bool) -> None:
-        await memberships.decide(
+        decision = await memberships.decide(
             session, self.actor_for_centre(centre_id), membership_id=self.membership_ids[n], approve=approve,
             reason=None if approve else DECLINE_REASON, zone=self.zone, now=now,
         )
+        await notices.queue(session, filter(None, [decision.notice]), zone=self.zone, now=now)
         self.tally.members["approved" if approve else "declined"] += 1
 
     # --- result ----------------------------------------------------------------------------

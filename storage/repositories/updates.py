@@ -1,6 +1,6 @@
 """Processed Telegram update ids: an update id is applied at most once.
 
-A person with a conversation keeps their latest update ids in it (see `bot.conversation.turn`);
+A person with a conversation keeps their latest update ids in it (see `bot.chat.conversation.turn`);
 this table holds the rest: first contacts, and updates after which nothing about the person
 was kept.
 """

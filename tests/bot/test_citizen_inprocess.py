@@ -9,8 +9,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.conversation.turn import APPLIED_UPDATES_KEPT
-from storage.models import Answer, Citizen, Conversation, Person, ProcessedUpdate, Response
+from bot.chat.conversation.turn import APPLIED_UPDATES_KEPT
+from storage.models import (
+    Answer,
+    Citizen,
+    Conversation,
+    Person,
+    ProcessedUpdate,
+    Response,
+)
 from storage.pseudonyms import citizen_key
 
 USER = 4201
@@ -248,7 +255,7 @@ async def test_a_failure_is_told_in_the_chosen_language_and_loses_nothing(inproc
     await inprocess_bot.feed(inprocess_bot.callback_update(USER, "l:ar", inprocess_bot.last_live(USER)["message_id"]))
     before = await stored_state(inprocess_bot, db)
 
-    from bot.conversation import survey
+    from bot.chat.conversation import survey
 
     async def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("simulated failure")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.conversation.deep_links import Target, make_payload, parse_payload
 from bot.commands.links import survey_link
-from bot.conversation.deep_links import Target, make_payload, parse_payload
 from surveys.definition import load_shipped, validate_files
 
 SURVEYS = load_shipped()

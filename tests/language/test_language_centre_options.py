@@ -152,7 +152,7 @@ async def test_an_arabic_reader_sees_arabic_centre_names(inprocess_bot) -> None:
 
 
 async def test_a_new_staff_member_is_welcomed_with_the_names_of_their_centres(inprocess_bot) -> None:
-    from bot.staff import invites
+    from services import invites
 
     services = inprocess_bot.services
     async with services.sessions.begin() as session:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Table, literal_column, select
 
 from bot.emulator import SimulatedUser
-from bot.staff.events import local_text
+from services.events import local_text
 from storage import pseudonyms
 from storage.centres import load_centres
 from storage.models import Base, Event

@@ -16,9 +16,9 @@ from sqlalchemy import Text, cast, func, or_, select
 from bot.emulator import SimulatedUser
 from bot.outbox.drainer import Drainer, DrainStats
 from bot.services import Services
-from bot.staff import events, invites, roles
-from bot.staff.attendance import checkin_payload
-from bot.staff.events import local_text
+from services import events, invites, roles
+from services.attendance import checkin_payload
+from services.events import local_text
 from storage.models import Base, Event
 from tests.conftest import LiveBot, running_bot
 

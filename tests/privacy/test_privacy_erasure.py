@@ -7,11 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from bot.staff import memberships
-from bot.staff.attendance import person_key
-from bot.staff.jobs import queue_reminders
 from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     admin,
     apply_for_membership,
@@ -29,9 +24,15 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     today_at,
     tomorrow_at,
 )
+from sqlalchemy import select
+
+from bot.chat import notices
+from bot.chat.reminders import queue_reminders
 from reports.aggregate import observe
 from reports.drilldown import drill
 from reports.plan import load_plan
+from services import memberships
+from services.attendance import person_key
 from storage.models import Membership, OutboxMessage
 from storage.pseudonyms import citizen_key, respondent_key
 from storage.repositories import reports as report_store
@@ -118,8 +119,9 @@ async def test_erasure_changes_no_figure_and_says_what_stays(bot, db) -> None:
     await apply_for_membership(selin)
     async with bot.services.sessions.begin() as session:
         applied = (await session.execute(select(Membership))).scalar_one()
-        await memberships.decide(session, actor, membership_id=applied.id, approve=True, reason=None,
-                                 zone=bot.services.zone, now=bot.clock())
+        decision = await memberships.decide(session, actor, membership_id=applied.id, approve=True, reason=None,
+                                            zone=bot.services.zone, now=bot.clock())
+        await notices.queue(session, [decision.notice], zone=bot.services.zone, now=bot.clock())
     before = await _figures(bot)
     assert [before["4.2.7"].actual, before["4.2.8"].actual, before["4.2.11"].actual] == [1, 2, 1]  # type: ignore[union-attr]
 

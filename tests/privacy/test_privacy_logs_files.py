@@ -28,11 +28,11 @@ from bot.demo.runner import _start_bot
 from bot.emulator import SimulatedUser
 from bot.inbound import storable_update
 from reports.weekly import build_weekly_report, write_report_files
+from services import invites
+from storage.centres import load_centres
 from storage.database import create_engine
 from storage.models import AuditEntry, Conversation, Membership, Person
 from storage.pseudonyms import citizen_key
-from bot.staff import invites
-from storage.centres import load_centres
 from storage.repositories import audit, centres
 
 Message = dict[str, Any]

@@ -4,10 +4,6 @@ person presses for it, and reminders come in the daytime, never queued at midnig
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.staff import memberships
-from bot.staff.jobs import queue_reminders
 from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     admin,
     after,
@@ -22,6 +18,11 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     today_at,
     tomorrow_at,
 )
+from sqlalchemy import select
+
+from bot.chat import notices
+from bot.chat.reminders import queue_reminders
+from services import memberships
 from storage.models import Membership
 
 # What must not show on a lock screen (folded: the previews are searched case-insensitively).
@@ -90,8 +91,9 @@ async def test_an_alzheimer_membership_notice_names_neither_centre_nor_member(bo
     actor = await admin(bot)
     async with bot.services.sessions.begin() as session:
         applied = (await session.execute(select(Membership))).scalar_one()
-        await memberships.decide(session, actor, membership_id=applied.id, approve=True, reason=None,
-                                 zone=bot.services.zone, now=bot.clock())
+        decision = await memberships.decide(session, actor, membership_id=applied.id, approve=True, reason=None,
+                                            zone=bot.services.zone, now=bot.clock())
+        await notices.queue(session, [decision.notice], zone=bot.services.zone, now=bot.clock())
     assert (await bot.drain()).sent == 1
     notice = await elif_.wait_for(has_button("Ayrıntıları göster"), timeout=30)
     assert notice["text"] == "Başvurunuzla ilgili yeni bir bilgi var."

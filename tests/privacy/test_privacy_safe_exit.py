@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
-
-from bot.staff.jobs import queue_reminders
 from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     admin,
     answer_of,
@@ -24,6 +21,9 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     texts_on_screen,
     tomorrow_at,
 )
+from sqlalchemy import update
+
+from bot.chat.reminders import queue_reminders
 from storage.models import Citizen
 from storage.pseudonyms import citizen_key
 

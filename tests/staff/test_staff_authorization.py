@@ -6,17 +6,25 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
-
-from bot.staff import attendance, entries, events, memberships, roles
-from bot.staff.roles import Refused
-from storage.models import AuditEntry, Event, IndicatorEntry, Membership
 from tests_staff_support import NOW, SECRET, TODAY, make_person
+
+from services import attendance, entries, events, invites, memberships, roles
+from services.roles import Refused
+from storage.models import (
+    AuditEntry,
+    Event,
+    IndicatorEntry,
+    Invite,
+    Membership,
+    StaffMember,
+)
 
 ZONE = events.ZoneInfo("Europe/Istanbul")
 ACTORS = ("admin", "manager", "konak", "elsewhere", "citizen", "revoked")
 # Who may act for the women's centre in Konak, and for the whole municipality.
 CENTRE_ALLOWED = {"admin", "manager", "konak"}
 MANAGER_ALLOWED = {"admin", "manager"}
+ADMIN_ALLOWED = {"admin"}
 
 
 async def _actor(session, crew, name: str):
@@ -46,7 +54,10 @@ async def _seed(db, crew) -> dict[str, int]:
             session, person=person, centre_id="karsiyaka-alzheimer", relation="family", member_name="Fatma Kaya",
             birth_date=date(1948, 3, 1), contact_preference="telegram", secret=SECRET, now=NOW,
         )
-        return {"event": event.id, "soon": soon.id, "entry": entry.id, "membership": membership.id}
+        return {
+            "event": event.id, "soon": soon.id, "entry": entry.id, "membership": membership.id,
+            "staff": crew.elsewhere.staff_id,
+        }
 
 
 async def _count(session, model, *where) -> int:
@@ -62,13 +73,13 @@ CASES = {
     ),
     "event.cancel": (
         CENTRE_ALLOWED,
-        lambda s, a, ids: events.cancel(s, a, ids["event"], zone=ZONE, now=NOW),
+        lambda s, a, ids: events.cancel(s, a, ids["event"], now=NOW),
         lambda s, ids: _count(s, Event, Event.status == "cancelled"),
         (0, 1),
     ),
     "event.move": (
         CENTRE_ALLOWED,
-        lambda s, a, ids: events.move(s, a, ids["event"], NOW + timedelta(days=5), zone=ZONE, now=NOW),
+        lambda s, a, ids: events.move(s, a, ids["event"], NOW + timedelta(days=5), now=NOW),
         lambda s, ids: _count(s, Event, Event.starts_at == NOW + timedelta(days=5)),
         (0, 1),
     ),
@@ -111,6 +122,19 @@ CASES = {
         ),
         lambda s, ids: _count(s, Membership, Membership.status == "approved"),
         (0, 1),
+    ),
+    # Staff accounts are the admins' (and the IT team's, at the command line) alone.
+    "staff.invite": (
+        ADMIN_ALLOWED,
+        lambda s, a, ids: invites.create(s, role="manager", centre_id=None, hours=24, actor=a, now=NOW),
+        lambda s, ids: _count(s, Invite, Invite.role == "manager"),
+        (1, 2),
+    ),
+    "staff.revoke": (
+        ADMIN_ALLOWED,
+        lambda s, a, ids: invites.revoke(s, staff_id=ids["staff"], actor=a, now=NOW),
+        lambda s, ids: _count(s, StaffMember, StaffMember.id == ids["staff"], StaffMember.active.is_(True)),
+        (1, 0),
     ),
 }
 

@@ -7,14 +7,23 @@ import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
+from tests_staff_support import join
 
 from bot.app import prepare_database
-from bot.staff import attendance, invites, menus
-from bot.staff.events import local_text
-from storage.models import Attendance, AuditEntry, Event, Membership, Person, Registration, StaffMember
+from bot.chat import menus
+from services import attendance, invites
+from services.events import local_text
 from storage.centres import load_centres
+from storage.models import (
+    Attendance,
+    AuditEntry,
+    Event,
+    Membership,
+    Person,
+    Registration,
+    StaffMember,
+)
 from storage.repositories import centres
-from tests_staff_support import join
 
 
 def has_button(text: str):

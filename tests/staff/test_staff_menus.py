@@ -6,22 +6,28 @@ import asyncio
 
 import pytest
 
-from bot.staff import menus
-from bot.staff.menus import staff_commands
+from bot.chat import menus
+from bot.chat.menus import staff_commands
+from services.roles import Actor
 from storage.repositories import staff as staff_store
+
+
+def _as(role: str) -> Actor:
+    """A member of this role, as the menu sees them."""
+    return Actor(1, role, frozenset(), "Ayşe", "tr")
 
 
 @pytest.mark.parametrize(("role", "sees_reports"), [("staff", False), ("manager", True), ("admin", True)])
 def test_report_commands_only_for_managers(role: str, sees_reports: bool) -> None:
-    names = [command.command for command in staff_commands("tr", role)]
+    names = [command.command for command in staff_commands("tr", _as(role))]
     assert ("rapor" in names) is sees_reports and ("abone" in names) is sees_reports
     assert names[0] == "etkinlik_yeni" and "start" in names
     assert len(names) == len(set(names))
 
 
 def test_menus_are_translated() -> None:
-    english = {c.command: c.description for c in staff_commands("en", "manager")}
-    arabic = {c.command: c.description for c in staff_commands("ar", "manager")}
+    english = {c.command: c.description for c in staff_commands("en", _as("manager"))}
+    arabic = {c.command: c.description for c in staff_commands("ar", _as("manager"))}
     assert english["subscribe"] == "Subscribe to the weekly report"
     assert arabic["subscribe"] == "الاشتراك في التقرير الأسبوعي"
 

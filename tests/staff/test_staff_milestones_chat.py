@@ -7,18 +7,24 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from tests_staff_support import NOW, TODAY
 
-from bot.staff import entries, invites
-from bot.staff.menus import staff_commands
+from bot.chat.menus import staff_commands
+from services import entries, invites
+from services.roles import Actor
 from storage.models import AuditEntry, Conversation, IndicatorEntry
 from storage.pseudonyms import citizen_key
 from storage.repositories import entries as entry_store
-from tests_staff_support import NOW, TODAY
 
 ADMIN, MANAGER, STAFF, CITIZEN = 9001, 9002, 9003, 9999
 KONAK = "Konak Kadın Danışma ve Eğitim Merkezi"
 REFUSED = "Bu işlem için yetkiniz yok."
 STALE = "Bu düğme artık geçerli değil"
+
+
+def _as(role: str) -> Actor:
+    """A member of this role, as the menu sees them."""
+    return Actor(1, role, frozenset(), "Ayşe", "tr")
 
 
 async def send(bot, user_id: int, text: str) -> None:
@@ -274,8 +280,8 @@ async def test_a_member_revoked_mid_step_saves_nothing(inprocess_bot, db, crew) 
 
 
 def test_the_new_commands_are_in_the_managers_menu_only() -> None:
-    manager = {c.command: c.description for c in staff_commands("tr", "manager")}
+    manager = {c.command: c.description for c in staff_commands("tr", _as("manager"))}
     assert manager["asama"] == "Merkezin tamamlandığını kaydet" and manager["duzelt"] == "Bir kaydı düzelt"
-    assert {c.command: c.description for c in staff_commands("en", "admin")}["duzelt"] == "Correct an entry"
-    assert {c.command: c.description for c in staff_commands("ar", "manager")}["asama"] == "تسجيل اكتمال مركز"
-    assert not {"asama", "duzelt"} & {c.command for c in staff_commands("tr", "staff")}
+    assert {c.command: c.description for c in staff_commands("en", _as("admin"))}["duzelt"] == "Correct an entry"
+    assert {c.command: c.description for c in staff_commands("ar", _as("manager"))}["asama"] == "تسجيل اكتمال مركز"
+    assert not {"asama", "duzelt"} & {c.command for c in staff_commands("tr", _as("staff"))}

@@ -9,13 +9,30 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from tests_staff_support import NOW, SECRET, TODAY, make_person
 
-from bot.staff import attendance, entries, events, invites, memberships, registrations, roles
-from bot.staff.invitations import InviteContext
-from storage.models import Attendance, AuditEntry, Event, IndicatorEntry, Invite, OutboxMessage, Registration
+from bot.chat import notices
+from services import (
+    attendance,
+    entries,
+    events,
+    invites,
+    memberships,
+    registrations,
+    roles,
+)
+from services.invitations import InviteContext
+from storage.models import (
+    Attendance,
+    AuditEntry,
+    Event,
+    IndicatorEntry,
+    Invite,
+    OutboxMessage,
+    Registration,
+)
 from storage.repositories import entries as entry_store
 from surveys.definition import load_shipped
-from tests_staff_support import NOW, SECRET, TODAY, make_person
 
 ZONE = ZoneInfo("Europe/Istanbul")
 
@@ -85,8 +102,11 @@ async def test_a_freed_place_goes_to_the_first_waiting_who_is_told(db, crew) -> 
             await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
         again = await registrations.register(session, event_id=event_id, person_id=first.id, now=NOW)
         assert not again.new
-        promoted = await registrations.cancel(session, event_id=event_id, person_id=first.id, zone=ZONE, now=NOW)
-        assert promoted is not None and promoted.person_id == second.id and promoted.status == "confirmed"
+        promotion = await registrations.cancel(session, event_id=event_id, person_id=first.id, now=NOW)
+        assert promotion is not None
+        promoted = promotion.registration
+        assert promoted.person_id == second.id and promoted.status == "confirmed"
+        await notices.queue(session, [promotion.notice], zone=ZONE, now=NOW)
     told = await _outbox(db, "promoted:")
     assert [m.chat_id for m in told] == [21001]
     # A women's event: the notice names nothing and makes no sound; the detail is behind a button.
@@ -106,17 +126,18 @@ async def test_the_day_before_reminder_is_queued_once_across_runs(db, crew) -> N
             await registrations.register(session, event_id=later, person_id=person.id, now=NOW)
     for _ in range(2):  # the job ticks again, as after a restart
         async with db.sessions.begin() as session:
-            await registrations.enqueue_reminders(session, zone=ZONE, now=NOW)
+            await notices.queue(session, await registrations.due_reminders(session, zone=ZONE, now=NOW), zone=ZONE, now=NOW)
     reminders = await _outbox(db, "reminder:")
     assert sorted(m.dedupe_key.split(":")[1] for m in reminders) == [str(event_id)] * 3
     assert reminders[0].payload["text"] == "Yarın saat 15:00'te bir etkinliğiniz var."  # neutral: a women's event
 
     # Moved to the day after tomorrow: reminded again the day before the new date, once.
     async with db.sessions.begin() as session:
-        await events.move(session, crew.konak, event_id, NOW + timedelta(hours=51), zone=ZONE, now=NOW)
+        await notices.queue(session, await events.move(session, crew.konak, event_id, NOW + timedelta(hours=51), now=NOW), zone=ZONE, now=NOW)
     for _ in range(2):
         async with db.sessions.begin() as session:
-            await registrations.enqueue_reminders(session, zone=ZONE, now=NOW + timedelta(days=1))
+            later_now = NOW + timedelta(days=1)
+            await notices.queue(session, await registrations.due_reminders(session, zone=ZONE, now=later_now), zone=ZONE, now=later_now)
     again = [m for m in await _outbox(db, "reminder:") if m.dedupe_key.split(":")[1] == str(event_id)]
     assert len(again) == 6 and len({m.dedupe_key for m in again}) == 6
 
@@ -127,8 +148,9 @@ async def test_cancelling_or_moving_an_event_tells_everyone_registered(db, crew)
         for n in range(2):
             person = await make_person(session, 23000 + n, language="en")
             await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
-        assert await events.move(session, crew.konak, event_id, NOW + timedelta(days=3), zone=ZONE, now=NOW) == 2
-        assert await events.cancel(session, crew.konak, event_id, zone=ZONE, now=NOW) == 2
+        moved = await events.move(session, crew.konak, event_id, NOW + timedelta(days=3), now=NOW)
+        assert await notices.queue(session, moved, zone=ZONE, now=NOW) == 2
+        assert await notices.queue(session, await events.cancel(session, crew.konak, event_id, now=NOW), zone=ZONE, now=NOW) == 2
         with pytest.raises(events.EventError):
             await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
     assert len(await _outbox(db, "event-moved:")) == 2
@@ -139,12 +161,14 @@ async def test_cancelling_or_moving_an_event_tells_everyone_registered(db, crew)
 async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, crew) -> None:
     first = await _event(db, crew, kind="disability_activity", centre="bornova-engelli", hours=1)
     second = await _event(db, crew, kind="disability_activity", centre="bornova-engelli", hours=1.5)
-    context = InviteContext("kentbot", SECRET, load_shipped(), NOW.astimezone(ZONE).date())
+    context = InviteContext(SECRET, load_shipped(), NOW.astimezone(ZONE).date())
     async with db.sessions.begin() as session:
         person = await make_person(session, 24000)
         for event_id in (first, second):
             await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
-            assert await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+            marked = await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+            assert marked.present
+            await notices.queue(session, filter(None, [marked.invitation]), zone=ZONE, now=NOW, bot_username="kentbot")
         assert await attendance.walk_in(session, crew.konak, event_id=first, name="Ayşe  YILMAZ", secret=SECRET, now=NOW)
         assert not await attendance.walk_in(session, crew.konak, event_id=first, name="ayse yilmaz", secret=SECRET, now=NOW)
         await attendance.set_headcount(session, crew.konak, event_id=second, count=15, now=NOW)
@@ -160,13 +184,14 @@ async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, cr
 
 async def test_an_opted_out_person_gets_no_invitation_and_untick_removes(db, crew) -> None:
     event_id = await _event(db, crew, kind="disability_activity", centre="bornova-engelli", hours=1)
-    context = InviteContext("kentbot", SECRET, load_shipped(), NOW.astimezone(ZONE).date())
+    context = InviteContext(SECRET, load_shipped(), NOW.astimezone(ZONE).date())
     async with db.sessions.begin() as session:
         person = await make_person(session, 24100)
         person.survey_invites_opt_out_at = NOW
         await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
-        assert await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
-        assert not await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+        ticked = await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
+        assert ticked.present and ticked.invitation is None
+        assert not (await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)).present
         assert (await session.execute(select(func.count()).select_from(Attendance))).scalar_one() == 0
     assert await _outbox(db, "survey-invite:") == []
 
@@ -182,8 +207,8 @@ async def test_qr_check_in_only_with_a_genuine_code_around_the_event(db, crew) -
         with pytest.raises(events.EventError) as early:
             await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW)
         assert early.value.reason == "checkin_window"
-        assert await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=2))
-        assert not await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=3))
+        assert (await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=2))).present
+        assert not (await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=3))).present
 
 
 def test_local_times_are_read_in_istanbul() -> None:
@@ -249,13 +274,16 @@ async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew
         other = await memberships.apply(session, person=bob, centre_id="karsiyaka-alzheimer", relation="self", member_name="Leyla Ak", birth_date=date(1950, 1, 1), contact_preference="telegram", secret=SECRET, now=NOW)
         with pytest.raises(memberships.MembershipError):
             await memberships.decide(session, crew.manager, membership_id=other.id, approve=False, reason=" ", zone=ZONE, now=NOW)
-        await memberships.decide(session, crew.manager, membership_id=first.id, approve=True, reason=None, zone=ZONE, now=NOW)
-        await memberships.decide(session, crew.manager, membership_id=other.id, approve=False, reason="Adres il dışında", zone=ZONE, now=NOW)
+        for decision in (
+            await memberships.decide(session, crew.manager, membership_id=first.id, approve=True, reason=None, zone=ZONE, now=NOW),
+            await memberships.decide(session, crew.manager, membership_id=other.id, approve=False, reason="Adres il dışında", zone=ZONE, now=NOW),
+        ):
+            await notices.queue(session, [decision.notice], zone=ZONE, now=NOW)
         assert first.approved_on == date(2026, 11, 25) and other.approved_on is None
         actions = (await session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "membership"))).scalars().all()
         assert sorted(actions) == ["membership.approve", "membership.decline"]
-    notices = await _outbox(db, "membership-decided:")
-    assert {m.chat_id for m in notices} == {26000, 26001}
+    told = await _outbox(db, "membership-decided:")
+    assert {m.chat_id for m in told} == {26000, 26001}
     # Dementia is health data: the notices name neither the centre nor the member, nor the reason.
-    assert not any("Adres il dışında" in m.payload["text"] or "Hasan" in m.payload["text"] for m in notices)
-    assert {m.payload["text"] for m in notices} == {"Başvurunuzla ilgili yeni bir bilgi var.", "هناك معلومات جديدة عن طلبكم."}
+    assert not any("Adres il dışında" in m.payload["text"] or "Hasan" in m.payload["text"] for m in told)
+    assert {m.payload["text"] for m in told} == {"Başvurunuzla ilgili yeni bir bilgi var.", "هناك معلومات جديدة عن طلبكم."}

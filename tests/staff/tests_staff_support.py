@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.staff import invites
-from bot.staff.roles import Actor, actor_for
+from services import invites
+from services.roles import Actor, actor_for
 from storage.centres import load_centres
 from storage.models import Person, StaffMember
 from storage.repositories import centres

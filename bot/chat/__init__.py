@@ -1,0 +1,1 @@
+"""The chat channel: the citizen conversation, the staff flows, and what notices say."""

@@ -1,0 +1,188 @@
+"""Attendance: ticked from the registration list, walk-ins, a headcount, or a self check-in
+by QR code around the event's time. Any of these makes the event `held`.
+
+Each attendee is stored as a keyed beneficiary pseudonym, so 4.2.8 can count distinct people
+across events without a name in the attendance table. A headcount adds no beneficiaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import invitations
+from services.events import EventError, snapshot
+from services.notices import SurveyInvitation
+from services.roles import Actor, require
+from storage.models import Attendance, Event, Person
+from storage.pseudonyms import beneficiary_key
+from storage.repositories import audit
+from storage.repositories import events as event_store
+
+# Attendance may be taken, and the QR check-in works, from two hours before the start to two
+# hours after it.
+WINDOW = timedelta(hours=2)
+MAX_HEADCOUNT = 100_000
+CHECKIN_PREFIX = "chk_"
+_CHECKIN = re.compile(r"chk_(\d{1,12})_([0-9a-f]{16})")
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Whether the person is now recorded as present, and the survey invitation it made owed."""
+
+    present: bool
+    invitation: SurveyInvitation | None = None
+
+
+def person_key(secret: bytes, telegram_user_id: int) -> str:
+    return beneficiary_key(secret, "person", str(telegram_user_id))
+
+
+def normalise_name(name: str) -> str:
+    """Case, accents and spacing do not make a second person ('Ayşe  YILMAZ' = 'ayse yilmaz')."""
+    folded = unicodedata.normalize("NFKD", name.replace("ı", "i").replace("İ", "i")).casefold()
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+def walkin_key(secret: bytes, centre_id: str, name: str) -> str:
+    return beneficiary_key(secret, f"walkin:{centre_id}", normalise_name(name))
+
+
+def checkin_token(secret: bytes, event_id: int) -> str:
+    return hmac.new(secret, f"checkin\x1f{event_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def checkin_payload(secret: bytes, event_id: int) -> str:
+    return f"{CHECKIN_PREFIX}{event_id}_{checkin_token(secret, event_id)}"
+
+
+def parse_checkin(secret: bytes, payload: str) -> int | None:
+    """The event id of a genuine check-in payload, or None for anything forged."""
+    match = _CHECKIN.fullmatch(payload)
+    if match is None:
+        return None
+    event_id = int(match.group(1))
+    return event_id if hmac.compare_digest(match.group(2), checkin_token(secret, event_id)) else None
+
+
+def in_window(event: Event, now: datetime) -> bool:
+    end = event.ends_at or event.starts_at
+    return event.starts_at - WINDOW <= now <= end + WINDOW
+
+
+async def _open_event(session: AsyncSession, event_id: int, now: datetime) -> Event:
+    event = await event_store.event_for_update(session, event_id)
+    if event is None:
+        raise EventError("unknown")
+    if event.status not in ("published", "held"):
+        raise EventError("state")
+    if now < event.starts_at - WINDOW:
+        raise EventError("too_early")
+    return event
+
+
+def _mark_held(event: Event, now: datetime) -> None:
+    if event.status != "held":
+        event.status = "held"
+        event.held_at = now
+
+
+async def _add(
+    session: AsyncSession, event: Event, *, key: str, kind: str, person: Person | None, recorded_by: int | None,
+    actor: str, now: datetime, invite: invitations.InviteContext | None,
+) -> Marked:
+    if await event_store.attendance_row(session, event.id, key) is not None:
+        return Marked(False)
+    before = snapshot(event)
+    row = Attendance(
+        event_id=event.id, beneficiary_key=key, person_id=person.id if person else None, kind=kind,
+        recorded_by=recorded_by, recorded_at=now,
+    )
+    session.add(row)
+    _mark_held(event, now)
+    await session.flush()
+    await audit.append(
+        session, at=now, actor=actor, action="attendance.record", object_type="event", object_id=str(event.id),
+        before={"status": before["status"]}, after={"attendance_id": row.id, "kind": kind, "status": event.status},
+    )
+    if person is not None and invite is not None:
+        return Marked(True, await invitations.owed(session, invite, event=event, person=person))
+    return Marked(True)
+
+
+async def tick(
+    session: AsyncSession, actor: Actor | None, *, event_id: int, person_id: int, secret: bytes, now: datetime,
+    invite: invitations.InviteContext | None = None,
+) -> Marked:
+    """Staff tick a registered person as present; toggles off when ticked before."""
+    event = await _open_event(session, event_id, now)
+    actor = require(actor, "attendance.record", event.centre_id)
+    registration = await event_store.registration(session, event_id, person_id)
+    person = await session.get(Person, person_id)
+    if registration is None or registration.status == "cancelled" or person is None:
+        raise EventError("not_registered")
+    key = person_key(secret, person.telegram_user_id)
+    existing = await event_store.attendance_row(session, event_id, key)
+    if existing is not None:
+        await session.delete(existing)
+        await audit.append(
+            session, at=now, actor=actor.label, action="attendance.remove", object_type="event", object_id=str(event_id),
+            before={"attendance_id": existing.id, "kind": existing.kind}, after=None,
+        )
+        return Marked(False)
+    return await _add(
+        session, event, key=key, kind="registered", person=person, recorded_by=actor.staff_id, actor=actor.label,
+        now=now, invite=invite,
+    )
+
+
+async def walk_in(session: AsyncSession, actor: Actor | None, *, event_id: int, name: str, secret: bytes, now: datetime) -> bool:
+    """A person who came without registering; the name is hashed, never stored. True: newly recorded."""
+    event = await _open_event(session, event_id, now)
+    actor = require(actor, "attendance.record", event.centre_id)
+    if not normalise_name(name) or len(name) > 200:
+        raise EventError("text")
+    marked = await _add(
+        session, event, key=walkin_key(secret, event.centre_id, name), kind="walkin", person=None,
+        recorded_by=actor.staff_id, actor=actor.label, now=now, invite=None,
+    )
+    return marked.present
+
+
+async def set_headcount(session: AsyncSession, actor: Actor | None, *, event_id: int, count: int, now: datetime) -> Event:
+    """How many came, when names were not taken; it adds no beneficiaries to 4.2.8."""
+    event = await _open_event(session, event_id, now)
+    actor = require(actor, "attendance.record", event.centre_id)
+    if not 0 < count <= MAX_HEADCOUNT:
+        raise EventError("headcount")
+    before = snapshot(event)
+    event.headcount = count
+    _mark_held(event, now)
+    await audit.append(
+        session, at=now, actor=actor.label, action="attendance.headcount", object_type="event", object_id=str(event_id),
+        before=before, after=snapshot(event),
+    )
+    return event
+
+
+async def check_in(
+    session: AsyncSession, *, event_id: int, person: Person, secret: bytes, now: datetime,
+    invite: invitations.InviteContext | None = None,
+) -> Marked:
+    """A citizen scanned the QR code at the event; present is True when newly recorded."""
+    event = await event_store.event_for_update(session, event_id)
+    if event is None or event.status not in ("published", "held"):
+        raise EventError("unknown")
+    if not in_window(event, now):
+        raise EventError("checkin_window")
+    return await _add(
+        session, event, key=person_key(secret, person.telegram_user_id), kind="self", person=person,
+        recorded_by=None, actor=f"person:{person.id}", now=now, invite=invite,
+    )

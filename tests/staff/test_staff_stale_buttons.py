@@ -1,0 +1,48 @@
+"""A button counts only for the flow it was shown in: through the real bot over real HTTP to the
+emulator, an old Cancel of event creation pressed during another flow ends nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from services import invites
+from storage.models import IndicatorEntry
+
+KONAK = "Konak Kadın Danışma ve Eğitim Merkezi"
+
+
+def has_button(text: str):
+    def check(message: dict) -> bool:
+        markup = message.get("reply_markup") or {}
+        return any(button["text"] == text for row in markup.get("inline_keyboard", []) for button in row)
+
+    return check
+
+
+def says(fragment: str):
+    return lambda message: fragment in (message.get("text") or "")
+
+
+async def test_an_old_event_cancel_button_does_not_end_the_aid_flow(live_bot, db) -> None:
+    staff = live_bot.citizen(7151, "tr", first_name="Zeynep")
+    async with live_bot.services.sessions.begin() as session:
+        made = await invites.create(
+            session, role="staff", centre_id="konak-kadin", hours=72, actor="cli:test", now=live_bot.services.clock()
+        )
+    await staff.send(f"/start inv_{made.code}")
+    await staff.wait_for(says("Hoş geldiniz, Zeynep"))
+
+    await staff.send("/etkinlik_yeni")
+    event_step = await staff.wait_for(has_button("Vazgeç"))
+    await staff.send("/yardim_kaydi")
+    await staff.wait_for(has_button(KONAK))
+    await staff.press(KONAK)
+    await staff.wait_for(says("okul numaralarını yazın"))
+
+    await staff.press("Vazgeç", message_id=event_step["message_id"])
+    await staff.send("A123\nB456")
+    await staff.wait_for(says("2 öğrenci kaydedildi"), timeout=30)
+    assert not [m for m in await staff.bot_messages() if "İşlem bırakıldı" in (m.get("text") or "")]
+    async with db.sessions() as session:
+        stored = (await session.execute(select(IndicatorEntry))).scalars().all()
+    assert [(e.indicator_code, e.centre_id) for e in stored] == [("4.2.3", "konak-kadin")] * 2
