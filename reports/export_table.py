@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.results import SKIPPED
-from storage.repositories.responses import ResponseAnswers
+from storage.answered import ResponseAnswers
 from surveys.definition import (
     Likert5Question,
     MultipleQuestion,

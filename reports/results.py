@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from reports.stats import MIN_CELL_N, SMALL_SAMPLE_N, hidden_cells, interval_percent
-from storage.repositories.responses import ResponseAnswers
+from storage.answered import ResponseAnswers
 from surveys.definition import (
     Likert5Question,
     MultipleQuestion,

@@ -165,7 +165,7 @@ class Erased:
 
 async def erase(session: AsyncSession, key: str, respondent_keys: list[str]) -> Erased:
     """Remove the person's profile, conversation and identified record, and the responses of
-    non-anonymous surveys (passed as their respondent keys). `bot.conversation.erasure` first
+    non-anonymous surveys (passed as their respondent keys). `bot.chat.conversation.erasure` first
     takes what must stay counted out of the identified record's reach."""
     conversation = await session.get(Conversation, key)
     citizen = await session.get(Citizen, key)

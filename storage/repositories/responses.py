@@ -7,25 +7,14 @@ their random ids, so the order says nothing about when each came in; others by d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.answered import ResponseAnswers
 from storage.models import Answer, Response, SurveyDefinition
-
-
-@dataclass(frozen=True)
-class ResponseAnswers:
-    """One completed response: its survey version, centre, day, period and answers by question."""
-
-    survey_version: int
-    centre_id: str | None
-    completed_on: date
-    period: str
-    answers: dict[str, Any]
 
 
 async def answered(

@@ -22,7 +22,7 @@ from test_reports_cli import kentbot
 
 from reports.results import survey_results
 from storage.models import AuditEntry
-from storage.repositories.responses import ResponseAnswers
+from storage.answered import ResponseAnswers
 from surveys.definition import load_shipped
 
 CONDITIONS = {
