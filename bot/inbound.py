@@ -9,6 +9,7 @@ refused.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from telegram import Update
@@ -18,13 +19,30 @@ from storage.text import has_refused, storable_value
 
 
 def storable_update(update: object, bot: Any) -> object:
-    """`update` itself when it is clean (the usual case), else a copy without the refused text."""
-    if not isinstance(update, Update):
+    """`update` itself when it is clean (the usual case), else a copy without the refused text.
+
+    Only the strings a handler reads are searched, not the whole update turned into a dict:
+    that cost as much as a quarter of an ordinary turn. The copy, when one is due, cleans all."""
+    if not isinstance(update, Update) or not any(has_refused(text) for text in read_strings(update) if text):
         return update
-    data = update.to_dict()
-    if not has_refused(data):
-        return update
-    return Update.de_json(storable_value(data), bot)
+    return Update.de_json(storable_value(update.to_dict()), bot)
+
+
+def read_strings(update: Update) -> Iterator[str | None]:
+    """Every string of an update that kentbot reads: typed text, captions, button data, the
+    names of the sender and the chat, a shared contact."""
+    for message in (update.message, update.edited_message):
+        if message is not None:
+            yield from (message.text, message.caption)
+            if message.contact is not None:
+                yield from (message.contact.phone_number, message.contact.first_name, message.contact.last_name)
+    if update.callback_query is not None:
+        yield update.callback_query.data
+    user, chat = update.effective_user, update.effective_chat
+    if user is not None:
+        yield from (user.first_name, user.last_name, user.username)
+    if chat is not None:
+        yield from (chat.first_name, chat.last_name, chat.username, chat.title)
 
 
 class KentApplication(Application):  # type: ignore[type-arg]

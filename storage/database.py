@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_
 
+from storage import sqlite_driver
 from storage.private_files import private_file, tighten
 from storage.text import has_refused, json_dumps, storable_value
 
@@ -48,7 +50,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 300)
-        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **kwargs)
+        engine = create_async_engine(url, async_creator=_sqlite_connector(url), **kwargs)
         _configure_sqlite(engine)
     else:
         kwargs.setdefault("pool_pre_ping", True)
@@ -56,6 +58,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
     return engine
+
+
+def _sqlite_connector(url: str) -> Callable[[], Awaitable[Any]]:
+    """Connections whose statements cost one hand-off each (`storage.sqlite_driver`)."""
+    database = make_url(url).database or ":memory:"
+
+    async def connect() -> sqlite_driver.OneHopConnection:
+        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+
+    return connect
 
 
 def _private_database_files(database: Path) -> None:

@@ -45,13 +45,15 @@ class Conflict(Exception):
 _citizens, _conversations = Citizen.__table__, Conversation.__table__
 _KEY = bindparam("person")
 _VERSION = bindparam("loaded_version")
-_COLUMNS = (
-    _citizens.c.language, _citizens.c.consent_version, _citizens.c.consent_at,
+COLUMNS = (
+    _citizens.c.key.label("key_found"), _citizens.c.language, _citizens.c.consent_version, _citizens.c.consent_at,
     _conversations.c.citizen_key, _conversations.c.state, _conversations.c.message_ids, _conversations.c.applied_updates,
     _conversations.c.version,
 )
+PROFILE_AND_CONVERSATION = _citizens.outerjoin(_conversations)
+KEY_MATCHES = _citizens.c.key == _KEY
 # The statements of every turn, built once.
-_LOAD = select(*_COLUMNS).select_from(_citizens.outerjoin(_conversations)).where(_citizens.c.key == _KEY)
+_LOAD = select(*COLUMNS).select_from(PROFILE_AND_CONVERSATION).where(KEY_MATCHES)
 _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
 _UPDATE_CONVERSATION = update(_conversations).where(
     _conversations.c.citizen_key == _KEY, _conversations.c.version == _VERSION
@@ -62,12 +64,12 @@ async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored 
     """The person's profile and conversation in one round trip, nothing locked: a turn holds
     the person's lock (`storage.person_lock`) instead, and `save` refuses to overwrite a
     conversation someone else wrote meanwhile."""
-    return _split((await session.execute(_LOAD, {"person": key})).first())
+    row = (await session.execute(_LOAD, {"person": key})).first()
+    return (None, None) if row is None else split_row(row)
 
 
-def _split(row: Any) -> tuple[Profile | None, Stored | None]:
-    if row is None:
-        return None, None
+def split_row(row: Any) -> tuple[Profile, Stored | None]:
+    """A row of `COLUMNS` whose person exists."""
     profile = Profile(row.language, row.consent_version, row.consent_at)
     if row.citizen_key is None:
         return profile, None

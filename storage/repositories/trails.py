@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_name
 from storage.models import ChatTrail
-
-
-async def load(session: AsyncSession, key: str, now: datetime) -> list[int]:
-    """The ids kept for this chat; an expired trail counts as none, purged or not."""
-    statement = select(ChatTrail.message_ids).where(ChatTrail.key == key, ChatTrail.expires_at > now)
-    return list((await session.execute(statement)).scalar_one_or_none() or [])
 
 
 async def keep(session: AsyncSession, key: str, message_ids: list[int], expires_at: datetime) -> None:

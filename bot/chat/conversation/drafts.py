@@ -54,6 +54,7 @@ MESSAGES_KEPT = 500
 _ROUTE = "draft_route"
 
 F = TypeVar("F", bound=Callable[..., Any])
+Stored = tuple[bytes, datetime]  # a draft as stored: sealed, and when it expires
 
 
 @dataclass
@@ -97,13 +98,14 @@ def takes_payload(update: Update, services: Services) -> bool:
     return target is not None and services.surveys[target.survey].anonymity == "anonymous"
 
 
-async def route(session: Any, services: Services, update: Update, user_id: int, now: datetime, flow: Any) -> Draft | None:
-    """The draft this update runs in, or None for the identified conversation."""
+def route(services: Services, update: Update, user_id: int, now: datetime, flow: Any, stored: Stored | None) -> Draft | None:
+    """The draft this update runs in, given the person's stored draft; None for the identified
+    conversation."""
     marked = getattr(flow, _ROUTE, None)
-    if marked is None:
+    if marked is None or stored is None:
         return None
     scope, when = marked
-    draft = await load(session, services.secret, user_id, now)
+    draft = _opened(services.secret, draft_key(services.secret, user_id), stored, now)
     if draft is None:
         return None
     if scope == "any":
@@ -114,12 +116,17 @@ async def route(session: Any, services: Services, update: Update, user_id: int, 
 async def load(session: Any, secret: bytes, user_id: int, now: datetime) -> Draft | None:
     key = draft_key(secret, user_id)
     row = await store.load(session, key)
-    content = anonymous_storage.open_draft(secret, key, row[0]) if row else None
-    if row is None or content is None:
+    return None if row is None else _opened(secret, key, row, now)
+
+
+def _opened(secret: bytes, key: str, stored: Stored, now: datetime) -> Draft | None:
+    sealed, expires_at = stored
+    content = anonymous_storage.open_draft(secret, key, sealed)
+    if content is None:
         return None
     return Draft(
         key=key, state=content["state"], message_ids=content["message_ids"], applied_updates=content["applied"],
-        submission=content.get("submission"), sealed=row[0], expired=row[1] <= now,
+        submission=content.get("submission"), sealed=sealed, expired=expires_at <= now,
     )
 
 

@@ -33,11 +33,6 @@ def _key(turn: Turn) -> str:
     return trail_key(turn.services.secret, turn.user_id)
 
 
-async def load_trail(turn: Turn) -> None:
-    """A turn without a conversation row starts from the chat trail, if any."""
-    turn.message_ids = await trails.load(turn.session, _key(turn), turn.now) + turn.message_ids
-
-
 async def keep_trail(turn: Turn) -> None:
     """End of a turn that keeps nothing about the person: keep the ids still on screen, or none."""
     await keep_trail_in(turn.session, turn)
@@ -54,10 +49,10 @@ async def keep_trail_in(session: Any, turn: Turn) -> None:
 
 async def record_trail(turn: Turn, sent: list[int]) -> None:
     """After the sending: the trail also holds the messages this turn showed, in a short
-    transaction of its own."""
+    transaction of its own. The turn started from the trail and holds the person's lock, so
+    what it kept is the whole trail."""
+    turn.message_ids = [*dict.fromkeys([*turn.message_ids, *sent])]
     async with turn.services.sessions() as session, session.begin():
-        kept = await trails.load(session, _key(turn), turn.now)
-        turn.message_ids = [*dict.fromkeys([*kept, *turn.message_ids, *sent])]
         await keep_trail_in(session, turn)
 
 

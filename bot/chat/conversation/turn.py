@@ -43,8 +43,8 @@ from bot.chat.conversation.delivery import Shown, show
 from bot.i18n import normalise_language, t
 from bot.services import Services
 from storage.person_lock import LOST, Held
-from storage.pseudonyms import citizen_key
-from storage.repositories import citizens, outbox, updates
+from storage.pseudonyms import citizen_key, draft_key, trail_key
+from storage.repositories import citizens, outbox, turn_start, updates
 
 log = logging.getLogger(__name__)
 
@@ -163,8 +163,11 @@ async def _decide(update: Update, services: Services, flow: Flow, user: User, ke
 
 async def _apply(update: Update, services: Services, session: AsyncSession, flow: Flow, user: User, key: str) -> Turn | None:
     now = services.clock()
-    citizen, conversation = await citizens.load(session, key)
-    draft = await drafts.route(session, services, update, user.id, now, flow)
+    start = await turn_start.load(
+        session, key, draft_key(services.secret, user.id), trail_key(services.secret, user.id), now
+    )
+    citizen, conversation = start.profile, start.conversation
+    draft = drafts.route(services, update, user.id, now, flow, start.draft)
     claimed_in_table = conversation is None and draft is None
     if claimed_in_table and not await updates.claim(session, update.update_id, now):
         log.info("update %s already applied", update.update_id)
@@ -192,7 +195,7 @@ async def _apply(update: Update, services: Services, session: AsyncSession, flow
         loaded=(citizen, conversation),
     )
     if conversation is None:
-        await shown.load_trail(turn)
+        turn.message_ids = [*start.trail, *turn.message_ids]  # the chat trail is the chat's record
     if draft is not None:
         drafts.begin_turn(turn, draft)
     if update.message is not None:
