@@ -235,6 +235,8 @@ def _contribution(row: DrillRow) -> str:
 def drill_total_line(rows: Sequence[DrillRow], result: IndicatorResult) -> str:
     """The sum of the rows' contributions, printed under them, beside the actual it makes."""
     total = drill_total(rows, result.unit)
+    if not rows and result.actual is None and not result.suppressed:
+        return f"Toplam katkı: kayıt yok = Gerçekleşen: {DASH} (veri yok)"
     if total.hidden or (result.unit == "percent" and result.suppressed):
         return f"Toplam katkı: gizlendi (n<{MIN_CELL_N}) = Gerçekleşen: {_actual(result)}"
     if result.unit == "percent":
