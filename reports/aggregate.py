@@ -5,6 +5,11 @@ here those rows become one frame of daily, additive contributions per indicator,
 year to date at any day, the week's change and the weekly trend are cumulative sums of
 the same frame, never another pass over the raw rows. 4.2.8 counts distinct people: its
 rows are the days each person was first served, which makes it additive too.
+
+Unknown versus 0 is one rule for every indicator: `rows` counts whatever the indicator's
+source recorded that day (events past their draft, membership applications, staff entries,
+survey answers), counted or not; an indicator with no such row up to the day reported is
+unknown ('no data'), otherwise its actual is what counted, 0 included.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ from storage.repositories import reports as store
 from storage.repositories import surveys as survey_store
 
 COLUMNS = ("code", "day", "value", "satisfied", "n", "rows")
-# Staff-entered figures: no entry means nobody reported, which is not the same as zero.
 ENTRY_SOURCES = ("milestone", "aid")
 EVENT_SOURCES = ("events", "training")
 BREAKDOWNS = ("centre", "language", "role")
@@ -52,11 +56,18 @@ async def daily_frame(
     event_codes = {i.event_type: i.code for i in plan.indicators if i.source in EVENT_SOURCES and i.event_type}
     if event_codes:
         rows = await store.held_event_starts(session, list(event_codes), start, end)
-        parts.append(_local_days([(event_codes[t], at, float(n)) for t, at, n in rows], zone))
+        parts.append(_local_days([(event_codes[t], at, float(n), n) for t, at, n in rows], zone))
+    # Events past their draft are the records of every event indicator, held or not.
+    all_event_codes = {
+        i.event_type: i.code for i in plan.indicators if i.source in (*EVENT_SOURCES, "attendance") and i.event_type
+    }
+    if all_event_codes:
+        rows = await store.event_activity(session, list(all_event_codes), start, end)
+        parts.append(_local_days([(all_event_codes[t], at, 0.0, n) for t, at, n in rows], zone))
     for indicator in plan.indicators:
         if indicator.source == "attendance" and indicator.event_type:
             rows = await store.first_attendance(session, indicator.event_type, start, end)
-            parts.append(_local_days([(indicator.code, at, float(n)) for at, n in rows], zone))
+            parts.append(_local_days([(indicator.code, at, float(n), n) for at, n in rows], zone))
     entry_codes = [i.code for i in plan.indicators if i.source in ENTRY_SOURCES]
     if entry_codes:
         rows = await store.entry_days(session, entry_codes, first, last)
@@ -65,6 +76,8 @@ async def daily_frame(
         if indicator.source == "registrations":
             rows = await store.membership_days(session, first, last)
             parts.append(_frame([(indicator.code, d, float(n), 0, 0, n) for d, n in rows]))
+            applied = await store.membership_activity(session, start, end)
+            parts.append(_local_days([(indicator.code, at, 0.0, n) for at, n in applied], zone))
     frame = pd.concat([p for p in parts if not p.empty] or [_frame([])], ignore_index=True)
     return frame.groupby(["code", "day"], as_index=False).sum()
 
@@ -75,30 +88,29 @@ def _frame(rows: list[tuple[str, date, float, int, int, int]]) -> pd.DataFrame:
     return frame.astype({"value": "float64", "satisfied": "int64", "n": "int64", "rows": "int64"})
 
 
-def _local_days(rows: list[tuple[str, object, float]], zone: ZoneInfo) -> pd.DataFrame:
-    """Instants to local calendar days, with the zone's real offsets (DST included)."""
+def _local_days(rows: list[tuple[str, object, float, int]], zone: ZoneInfo) -> pd.DataFrame:
+    """(code, instant, value, records) to local calendar days, with the zone's real offsets
+    (DST included)."""
     if not rows:
         return _frame([])
-    codes, instants, values = zip(*rows)
+    codes, instants, values, records = zip(*rows)
     days = pd.to_datetime(list(instants), utc=True).tz_convert(zone).tz_localize(None).normalize()
-    return _frame([(c, d, v, 0, 0, int(v)) for c, d, v in zip(codes, days, values)])
+    return _frame([(c, d, v, 0, 0, r) for c, d, v, r in zip(codes, days, values, records)])
 
 
 def observed_until(frame: pd.DataFrame, plan: Plan, last: date) -> dict[str, Observed]:
-    """What `evaluate` needs, from the frame's rows up to and including `last`."""
+    """What `evaluate` needs, from the frame's rows up to and including `last`; an indicator
+    whose source recorded nothing by then is left out (no data), never set to 0."""
     totals = frame[frame["day"] <= pd.Timestamp(last)].groupby("code")[["value", "satisfied", "n", "rows"]].sum()
     observed: dict[str, Observed] = {}
     for indicator in plan.indicators:
-        present = indicator.code in totals.index
-        row = totals.loc[indicator.code] if present else None
+        if indicator.code not in totals.index or totals.loc[indicator.code, "rows"] == 0:
+            continue
+        row = totals.loc[indicator.code]
         if indicator.source == "survey":
-            if row is not None:
-                observed[indicator.code] = SurveyInput(satisfied=int(row["satisfied"]), n=int(row["n"]))
-        elif indicator.source in ENTRY_SOURCES:
-            if row is not None and row["rows"] > 0:
-                observed[indicator.code] = CountInput(float(row["value"]))
+            observed[indicator.code] = SurveyInput(satisfied=int(row["satisfied"]), n=int(row["n"]))
         else:
-            observed[indicator.code] = CountInput(float(row["value"]) if row is not None else 0.0)
+            observed[indicator.code] = CountInput(float(row["value"]))
     return observed
 
 
@@ -131,22 +143,26 @@ def actual_of(observed: Observed | None) -> float | None:
     return observed.actual
 
 
-def week_changes(frame: pd.DataFrame, plan: Plan, last: date, year_start: date) -> dict[str, float | None]:
-    """Year-to-date actual at `last` minus at seven days earlier (before the year: nothing)."""
+def period_changes(
+    frame: pd.DataFrame, plan: Plan, first: date, last: date, year_start: date
+) -> dict[str, float | None]:
+    """Year-to-date actual at the end of `last` minus at the end of the day before `first`
+    (nothing when `first` is the year's first day). A count unknown at the start counts from
+    0; a share unknown at either end has no change."""
     now = observed_until(frame, plan, last)
-    before_day = last - timedelta(days=7)
-    before = observed_until(frame, plan, before_day) if before_day >= year_start else _nothing(plan)
+    before = observed_until(frame, plan, first - timedelta(days=1)) if first > year_start else {}
     changes: dict[str, float | None] = {}
     for indicator in plan.indicators:
         current, previous = actual_of(now.get(indicator.code)), actual_of(before.get(indicator.code))
-        if previous is None and current is not None and indicator.source in ENTRY_SOURCES:
+        if previous is None and current is not None and indicator.unit != "percent":
             previous = 0.0
         changes[indicator.code] = None if current is None or previous is None else current - previous
     return changes
 
 
-def _nothing(plan: Plan) -> dict[str, Observed]:
-    return observed_until(_frame([]), plan, date.min)
+def week_changes(frame: pd.DataFrame, plan: Plan, last: date, year_start: date) -> dict[str, float | None]:
+    """The change over the seven days ending at `last` (those inside the year)."""
+    return period_changes(frame, plan, max(last - timedelta(days=6), year_start), last, year_start)
 
 
 def week_ends(first: date, last: date) -> list[date]:

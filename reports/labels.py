@@ -6,6 +6,7 @@ test instead of silently printing a key name.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target_ytd": "Hedef 4.2 gerçekleşmesi (yıl başından): {value}",
         "target_covered": "Verisi olan göstergelerde: {value} (kapsanan ağırlık {weight}/100)",
         "target_none": "Verisi olan gösterge yok; hedef gerçekleşmesi hesaplanamıyor.",
-        "indicators_header": "Göstergeler: bu hafta | yıl başından / hedef (gerçekleşme)",
+        "indicators_header": "Göstergeler: {change} | yıl başından / hedef (gerçekleşme)",
         "warnings_header": "Uyarılar",
         "more_warnings": "… ve {count} uyarı daha (Excel dosyasına bakın)",
         "sample": "n={n}, %95 GA {low}–{high}",
@@ -110,6 +111,34 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "Hedef 4.2 gerçekleşmesi, haftalık",
         "chart_plan_line": "hedef",
         "chart_no_data": "veri yok",
+        "change_since": "{start}–{end} değişimi ({compared} sonuna göre)",
+        "change_since_year_start": "{start}–{end} değişimi (yıl başına göre)",
+        "target_excluded": "Hesaba katılmayan: {items}",
+        "target_all_covered": "Tüm göstergeler hesaba katıldı (kapsanan ağırlık 100/100)",
+        "baseline_assumed": "başlangıç —, 0 alındı",
+        "warn_baseline_unknown": "Başlangıç değeri girilmemiş (bilinmiyor), gerçekleşme başlangıç 0 alınarak hesaplandı: {subjects}",
+        "warn_small_sample_cells": "Küçük örneklem (n<30) kırılımlar: {subjects}",
+        "note_baseline_unknown": "başlangıç bilinmiyor, 0 alındı",
+        "col_change": "Değişim",
+        "col_small_sample": "Küçük örneklem (n<30)",
+        "col_suppressed_flag": "Gizlendi (n<5)",
+        "col_baseline_known": "Başlangıç girildi",
+        "col_covered": "Hesaba katıldı",
+        "col_uncovered_reason": "Hesaba katılmama nedeni",
+        "col_counted_by": "Nasıl sayıldı",
+        "col_contribution_row": "Gerçekleşene katkı",
+        "col_answers": "Yanıt (n)",
+        "col_measure": "Değer nedir",
+        "measure_attended": "yoklama",
+        "measure_headcount": "sayım",
+        "measure_quantity": "miktar",
+        "measure_satisfied": "memnun yanıt",
+        "measure_people": "kişi",
+        "drill_total": "{code} toplam katkı",
+        "chart_covered": "Verisi olan göstergelerde {value} (kapsanan ağırlık {weight}/100)",
+        "chart_excluded": "Hesaba katılmayan: {codes}",
+        "chart_small_sample": "küçük örneklem",
+        "chart_period": "Dönem {start}–{end} · yıl başından {end}",
     },
     "en": {
         "title": "Target 4.2 weekly summary",
@@ -118,7 +147,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target_ytd": "Target 4.2 achievement (year to date): {value}",
         "target_covered": "Of indicators with data: {value} (covered weight {weight}/100)",
         "target_none": "No indicator has data yet; target achievement cannot be computed.",
-        "indicators_header": "Indicators: this week | year to date / planned (achievement)",
+        "indicators_header": "Indicators: {change} | year to date / planned (achievement)",
         "warnings_header": "Warnings",
         "more_warnings": "… and {count} more warnings (see the Excel file)",
         "sample": "n={n}, 95% CI {low}–{high}",
@@ -207,6 +236,34 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "Target 4.2 achievement, weekly",
         "chart_plan_line": "plan",
         "chart_no_data": "no data",
+        "change_since": "change {start}–{end} (against the end of {compared})",
+        "change_since_year_start": "change {start}–{end} (against the start of the year)",
+        "target_excluded": "Not covered: {items}",
+        "target_all_covered": "Every indicator is covered (covered weight 100/100)",
+        "baseline_assumed": "baseline —, taken as 0",
+        "warn_baseline_unknown": "No baseline set (unknown), achievement computed from a baseline of 0: {subjects}",
+        "warn_small_sample_cells": "Small-sample breakdowns (n<30): {subjects}",
+        "note_baseline_unknown": "baseline unknown, taken as 0",
+        "col_change": "Change",
+        "col_small_sample": "Small sample (n<30)",
+        "col_suppressed_flag": "Hidden (n<5)",
+        "col_baseline_known": "Baseline set",
+        "col_covered": "Covered",
+        "col_uncovered_reason": "Why not covered",
+        "col_counted_by": "Counted by",
+        "col_contribution_row": "Adds to actual",
+        "col_answers": "Answers (n)",
+        "col_measure": "Value is",
+        "measure_attended": "attendance",
+        "measure_headcount": "headcount",
+        "measure_quantity": "quantity",
+        "measure_satisfied": "satisfied answers",
+        "measure_people": "people",
+        "drill_total": "{code} total of contributions",
+        "chart_covered": "Of indicators with data: {value} (covered weight {weight}/100)",
+        "chart_excluded": "Not covered: {codes}",
+        "chart_small_sample": "small sample",
+        "chart_period": "Period {start}–{end} · year to date at {end}",
     },
     "ar": {
         "title": "الملخص الأسبوعي للهدف 4.2",
@@ -215,7 +272,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target_ytd": "إنجاز الهدف 4.2 (منذ بداية العام): {value}",
         "target_covered": "في المؤشرات التي لها بيانات: {value} (الوزن المغطى {weight}/100)",
         "target_none": "لا توجد بيانات لأي مؤشر بعد؛ لا يمكن حساب إنجاز الهدف.",
-        "indicators_header": "المؤشرات: هذا الأسبوع | منذ بداية العام / المستهدف (الإنجاز)",
+        "indicators_header": "المؤشرات: {change} | منذ بداية العام / المستهدف (الإنجاز)",
         "warnings_header": "تنبيهات",
         "more_warnings": "… و{count} تنبيهات أخرى (انظر ملف Excel)",
         "sample": "n={n}، فاصل ثقة 95% {low}–{high}",
@@ -304,6 +361,34 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "إنجاز الهدف 4.2 أسبوعياً",
         "chart_plan_line": "المستهدف",
         "chart_no_data": "لا بيانات",
+        "change_since": "التغير {start}–{end} (مقارنة بنهاية {compared})",
+        "change_since_year_start": "التغير {start}–{end} (مقارنة ببداية العام)",
+        "target_excluded": "غير مغطاة: {items}",
+        "target_all_covered": "كل المؤشرات مغطاة (الوزن المغطى 100/100)",
+        "baseline_assumed": "خط الأساس —، اعتُبر 0",
+        "warn_baseline_unknown": "لم يُحدَّد خط الأساس (غير معروف)، وحُسب الإنجاز باعتباره 0: {subjects}",
+        "warn_small_sample_cells": "تفصيلات بعينة صغيرة (n<30): {subjects}",
+        "note_baseline_unknown": "خط الأساس غير معروف، اعتُبر 0",
+        "col_change": "التغير",
+        "col_small_sample": "عينة صغيرة (n<30)",
+        "col_suppressed_flag": "محجوب (n<5)",
+        "col_baseline_known": "خط الأساس محدَّد",
+        "col_covered": "مغطى",
+        "col_uncovered_reason": "سبب عدم التغطية",
+        "col_counted_by": "طريقة العد",
+        "col_contribution_row": "الإضافة إلى الفعلي",
+        "col_answers": "الإجابات (n)",
+        "col_measure": "القيمة هي",
+        "measure_attended": "الحضور",
+        "measure_headcount": "العدد الإجمالي",
+        "measure_quantity": "الكمية",
+        "measure_satisfied": "إجابات راضية",
+        "measure_people": "أشخاص",
+        "drill_total": "{code} مجموع الإضافات",
+        "chart_covered": "في المؤشرات التي لها بيانات: {value} (الوزن المغطى {weight}/100)",
+        "chart_excluded": "غير مغطاة: {codes}",
+        "chart_small_sample": "عينة صغيرة",
+        "chart_period": "الفترة {start}–{end} · منذ بداية العام حتى {end}",
     },
 }
 
@@ -315,10 +400,33 @@ def label(key: str, lang: str, **values: object) -> str:
 
 
 def warning_text(warning: ReportWarning, lang: str) -> str:
+    cells = [f"{code} {group_name(by, key, lang)} (n={n})" for code, by, key, n in warning.cells]
     return label(
         f"warn_{warning.code}",
         lang,
-        subjects=", ".join(warning.subjects),
+        subjects=", ".join([*warning.subjects, *cells]),
         centre=warning.centre or "",
         count=warning.count if warning.count is not None else "",
     )
+
+
+def group_name(by: str, key: str, lang: str) -> str:
+    """A breakdown group as managers read it: a centre's name, or a language or role in words."""
+    if by == "centre":
+        return key
+    return LABELS.get(lang, LABELS["tr"]).get(f"{by}_{key}", key)
+
+
+def reasons_text(reasons: tuple[str, ...], lang: str) -> str:
+    """Why an indicator is left out of the covered weight, in words."""
+    return ", ".join(label(f"note_{reason}", lang) for reason in reasons)
+
+
+def change_heading(change_from: date | None, change_to: date | None, compared_with: date | None, lang: str) -> str:
+    """What the change column covers and what it is compared with, with its dates."""
+    if change_from is None or change_to is None:
+        return label("col_change", lang)
+    dates = {"start": change_from.strftime("%d.%m.%Y"), "end": change_to.strftime("%d.%m.%Y")}
+    if compared_with is None:
+        return label("change_since_year_start", lang, **dates)
+    return label("change_since", lang, compared=compared_with.strftime("%d.%m.%Y"), **dates)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from reports.indicators import IndicatorResult, TargetResult, target_result
 from reports.plan import Indicator
@@ -28,9 +28,11 @@ WARNING_NOTES = (
 
 @dataclass(frozen=True)
 class IndicatorLine:
+    """An indicator's year-to-date result and its change over the report's change window."""
+
     indicator: Indicator
     ytd: IndicatorResult
-    week_change: float | None
+    change: float | None
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,12 @@ class SatisfactionRow:
     suppressed: bool
     by: str = "centre"
     complement: bool = False  # hidden with 5 answers or more, beside a smaller hidden cell
+    small_sample: bool = False  # shown, with 5 to 29 answers
 
     @classmethod
     def from_cell(cls, indicator: str, key: str, cell: BreakdownCell, by: str = "centre") -> SatisfactionRow:
-        return cls(indicator, key, cell.n, cell.share, cell.ci95, cell.suppressed, by, cell.complement)
+        return cls(indicator, key, cell.n, cell.share, cell.ci95, cell.suppressed, by, cell.complement,
+                   cell.small_sample and not cell.suppressed)
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,19 @@ class EventRow:
     indicator: str
     title: str
     registered: int | None
-    attended: int | None
+    attended: int | None  # attendance taken by name; None when none was taken
+    headcount: int | None = None  # counted without names, used when no attendance was taken
 
 
 @dataclass(frozen=True)
 class DrillRow:
-    """One row behind an actual: a response, attendance or a staff entry, and who made it."""
+    """One row behind an actual: a response, an event, a person's first attendance or a staff
+    entry, and who made it.
+
+    `contribution` is what the row adds to the actual (an event 1, a replaced entry 0), or for
+    a survey the satisfied answers it adds, with `answers` the answers it adds to n; None when
+    hidden. `value` is the row's own figure, named by `measure` (an event's attendance or
+    headcount, an entry's quantity), which is not always what it adds."""
 
     kind: str
     id: str
@@ -75,6 +86,36 @@ class DrillRow:
     survey_version: str | None
     value: float | str | None
     note: str | None
+    contribution: float | None = None
+    answers: int | None = None
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
+class DrillTotal:
+    """The sum of a drill-down's contributions: a count, or satisfied of n for a survey.
+    `hidden` rows add nothing that can be shown (a small anonymous group)."""
+
+    contribution: float
+    answers: int | None
+    hidden: int
+
+    @property
+    def share(self) -> float | None:
+        return None if not self.answers else 100 * self.contribution / self.answers
+
+
+# The row that sums an anonymous survey's hidden versions (see reports.drilldown).
+HIDDEN_TOGETHER = "responses_hidden_together"
+
+
+def drill_total(rows: Iterable[DrillRow], unit: str) -> DrillTotal:
+    """Sum what the rows add; hidden rows count as `hidden` unless a row sums them."""
+    rows = tuple(rows)
+    shown = [row for row in rows if row.contribution is not None]
+    answers = sum(row.answers or 0 for row in shown) if unit == "percent" else None
+    summed = any(row.kind == HIDDEN_TOGETHER for row in rows)
+    return DrillTotal(sum(row.contribution or 0.0 for row in shown), answers, 0 if summed else len(rows) - len(shown))
 
 
 @dataclass(frozen=True)
@@ -91,6 +132,8 @@ class ReportWarning:
     subjects: tuple[str, ...] = ()
     centre: str | None = None
     count: int | None = None
+    # Breakdown cells the warning is about: (indicator, breakdown, group key, n).
+    cells: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,13 +149,21 @@ class WeeklyReport:
     events: tuple[EventRow, ...] = ()
     drilldown: Mapping[str, tuple[DrillRow, ...]] = field(default_factory=dict)
     trend: tuple[TrendPoint, ...] = ()
+    # The days the change column and the drill-down cover: the period, cut to the year.
+    change_from: date | None = None
+    change_to: date | None = None
+
+    @property
+    def compared_with(self) -> date | None:
+        """The day whose year-to-date figures the change starts from; None: the start of the year."""
+        if self.change_from is None or self.change_from <= date(self.year, 1, 1):
+            return None
+        return self.change_from - timedelta(days=1)
 
 
-def week_change(current: float | None, previous: float | None) -> float | None:
-    """Change of a year-to-date actual over the week; unknown if either end is unknown."""
-    if current is None or previous is None:
-        return None
-    return current - previous
+def change_window(period_from: date, period_to: date, year: int) -> tuple[date, date]:
+    """The part of the period inside `year`: what a change over the period can cover."""
+    return max(period_from, date(year, 1, 1)), min(period_to, date(year, 12, 31))
 
 
 def indicator_warnings(lines: Iterable[IndicatorLine]) -> tuple[ReportWarning, ...]:
@@ -127,6 +178,22 @@ def indicator_warnings(lines: Iterable[IndicatorLine]) -> tuple[ReportWarning, .
         )
         if subjects:
             warnings.append(ReportWarning(note, subjects))
+    assumed = tuple(line.ytd.code for line in lines if line.ytd.covered and not line.ytd.baseline_known)
+    if assumed:
+        warnings.append(ReportWarning("baseline_unknown", assumed))
+    return tuple(warnings)
+
+
+def breakdown_warnings(rows: Iterable[SatisfactionRow]) -> tuple[ReportWarning, ...]:
+    """Hidden cells counted, shown cells of fewer than 30 answers named."""
+    rows = tuple(rows)
+    warnings = []
+    small = tuple((row.indicator, row.by, row.key, row.n) for row in rows if row.small_sample and row.n is not None)
+    if small:
+        warnings.append(ReportWarning("small_sample_cells", cells=small))
+    suppressed = sum(row.suppressed for row in rows)
+    if suppressed:
+        warnings.append(ReportWarning("suppressed_cells", count=suppressed))
     return tuple(warnings)
 
 
@@ -146,11 +213,8 @@ def weekly_report(
     """Assemble a report, deriving the target result and the indicator warnings."""
     lines = tuple(lines)
     satisfaction = tuple(satisfaction)
-    warnings = list(indicator_warnings(lines))
-    suppressed = sum(row.suppressed for row in satisfaction)
-    if suppressed:
-        warnings.append(ReportWarning("suppressed_cells", count=suppressed))
-    warnings.extend(extra_warnings)
+    warnings = [*indicator_warnings(lines), *breakdown_warnings(satisfaction), *extra_warnings]
+    change_from, change_to = change_window(period_from, period_to, year)
     return WeeklyReport(
         period_from=period_from,
         period_to=period_to,
@@ -163,4 +227,6 @@ def weekly_report(
         events=tuple(events),
         drilldown={code: tuple(rows) for code, rows in (drilldown or {}).items()},
         trend=tuple(trend),
+        change_from=change_from,
+        change_to=change_to,
     )

@@ -9,6 +9,7 @@ right-to-left text itself, so an Arabic chart is drawn in Arabic like the others
 from __future__ import annotations
 
 from io import BytesIO
+from textwrap import fill
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -16,10 +17,11 @@ from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from reports import numbers
-from reports.labels import label
+from reports.labels import label, reasons_text
 from reports.model import WeeklyReport
 
 SatisfactionPoint = tuple[str, float, float, float, float | None]
+WRAP_CHARS = 80
 
 WIDTH_PX = 1080
 DPI = 100
@@ -32,6 +34,7 @@ BAR_HEIGHT = 0.45
 MAX_DATE_TICKS = 6
 
 
+DASH = "—"
 STYLE = {"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}
 
 
@@ -45,7 +48,7 @@ def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
 
 def draw(report: WeeklyReport, lang: str = "tr") -> Figure:
     """The chart as a figure, every label a text artist (what `render_png` saves)."""
-    survey_rows = _satisfaction_rows(report)
+    survey_rows = _satisfaction_rows(report, lang)
     panels = [("achievement", 12.0), ("satisfaction", 1.8 + 0.9 * len(survey_rows))]
     if report.trend:
         panels.append(("trend", 5.5))
@@ -80,8 +83,14 @@ def _achievement(ax: Axes, report: WeeklyReport, lang: str) -> None:
         _row_label(ax, position, f"{line.ytd.code} {line.indicator.short_in(lang)}")
         if line.ytd.suppressed:
             text = label("suppressed_value", lang, n=line.ytd.n)
+        elif value is None:
+            text = label("chart_no_data", lang)
         else:
-            text = label("chart_no_data", lang) if value is None else numbers.percent(value, lang, 0)
+            text = numbers.percent(value, lang, 0)
+            if not line.ytd.baseline_known:
+                text += f" ({label('baseline_assumed', lang)})"
+        if line.ytd.small_sample:
+            text += f" · {label('chart_small_sample', lang)} (n={line.ytd.n})"
         ax.text(bar_end + 2, position, text, va="center", fontweight="bold")
     ax.text(101, -0.75, label("chart_plan_line", lang), color=PLAN_COLOUR, ha="left",
             va="center", fontsize=FONT_SIZE - 1)
@@ -89,11 +98,20 @@ def _achievement(ax: Axes, report: WeeklyReport, lang: str) -> None:
     ax.set_xlim(0, ACHIEVEMENT_AXIS_MAX + 25)
     ax.set_xticks([0, 50, 100, 150])
     ax.xaxis.set_major_formatter(lambda x, _: numbers.percent(x, lang, 0))
-    total = numbers.percent(100 * report.target.achievement, lang)
-    _frame(ax, f"{label('chart_achievement', lang)}: 4.2 = {total}")
+    target = report.target
+    total = numbers.percent(100 * target.achievement, lang)
+    period = label("chart_period", lang, start=numbers.day(report.period_from), end=numbers.day(report.period_to))
+    _frame(ax, f"{label('chart_achievement', lang)}: 4.2 = {total}\n{period}")
+    covered = DASH if target.achievement_of_covered is None else numbers.percent(100 * target.achievement_of_covered, lang)
+    footer = [label("chart_covered", lang, value=covered, weight=target.covered_weight)]
+    if target.uncovered:
+        footer.append(label("chart_excluded", lang, codes=", ".join(
+            f"{code} ({reasons_text(target.uncovered_reasons.get(code, ()), lang)})" for code in target.uncovered
+        )))
+    ax.set_xlabel("\n".join(fill(text, WRAP_CHARS) for text in footer), fontsize=FONT_SIZE - 2, loc="left")
 
 
-def _satisfaction_rows(report: WeeklyReport) -> list[SatisfactionPoint]:
+def _satisfaction_rows(report: WeeklyReport, lang: str) -> list[SatisfactionPoint]:
     """(label, share, low, high, planned) for each survey indicator overall, then each
     centre that is not suppressed; suppressed centres are left out of the chart."""
     rows = []
@@ -101,11 +119,16 @@ def _satisfaction_rows(report: WeeklyReport) -> list[SatisfactionPoint]:
         result = line.ytd
         if result.unit != "percent" or result.actual is None or result.ci95 is None:
             continue
-        rows.append((f"{result.code} (n={result.n})", result.actual, *result.ci95, result.planned))
+        rows.append((f"{result.code} ({_sample(result.n, result.small_sample, lang)})", result.actual, *result.ci95,
+                     result.planned))
         for row in report.satisfaction:
             if row.by == "centre" and row.indicator == result.code and row.ci95 and row.share is not None:
-                rows.append((f"   {row.key} (n={row.n})", row.share, *row.ci95, None))
+                rows.append((f"   {row.key} ({_sample(row.n, row.small_sample, lang)})", row.share, *row.ci95, None))
     return rows
+
+
+def _sample(n: int | None, small: bool, lang: str) -> str:
+    return f"n={n}, {label('chart_small_sample', lang)}" if small else f"n={n}"
 
 
 def _satisfaction(ax: Axes, rows: list[SatisfactionPoint], lang: str) -> None:

@@ -8,7 +8,7 @@ folded into a "… and N more" line that points to the workbook.
 from __future__ import annotations
 
 from reports import numbers
-from reports.labels import label, warning_text
+from reports.labels import change_heading, label, reasons_text, warning_text
 from reports.model import IndicatorLine, WeeklyReport
 
 TELEGRAM_LIMIT = 4096
@@ -29,7 +29,11 @@ def render_text(report: WeeklyReport, lang: str = "tr", limit: int = TELEGRAM_LI
         "",
         *_target_lines(report, lang),
         "",
-        label("indicators_header", lang),
+        label(
+            "indicators_header",
+            lang,
+            change=change_heading(report.change_from, report.change_to, report.compared_with, lang),
+        ),
         *(_indicator_line(line, lang) for line in report.indicators),
     ]
     warnings = [f"• {warning_text(w, lang)}" for w in report.warnings]
@@ -37,27 +41,34 @@ def render_text(report: WeeklyReport, lang: str = "tr", limit: int = TELEGRAM_LI
 
 
 def _target_lines(report: WeeklyReport, lang: str) -> list[str]:
+    """Achievement over all weight and over the covered weight, and what was left out and why."""
     target = report.target
     if target.achievement_of_covered is None:
-        return [label("target_none", lang)]
-    lines = [label("target_ytd", lang, value=numbers.percent(100 * target.achievement, lang))]
-    if target.uncovered:
-        lines.append(
+        lines = [label("target_none", lang)]
+    else:
+        lines = [
+            label("target_ytd", lang, value=numbers.percent(100 * target.achievement, lang)),
             label(
                 "target_covered",
                 lang,
                 value=numbers.percent(100 * target.achievement_of_covered, lang),
                 weight=target.covered_weight,
-            )
-        )
+            ),
+        ]
+    names = {line.ytd.code: line.indicator.short_in(lang) for line in report.indicators}
+    items = [
+        f"{code} {names.get(code, '')} ({reasons_text(target.uncovered_reasons.get(code, ()), lang)})"
+        for code in target.uncovered
+    ]
+    lines.append(label("target_excluded", lang, items="; ".join(items)) if items else label("target_all_covered", lang))
     return lines
 
 
 def _indicator_line(line: IndicatorLine, lang: str) -> str:
     result = line.ytd
     change = DASH
-    if line.week_change is not None:
-        change = numbers.signed(line.week_change, lang)
+    if line.change is not None:
+        change = numbers.signed(line.change, lang)
         if result.unit == "percent":
             change = f"{change} {label('points', lang)}"
     if result.suppressed:
@@ -69,7 +80,8 @@ def _indicator_line(line: IndicatorLine, lang: str) -> str:
         planned = f"{planned} {label('unit_' + result.unit, lang)}"
     text = f"{result.code} {line.indicator.short_in(lang)}: {change} | {actual} / {planned}"
     if result.achievement is not None:
-        text += f" ({numbers.percent(100 * result.achievement, lang)})"
+        share = numbers.percent(100 * result.achievement, lang)
+        text += f" ({share})" if result.baseline_known else f" ({share}; {label('baseline_assumed', lang)})"
     if result.ci95 is not None:
         low, high = result.ci95
         text += "; " + label(

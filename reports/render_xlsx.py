@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.indicators import IndicatorResult, method_notes
-from reports.labels import LABELS, label, warning_text
-from reports.model import SatisfactionRow, WeeklyReport
+from reports.labels import change_heading, group_name, label, reasons_text, warning_text
+from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
+from reports.stats import MIN_CELL_N
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
@@ -70,6 +71,10 @@ def _summary(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
         ("summary_uncovered", uncovered, None),
         # Excel cells hold no time zone: every time in the workbook is local İzmir time.
         ("summary_time_zone", label("time_zone", lang, zone=report.generated_at.tzinfo), None),
+        ("col_uncovered_reason", "; ".join(
+            f"{code}: {reasons_text(target.uncovered_reasons.get(code, ()), lang)}" for code in target.uncovered
+        ), None),
+        ("col_change", _change_heading(report, lang), None),
     ]
     sheet["A1"] = label("title", lang)
     sheet["A1"].font = TITLE_FONT
@@ -90,10 +95,12 @@ def _summary(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
 def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     headers = (
         "col_code", "col_indicator", "col_unit", "col_weight", "col_baseline", "col_planned",
-        "col_actual", "col_week_change", "col_achievement", "col_contribution", "col_n",
-        "col_ci_low", "col_ci_high", "col_notes", "col_source",
+        "col_actual", "col_change", "col_achievement", "col_contribution", "col_n",
+        "col_ci_low", "col_ci_high", "col_notes", "col_source", "col_small_sample",
+        "col_suppressed_flag", "col_baseline_known", "col_covered", "col_uncovered_reason",
     )
     _header(sheet, headers, lang)
+    sheet.cell(1, 8, _change_heading(report, lang))
     for line in report.indicators:
         result = line.ytd
         unit_format = PERCENT if result.unit == "percent" else COUNT
@@ -105,14 +112,19 @@ def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
             (_unit_value(result.baseline, result), unit_format),
             (_unit_value(result.planned, result), unit_format),
             (_unit_value(result.actual, result), unit_format),
-            (line.week_change, _change_format(result.unit, lang)),
+            (line.change, _change_format(result.unit, lang)),
             (result.achievement, PERCENT),
             (result.contribution / 100, PERCENT),
             (result.n, COUNT),
             (_ci(result, 0), PERCENT),
             (_ci(result, 1), PERCENT),
-            (", ".join(label(f"note_{note}", lang) for note in result.notes), None),
+            (_notes(result, lang), None),
             (line.indicator.source_in(lang), None),
+            (_yes_no(result.small_sample, lang), None),
+            (_yes_no(result.suppressed, lang), None),
+            (_yes_no(result.baseline_known, lang), None),
+            (_yes_no(result.covered, lang), None),
+            (reasons_text(result.uncovered_reasons, lang) or None, None),
         )
         _row(sheet, values)
     total_row = sheet.max_row + 1
@@ -122,18 +134,18 @@ def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     contribution = sheet.cell(total_row, 10, report.target.achievement)
     contribution.number_format = PERCENT
     contribution.font = Font(bold=True)
-    _finish(sheet, (8, 60, 10, 9, 12, 12, 12, 14, 13, 13, 8, 11, 11, 30, 50), rows=total_row - 1)
+    _finish(sheet, (8, 60, 10, 9, 12, 12, 12, 14, 13, 13, 8, 11, 11, 30, 50, 11, 11, 11, 11, 24), rows=total_row - 1)
 
 
 def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     headers = (
         "col_code", "col_group", "col_breakdown", "col_n", "col_share", "col_ci_low", "col_ci_high",
-        "col_suppressed",
+        "col_suppressed", "col_small_sample",
     )
     _header(sheet, headers, lang)
     for row in report.satisfaction:
         low, high = row.ci95 if row.ci95 else (None, None)
-        key = row.key if row.by == "centre" else LABELS.get(lang, LABELS["tr"]).get(f"{row.by}_{row.key}", row.key)
+        key = group_name(row.by, row.key, lang)
         _row(
             sheet,
             (
@@ -144,22 +156,26 @@ def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
                 (_fraction(row.share), PERCENT),
                 (_fraction(low), PERCENT),
                 (_fraction(high), PERCENT),
-                (label("yes" if row.suppressed else "no", lang), None),
+                (_yes_no(row.suppressed, lang), None),
+                (_yes_no(row.small_sample, lang), None),
             ),
         )
-    _finish(sheet, (8, 40, 14, 8, 13, 11, 11, 10))
+    _finish(sheet, (8, 40, 14, 8, 13, 11, 11, 10, 11))
 
 
 def _events(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     headers = (
         "col_date", "col_centre", "col_type", "col_code", "col_title", "col_registered",
-        "col_attended", "col_attendance_rate",
+        "col_attended", "col_attendance_rate", "col_counted_by",
     )
     _header(sheet, headers, lang)
     for event in report.events:
+        came, measure = (event.attended, "attended") if event.attended else (event.headcount, "headcount")
+        if came is None:
+            measure = None
         rate = None
-        if event.registered and event.attended is not None:
-            rate = event.attended / event.registered
+        if event.registered and came is not None:
+            rate = came / event.registered
         _row(
             sheet,
             (
@@ -169,19 +185,21 @@ def _events(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
                 (event.indicator, None),
                 (event.title, None),
                 (event.registered, COUNT),
-                (event.attended, COUNT),
+                (came, COUNT),
                 (rate, PERCENT),
+                (label(f"measure_{measure}", lang) if measure else None, None),
             ),
         )
-    _finish(sheet, (12, 36, 20, 8, 40, 10, 10, 12))
+    _finish(sheet, (12, 36, 20, 8, 40, 10, 10, 12, 14))
 
 
 def _drilldown(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     headers = (
         "col_code", "col_kind", "col_id", "col_date", "col_centre", "col_entered_by",
-        "col_survey_version", "col_value", "col_note",
+        "col_survey_version", "col_value", "col_note", "col_measure", "col_contribution_row", "col_answers",
     )
     _header(sheet, headers, lang)
+    units = {line.ytd.code: line.ytd.unit for line in report.indicators}
     for code, rows in report.drilldown.items():
         for row in rows:
             when = _naive(row.when) if isinstance(row.when, datetime) else row.when
@@ -197,9 +215,26 @@ def _drilldown(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
                     (row.survey_version, None),
                     (row.value, DECIMAL if isinstance(row.value, float) else None),
                     (row.note, None),
+                    (label(f"measure_{row.measure}", lang) if row.measure else None, None),
+                    (row.contribution, DECIMAL if isinstance(row.contribution, float) else None),
+                    (row.answers, COUNT),
                 ),
             )
-    _finish(sheet, (8, 14, 14, 16, 36, 18, 12, 10, 40))
+        _drill_total_row(sheet, code, rows, units.get(code, "count"), lang)
+    _finish(sheet, (8, 14, 14, 16, 36, 18, 12, 10, 40, 14, 12, 10))
+
+
+def _drill_total_row(sheet: Worksheet, code: str, rows: Sequence[DrillRow], unit: str, lang: str) -> None:
+    """Under an indicator's rows, the sum of what they add: the figure they make by hand."""
+    total = drill_total(rows, unit)
+    row = sheet.max_row + 1
+    sheet.cell(row, 1, label("drill_total", lang, code=code)).font = Font(bold=True)
+    if total.hidden:
+        sheet.cell(row, 9, f"n<{MIN_CELL_N}")
+        return
+    sheet.cell(row, 11, total.contribution).font = Font(bold=True)
+    if total.answers is not None:
+        sheet.cell(row, 12, total.answers).font = Font(bold=True)
 
 
 def _method(sheet: Worksheet, lang: str) -> None:
@@ -249,6 +284,21 @@ def _unit_value(value: float | None, result: IndicatorResult) -> float | None:
     if value is None:
         return None
     return value / 100 if result.unit == "percent" else value
+
+
+def _change_heading(report: WeeklyReport, lang: str) -> str:
+    return change_heading(report.change_from, report.change_to, report.compared_with, lang)
+
+
+def _notes(result: IndicatorResult, lang: str) -> str:
+    notes = [label(f"note_{note}", lang) for note in result.notes]
+    if not result.baseline_known:
+        notes.append(label("note_baseline_unknown", lang))
+    return ", ".join(notes)
+
+
+def _yes_no(flag: bool, lang: str) -> str:
+    return label("yes" if flag else "no", lang)
 
 
 def _hidden_n(row: SatisfactionRow) -> str:

@@ -1,8 +1,9 @@
 """The report for a period, built from the database, and written to files.
 
 One aggregation feeds the text, the chart and the workbook: year-to-date figures at the
-period's last day, the change over its last seven days, satisfaction by centre, the held
-events and the rows behind every number for the period itself.
+period's last day, the change over the period (the part of it inside the year), satisfaction
+by centre, language and role, the held events and the rows behind every number for the
+same days as the change, so the rows add up to it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,28 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reports.aggregate import BREAKDOWNS, current_plan, daily_frame, observed_until, satisfaction_breakdown, week_changes, week_ends
+from reports.aggregate import (
+    BREAKDOWNS,
+    current_plan,
+    daily_frame,
+    observed_until,
+    period_changes,
+    satisfaction_breakdown,
+    week_ends,
+)
 from reports.drilldown import drill, event_rows
 from reports.indicators import evaluate, target_result
-from reports.model import IndicatorLine, ReportWarning, SatisfactionRow, TrendPoint, WeeklyReport, weekly_report
+from reports.model import (
+    IndicatorLine,
+    ReportWarning,
+    SatisfactionRow,
+    TrendPoint,
+    WeeklyReport,
+    change_window,
+    weekly_report,
+)
 from reports.periods import ISTANBUL, utc_bounds
+from reports.plan import Plan
 from storage.private_files import private_folder, write_private
 from storage.repositories import reports as store
 
@@ -55,23 +73,17 @@ async def build_weekly_report(
     check_period(period_from, period_to, year)
     plan = await current_plan(session, year)
     year_start = date(year, 1, 1)
-    last = min(period_to, date(year, 12, 31))
+    first, last = change_window(period_from, period_to, year)
     frame = await daily_frame(session, plan, year_start, last, zone)
-    changes = week_changes(frame, plan, last, year_start)
+    changes = period_changes(frame, plan, first, last, year_start)
     results = evaluate(plan, year, observed_until(frame, plan, last))
     lines = [IndicatorLine(plan.indicator(r.code), r, changes[r.code]) for r in results]
     trend = [
         TrendPoint(day, target_result(evaluate(plan, year, observed_until(frame, plan, day))).achievement)
         for day in week_ends(year_start, last)
     ]
-    satisfaction = []
-    for indicator in plan.indicators:
-        if indicator.source == "survey" and indicator.survey:
-            for by in BREAKDOWNS:
-                cells = await satisfaction_breakdown(session, indicator.survey, year_start, last, by)
-                # A survey that asks no centre or role (the anonymous one) has no such rows.
-                satisfaction += [SatisfactionRow.from_cell(indicator.code, cell.key, cell, by) for cell in cells if cell.key != "—"]
-    drilldown = {i.code: await drill(session, i, period_from, period_to, zone) for i in plan.indicators}
+    satisfaction = await satisfaction_rows(session, plan, year_start, last)
+    drilldown = {i.code: await drill(session, i, first, last, zone) for i in plan.indicators}
     start, end = utc_bounds(period_from, period_to, zone)
     attendance_types = [i.event_type for i in plan.indicators if i.source == "attendance" and i.event_type]
     missing = [
@@ -90,6 +102,18 @@ async def build_weekly_report(
         trend=trend,
         extra_warnings=missing,
     )
+
+
+async def satisfaction_rows(session: AsyncSession, plan: Plan, first: date, last: date) -> list[SatisfactionRow]:
+    """Every survey indicator by centre, language and role, small cells hidden and flagged."""
+    rows = []
+    for indicator in plan.indicators:
+        if indicator.source == "survey" and indicator.survey:
+            for by in BREAKDOWNS:
+                cells = await satisfaction_breakdown(session, indicator.survey, first, last, by)
+                # A survey that asks no centre or role (the anonymous one) has no such rows.
+                rows += [SatisfactionRow.from_cell(indicator.code, cell.key, cell, by) for cell in cells if cell.key != "—"]
+    return rows
 
 
 def render_all(report: WeeklyReport, lang: str = "tr") -> ReportFiles:

@@ -24,11 +24,21 @@ from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from reports import numbers
 from reports.aggregate import BREAKDOWNS, current_plan, observe, satisfaction_breakdown
+from reports.document import (
+    OPEN_FIELDS,
+    OPEN_TARGET_FIELDS,
+    indicators_document,
+    open_rows,
+    open_target_row,
+    report_document,
+)
 from reports.drilldown import drill
 from reports.indicators import IndicatorResult, TargetResult, evaluate, target_result
-from reports.model import DrillRow
+from reports.labels import reasons_text, warning_text
+from reports.model import DrillRow, SatisfactionRow, breakdown_warnings, drill_total
 from reports.plan import Plan, PlanError
-from reports.weekly import PeriodError, build_weekly_report, render_all
+from reports.stats import MIN_CELL_N
+from reports.weekly import PeriodError, build_weekly_report, render_all, satisfaction_rows
 from storage.database import create_engine, session_factory
 from storage.migrate import is_up_to_date
 from storage.private_files import private_folder, write_private
@@ -74,36 +84,16 @@ async def year_results(
     return plan, results, target_result(results)
 
 
-def _percent(fraction: float | None) -> float | None:
-    return None if fraction is None else 100 * fraction
-
-
-def indicators_document(year: int, results: Sequence[IndicatorResult], target: TargetResult) -> dict[str, Any]:
-    """The `--json` document; achievements and intervals in percent, n only for surveys."""
-    return {
-        "target": "4.2",
-        "year": year,
-        "achievement": None if target.covered_weight == 0 else _percent(target.achievement),
-        "indicators": [
-            {
-                "code": r.code,
-                "unit": r.unit,
-                "weight": r.weight,
-                "planned": r.planned,
-                "baseline": r.baseline,
-                "actual": r.actual,
-                "achievement": _percent(r.achievement),
-                "n": r.n if r.unit == "percent" else None,
-                "ci95": list(r.ci95) if r.ci95 is not None else None,
-            }
-            for r in results
-        ],
-    }
-
-
-def indicators_table(plan: Plan, year: int, results: Sequence[IndicatorResult], target: TargetResult) -> str:
+def indicators_table(
+    plan: Plan,
+    year: int,
+    results: Sequence[IndicatorResult],
+    target: TargetResult,
+    breakdowns: Sequence[SatisfactionRow] = (),
+) -> str:
+    """The year's figures for a terminal, every flag in words beside its figure."""
     lang = "tr"
-    header = f"{'Kod':<7} {'Gösterge':<32} {'Ağırlık':>7} {'Başlangıç':>10} {'Hedef':>10} {'Gerçekleşen':>12} {'Oran':>9}  n / %95 GA"
+    header = f"{'Kod':<7} {'Gösterge':<32} {'Ağırlık':>7} {'Başlangıç':>10} {'Hedef':>10} {'Gerçekleşen':>12} {'Oran':>9}  n / %95 GA · uyarı"
     lines = [f"Hedef 4.2 — {year}", header, "-" * len(header)]
     for r in results:
         sample = ""
@@ -111,19 +101,46 @@ def indicators_table(plan: Plan, year: int, results: Sequence[IndicatorResult], 
             sample = f"n={r.n}"
             if r.ci95 is not None:
                 sample += f" {numbers.percent(r.ci95[0], lang)}–{numbers.percent(r.ci95[1], lang)}"
+        flags = " · ".join(_flags(r))
         lines.append(
             f"{r.code:<7} {plan.indicator(r.code).short_in(lang)[:32]:<32} {r.weight:>6}% "
             f"{_amount(r.baseline, r.unit):>10} {_amount(r.planned, r.unit):>10} {_actual(r):>12} "
-            f"{_share(r.achievement):>9}  {sample}".rstrip()
+            f"{_share(r.achievement):>9}  {' · '.join(filter(None, [sample, flags]))}".rstrip()
         )
     lines.append("-" * len(header))
-    if target.covered_weight == 0:
-        lines.append("Hedef gerçekleşmesi: verisi ve hedefi olan gösterge yok")
-    else:
-        lines.append(f"Hedef gerçekleşmesi: {_share(target.achievement)} (kapsanan ağırlık {target.covered_weight}/100)")
-    if target.uncovered:
-        lines.append(f"Hesaba katılamayan: {', '.join(target.uncovered)}")
+    lines += target_lines(target, plan)
+    if any(not r.baseline_known for r in results):
+        lines.append("Başlangıç '—': girilmemiş (bilinmiyor); gerçekleşme başlangıç 0 alınarak hesaplanır.")
+    lines += [warning_text(warning, lang) for warning in breakdown_warnings(breakdowns) if warning.code == "small_sample_cells"]
     return "\n".join(lines)
+
+
+def target_lines(target: TargetResult, plan: Plan) -> list[str]:
+    """Achievement over all weight and over the covered weight, and what is left out and why."""
+    if target.covered_weight == 0:
+        lines = ["Hedef gerçekleşmesi: verisi ve hedefi olan gösterge yok (kapsanan ağırlık 0/100)"]
+    else:
+        lines = [
+            f"Hedef gerçekleşmesi: {_share(target.achievement)} (tüm ağırlık üzerinden)",
+            f"Verisi olan göstergelerde: {_share(target.achievement_of_covered)} (kapsanan ağırlık {target.covered_weight}/100)",
+        ]
+    if target.uncovered:
+        lines.append("Hesaba katılamayan: " + "; ".join(
+            f"{code} {plan.indicator(code).short_in('tr')} ({reasons_text(target.uncovered_reasons.get(code, ()), 'tr')})"
+            for code in target.uncovered
+        ))
+    return lines
+
+
+def _flags(result: IndicatorResult) -> list[str]:
+    flags = []
+    if result.small_sample:
+        flags.append("küçük örneklem")
+    if result.suppressed:
+        flags.append("gizlendi (n<5)")
+    if result.covered and not result.baseline_known:
+        flags.append("başlangıç —, 0 alındı")
+    return flags
 
 
 def _actual(result: IndicatorResult) -> str:
@@ -144,10 +161,11 @@ def _share(fraction: float | None) -> str:
 async def indicators(settings: Settings, year: int, as_json: bool) -> int:
     async with report_session(settings) as session:
         plan, results, target = await year_results(session, year, settings)
+        breakdowns = await satisfaction_rows(session, plan, date(year, 1, 1), date(year, 12, 31))
     if as_json:
-        print(json.dumps(indicators_document(year, results, target), ensure_ascii=False, indent=2))
+        print(json.dumps(indicators_document(year, results, target, breakdowns), ensure_ascii=False, indent=2))
     else:
-        print(indicators_table(plan, year, results, target))
+        print(indicators_table(plan, year, results, target, breakdowns))
     return 0
 
 
@@ -168,7 +186,12 @@ async def indicator(settings: Settings, code: str, year: int) -> int:
                 breakdowns[by] = await satisfaction_breakdown(session, item.survey, first, last, by)
     print(f"{code} {item.name_in('tr')} — {year}")
     print(f"Gerçekleşen: {_actual(result)}  Hedef: {_amount(result.planned, result.unit)}  "
+          f"Başlangıç: {_amount(result.baseline, result.unit)}  "
           f"Oran: {_share(result.achievement)}" + (f"  n={result.n}" if result.unit == "percent" else ""))
+    flags = _flags(result) + ([f"hesaba katılmadı: {reasons_text(result.uncovered_reasons, 'tr')}"]
+                              if not result.covered else [])
+    if flags:
+        print("Uyarı: " + "; ".join(flags))
     print(f"Kaynak: {item.source_in('tr')}")
     for by, cells in breakdowns.items():
         print(f"\nMemnuniyet ({_BREAKDOWN_NAMES[by]}):")
@@ -176,24 +199,50 @@ async def indicator(settings: Settings, code: str, year: int) -> int:
             if cell.suppressed:
                 shown = "gizlendi (küçük bir grubun yanında)" if cell.complement else "gizlendi (n<5)"
             else:
-                shown = f"{_amount(cell.share, 'percent')} (n={cell.n})"
+                shown = f"{_amount(cell.share, 'percent')} (n={cell.n})" + (" küçük örneklem" if cell.small_sample else "")
             print(f"  {cell.key}: {shown}")
-    print(f"\n{len(rows)} kayıt:")
+    print(f"\n{len(rows)} kayıt (her satırın gerçekleşene katkısıyla):")
     for row in rows:
         print("  " + drill_line(row))
+    print(drill_total_line(rows, result))
     return 0
 
 
 _BREAKDOWN_NAMES = {"centre": "merkez", "language": "dil", "role": "yanıtlayan"}
+_MEASURES = {"attended": "yoklama", "headcount": "sayım", "quantity": "miktar", "satisfied": "memnun yanıt",
+             "people": "kişi"}
 
 
 def drill_line(row: DrillRow) -> str:
+    """A row and what it adds: `katkı 1` for a count, `katkı 1/1` (satisfied/answers) for a survey."""
     when = numbers.moment(row.when) if isinstance(row.when, datetime) else numbers.day(row.when)
+    measure = None
+    if row.value is not None and row.measure:
+        shown = row.value if isinstance(row.value, str) else numbers.number(row.value, "tr")
+        measure = f"{_MEASURES.get(row.measure, row.measure)} {shown}"
     parts = [row.id, row.kind, when, row.centre, row.entered_by,
-             f"sürüm {row.survey_version}" if row.survey_version else None,
-             None if row.value is None else f"değer {row.value if isinstance(row.value, str) else numbers.number(row.value, 'tr')}",
-             row.note]
+             f"sürüm {row.survey_version}" if row.survey_version else None, measure, row.note, _contribution(row)]
     return " | ".join(part for part in parts if part)
+
+
+def _contribution(row: DrillRow) -> str:
+    if row.contribution is None:
+        return "katkı gizli"
+    amount = numbers.number(row.contribution, "tr")
+    return f"katkı {amount}/{row.answers}" if row.answers is not None else f"katkı {amount}"
+
+
+def drill_total_line(rows: Sequence[DrillRow], result: IndicatorResult) -> str:
+    """The sum of the rows' contributions, printed under them, beside the actual it makes."""
+    total = drill_total(rows, result.unit)
+    if not rows and result.actual is None and not result.suppressed:
+        return f"Toplam katkı: kayıt yok = Gerçekleşen: {DASH} (veri yok)"
+    if total.hidden or (result.unit == "percent" and result.suppressed):
+        return f"Toplam katkı: gizlendi (n<{MIN_CELL_N}) = Gerçekleşen: {_actual(result)}"
+    if result.unit == "percent":
+        share = DASH if total.share is None else numbers.percent(total.share, "tr")
+        return f"Toplam katkı: {numbers.number(total.contribution, 'tr')}/{total.answers} = {share} = Gerçekleşen: {_actual(result)}"
+    return f"Toplam katkı: {numbers.number(total.contribution, 'tr')} = Gerçekleşen: {_actual(result)}"
 
 
 # --- Report files ----------------------------------------------------------------------------
@@ -219,10 +268,7 @@ async def report(
     elif fmt == "xlsx":
         write_private(path, files.xlsx)
     else:
-        document = indicators_document(year, [line.ytd for line in built.indicators], built.target)
-        document["period"] = {"from": first.isoformat(), "to": last.isoformat()}
-        document["week_change"] = {line.ytd.code: line.week_change for line in built.indicators}
-        write_private(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        write_private(path, json.dumps(report_document(built), ensure_ascii=False, indent=2) + "\n")
     print(f"written {path}")
     return 0
 
@@ -260,48 +306,26 @@ async def plan_set(settings: Settings, code: str, year: int, planned: float, bas
 
 # --- Open data -------------------------------------------------------------------------------
 
-OPEN_FIELDS = (
-    "target", "year", "code", "name_tr", "name_en", "unit", "weight", "planned", "baseline", "actual",
-    "achievement_percent", "n", "ci95_low", "ci95_high",
-)
-
-
-def open_rows(plan: Plan, year: int, results: Sequence[IndicatorResult]) -> list[dict[str, Any]]:
-    """Indicator figures only: totals and shares, nothing about any person."""
-    return [
-        {
-            "target": "4.2",
-            "year": year,
-            "code": r.code,
-            "name_tr": plan.indicator(r.code).name_in("tr"),
-            "name_en": plan.indicator(r.code).name_in("en"),
-            "unit": r.unit,
-            "weight": r.weight,
-            "planned": r.planned,
-            "baseline": r.baseline,
-            "actual": r.actual,
-            "achievement_percent": _percent(r.achievement),
-            "n": r.n if r.unit == "percent" else None,
-            "ci95_low": r.ci95[0] if r.ci95 else None,
-            "ci95_high": r.ci95[1] if r.ci95 else None,
-        }
-        for r in results
-    ]
-
 
 async def export_opendata(settings: Settings, year: int, out: str) -> int:
+    """The indicators (hedef-4.2-YEAR) and the target (hedef-4.2-YEAR-ozet), as CSV and JSON."""
     async with report_session(settings) as session:
-        plan, results, _ = await year_results(session, year, settings)
-    rows = open_rows(plan, year, results)
+        plan, results, target = await year_results(session, year, settings)
     folder = private_folder(Path(out))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    csv_path, json_path = folder / f"hedef-4.2-{year}.csv", folder / f"hedef-4.2-{year}.json"
-    write_private(csv_path, buffer.getvalue())
-    write_private(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-    print(f"written {csv_path} and {json_path}")
+    written = []
+    for stem, fields, rows in (
+        (f"hedef-4.2-{year}", OPEN_FIELDS, open_rows(plan, year, results)),
+        (f"hedef-4.2-{year}-ozet", OPEN_TARGET_FIELDS, [open_target_row(year, target)]),
+    ):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"
+        write_private(csv_path, buffer.getvalue())
+        write_private(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        written += [str(csv_path), str(json_path)]
+    print(f"written {', '.join(written)}")
     return 0
 
 

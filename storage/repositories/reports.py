@@ -32,6 +32,7 @@ from storage.models import (
 
 MANAGER_ROLES = ("manager", "admin")
 HELD = "held"
+DRAFT = "draft"
 APPROVED = "approved"
 
 
@@ -90,6 +91,30 @@ async def held_event_starts(
         .group_by(Event.type, Event.starts_at)
     )
     return [(t, s, int(n)) for t, s, n in (await session.execute(statement)).all()]
+
+
+async def event_activity(
+    session: AsyncSession, types: Sequence[str], start: datetime, end: datetime
+) -> list[tuple[str, datetime, int]]:
+    """(type, starts_at, events) of events past their draft (published, held or cancelled)
+    starting in [start, end): whether an event indicator has any record at all."""
+    statement = (
+        select(Event.type, Event.starts_at, func.count(Event.id))
+        .where(Event.status != DRAFT, Event.type.in_(types), Event.starts_at >= start, Event.starts_at < end)
+        .group_by(Event.type, Event.starts_at)
+    )
+    return [(t, s, int(n)) for t, s, n in (await session.execute(statement)).all()]
+
+
+async def membership_activity(session: AsyncSession, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """(created_at, applications) of membership applications made in [start, end), whatever
+    became of them: whether the membership indicator has any record at all."""
+    statement = (
+        select(Membership.created_at, func.count(Membership.id))
+        .where(Membership.created_at >= start, Membership.created_at < end)
+        .group_by(Membership.created_at)
+    )
+    return [(at, int(n)) for at, n in (await session.execute(statement)).all()]
 
 
 async def first_attendance(
@@ -178,6 +203,19 @@ class EventDetail:
     registered: int
     attended: int
     beneficiaries: int
+    headcount: int | None
+
+
+@dataclass(frozen=True)
+class FirstAttendance:
+    """A person's first attendance at a held event of a type: the row that counts them once."""
+
+    attendance_id: int
+    event_id: int
+    starts_at: datetime
+    centre: str
+    title: str
+    recorded_by: str | None
 
 
 @dataclass(frozen=True)
@@ -250,6 +288,7 @@ async def held_events(
             registered,
             attended,
             beneficiaries,
+            Event.headcount,
         )
         .join(Centre, Centre.id == Event.centre_id)
         .outerjoin(StaffMember, StaffMember.id == Event.created_by)
@@ -257,9 +296,46 @@ async def held_events(
         .order_by(Event.starts_at, Event.id)
     )
     return [
-        EventDetail(i, s, c, t, title, by, int(r), int(a), int(b))
-        for i, s, c, t, title, by, r, a, b in (await session.execute(statement)).all()
+        EventDetail(i, s, c, t, title, by, int(r), int(a), int(b), h)
+        for i, s, c, t, title, by, r, a, b, h in (await session.execute(statement)).all()
     ]
+
+
+async def first_attendances(
+    session: AsyncSession, event_type: str, start: datetime, end: datetime
+) -> list[FirstAttendance]:
+    """For each distinct beneficiary of held `event_type` events in [start, end), their first
+    attendance (earliest start, then lowest id); no key or name is read out."""
+    order = func.row_number().over(partition_by=Attendance.beneficiary_key, order_by=(Event.starts_at, Attendance.id))
+    ranked = (
+        select(
+            Attendance.id.label("attendance_id"),
+            Event.id.label("event_id"),
+            Event.starts_at.label("starts_at"),
+            Event.centre_id.label("centre_id"),
+            Event.title.label("title"),
+            Attendance.recorded_by.label("recorded_by"),
+            order.label("rank"),
+        )
+        .join(Event, Event.id == Attendance.event_id)
+        .where(
+            Event.status == HELD,
+            Event.type == event_type,
+            Event.starts_at >= start,
+            Event.starts_at < end,
+            Attendance.beneficiary_key.is_not(None),
+        )
+        .subquery()
+    )
+    statement = (
+        select(ranked.c.attendance_id, ranked.c.event_id, ranked.c.starts_at, Centre.name_tr, ranked.c.title,
+               StaffMember.display_name)
+        .join(Centre, Centre.id == ranked.c.centre_id)
+        .outerjoin(StaffMember, StaffMember.id == ranked.c.recorded_by)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.starts_at, ranked.c.attendance_id)
+    )
+    return [FirstAttendance(*row) for row in (await session.execute(statement)).all()]
 
 
 async def entries(session: AsyncSession, code: str, start: date, end: date) -> list[EntryRow]:

@@ -145,7 +145,7 @@ async def test_the_report_as_text_json_and_workbook_hides_a_share_of_one_answer(
     assert "gizlendi (n=1)" in line and "%100" not in line and "%125" not in line
     document = json.loads((tmp_path / "week.json").read_text(encoding="utf-8"))
     women = next(row for row in document["indicators"] if row["code"] == "4.2.5")
-    assert (women["actual"], women["achievement"], document["week_change"]["4.2.5"]) == (None, None, None)
+    assert (women["actual"], women["achievement"], document["change"]["values"]["4.2.5"]) == (None, None, None)
     book = load_workbook(tmp_path / "week.xlsx")
     indicators = {row[0]: row for row in book["Göstergeler"].iter_rows(min_row=2, values_only=True)}
     assert indicators["4.2.5"][6:11] == (None, None, None, 0, 1)  # actual, change, achievement, contribution, n

@@ -40,7 +40,7 @@ def test_indicator_table_holds_hand_computed_numbers(book):
     header = [cell.value for cell in sheet[1]]
     assert header[:10] == [
         "Kod", "Gösterge", "Birim", "Ağırlık", "Başlangıç", "Hedeflenen", "Gerçekleşen",
-        "Bu hafta değişim", "Gerçekleşme", "Hedefe katkı",
+        "03.06.2024–09.06.2024 değişimi (02.06.2024 sonuna göre)", "Gerçekleşme", "Hedefe katkı",
     ]
     row = {cell.column_letter: cell for cell in sheet[4]}  # 4.2.3
     assert row["A"].value == "4.2.3"
@@ -67,7 +67,7 @@ def test_indicator_table_holds_hand_computed_numbers(book):
 def test_tables_have_frozen_headers_and_filters(book):
     sheet = book["Göstergeler"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O12"
+    assert sheet.auto_filter.ref == "A1:T12"
     assert sheet["A1"].font.bold
     assert sheet.column_dimensions["B"].width == 60
 
@@ -78,7 +78,7 @@ def test_satisfaction_hides_small_cells(book):
     buca = [cell.value for cell in sheet[3]]
     assert bornova[:5] == ["4.2.9", "Bornova Engelli Hizmet Merkezi", "Merkez", 8, 0.75]
     assert bornova[7] == "Hayır"
-    assert buca == ["4.2.9", "Buca Engelli Hizmet Merkezi", "Merkez", "<5", None, None, None, "Evet"]
+    assert buca == ["4.2.9", "Buca Engelli Hizmet Merkezi", "Merkez", "<5", None, None, None, "Evet", "Hayır"]
 
 
 def test_events_have_date_cells_and_attendance_rate(book):
@@ -93,10 +93,10 @@ def test_drilldown_shows_who_entered_what_and_when(book):
     sheet = book["İnceleme"]
     assert [cell.value for cell in sheet[2]] == [
         "4.2.1", "milestone", "m-1", datetime(2024, 5, 2, 10, 30), "Torbalı Gençlik Merkezi",
-        "Ayşe Yılmaz", None, 1, "İskan belgesi alındı",
+        "Ayşe Yılmaz", None, 1, "İskan belgesi alındı", None, None, None,
     ]
     assert sheet["D2"].number_format == "dd.mm.yyyy hh:mm"
-    assert sheet["G3"].value == "3"
+    assert sheet["G4"].value == "3"  # under 4.2.1's row, the sum of its contributions
 
 
 def test_method_sheet_explains_missing_data(book):

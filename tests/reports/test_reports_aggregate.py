@@ -136,9 +136,10 @@ async def test_drill_down_shows_rows_never_respondents(seeded) -> None:
     assert next(row.id for row in aid if row.kind == "replaced") == f"g-{ids['wrong']}"
     fixed = next(row for row in aid if row.kind == "correction")
     assert fixed.entered_by == "Ayşe Yılmaz (17.11.2026 16:45)" and fixed.note == f"→ g-{ids['wrong']}"
-    assert [(row.centre, row.value) for row in people] == [
-        ("Bornova Engelli Hizmet Merkezi", 3), ("Bornova Engelli Hizmet Merkezi", 3), ("Buca Engelli Hizmet Merkezi", 0)
-    ]
+    # One row per person first served in the week (k2, k3 on 16 Nov, k4 on 20 Nov; k1 came in June).
+    assert [(row.kind, row.centre, row.contribution) for row in people] == [
+        ("first_attendance", "Bornova Engelli Hizmet Merkezi", 1)
+    ] * 3
     assert [row.when for row in members] == [date(2026, 5, 5), date(2026, 11, 19)]
     assert all("Üye" not in repr(row) for row in members)
 

@@ -44,18 +44,22 @@ async def test_indicators_json_matches_the_hand_computed_year(seeded, tmp_path) 
     code, out, err = await kentbot(seeded, tmp_path, "indicators", "--year", str(YEAR), "--json")
     assert code == 0, err
     document = json.loads(out)
-    assert set(document) == {"target", "year", "achievement", "indicators"}
+    assert set(document) == {"target", "year", "achievement", "achievement_of_covered", "covered_weight",
+                             "not_covered", "indicators", "breakdowns"}
+    assert document["covered_weight"] == 93 and document["not_covered"] == [{"code": "4.2.6", "reasons": ["no_plan", "no_data"]}]
+    assert document["achievement_of_covered"] == pytest.approx(100 * TARGET * 100 / 93)
     assert (document["target"], document["year"]) == ("4.2", YEAR)
     assert document["achievement"] == pytest.approx(100 * TARGET)
     rows = {row["code"]: row for row in document["indicators"]}
     assert list(rows) == list(WEIGHTS)
     for code_, row in rows.items():
-        assert set(row) == {"code", "unit", "weight", "planned", "baseline", "actual", "achievement", "n", "ci95"}
+        assert {"code", "unit", "weight", "planned", "baseline", "actual", "achievement", "n", "ci95", "small_sample",
+                "suppressed", "baseline_known", "covered", "uncovered_reasons"} <= set(row)
         assert row["weight"] == WEIGHTS[code_]
         assert row["actual"] == (None if ACTUALS[code_] is None else pytest.approx(ACTUALS[code_]))
         expected = ACHIEVEMENTS[code_]
         assert row["achievement"] == (None if expected is None else pytest.approx(100 * expected))
-        planned, baseline = PLAN.get(code_, (None, 0))
+        planned, baseline = PLAN.get(code_, (None, None))  # 4.2.6's baseline was never set: unknown
         assert (row["planned"], row["baseline"]) == (planned, baseline)
     assert rows["4.2.9"]["n"] == 9 and rows["4.2.5"]["n"] == 9
     assert rows["4.2.9"]["ci95"] == pytest.approx(list(CI_4_2_9), abs=0.01)
@@ -109,7 +113,9 @@ async def test_report_files_and_bad_dates(seeded, tmp_path) -> None:
     code, _, _ = await kentbot(seeded, tmp_path, *args, "--format", "json", "--out", "out/w47.json")
     document = json.loads((tmp_path / "out/w47.json").read_text())
     # Up to 22 November the 31 December event has not happened: 4.2.2 is 2 of 10, not 3.
-    assert document["week_change"]["4.2.3"] == 20
+    assert document["change"] == {"from": "2026-11-16", "to": "2026-11-22", "compared_with": "2026-11-15",
+                                  "values": document["change"]["values"]}
+    assert document["change"]["values"]["4.2.3"] == 20
     assert document["achievement"] == pytest.approx(100 * TARGET - 7 * (0.3 - 0.2))
     code, _, _ = await kentbot(seeded, tmp_path, *args, "--format", "png", "--out", "out/w47.png")
     assert (tmp_path / "out/w47.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

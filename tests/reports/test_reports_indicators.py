@@ -35,9 +35,10 @@ def test_no_data_gives_no_achievement_and_no_contribution():
     assert result.notes == ("no_data",)
 
 
-def test_unset_baseline_counts_as_zero():
+def test_unset_baseline_counts_as_zero_and_stays_unknown():
     result = count("4.2.2", 400, None, 180)
-    assert result.baseline == 0.0
+    assert result.baseline is None and not result.baseline_known
+    assert result.baseline_used == 0.0
     assert result.achievement == pytest.approx(0.45)
     assert result.contribution == pytest.approx(3.15)  # 7 × 0.45
 

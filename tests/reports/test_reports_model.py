@@ -4,13 +4,7 @@ import pytest
 from report_sample import COVERED_ACHIEVEMENT, TARGET_ACHIEVEMENT, sample_report
 
 from reports.labels import LABELS
-from reports.model import ReportWarning, week_change
-
-
-def test_week_change_needs_both_ends():
-    assert week_change(180, 168) == 12
-    assert week_change(80.0, None) is None
-    assert week_change(None, 3) is None
+from reports.model import ReportWarning
 
 
 def test_report_derives_the_target_from_the_lines():
@@ -29,6 +23,7 @@ def test_warnings_group_indicators_by_problem_then_add_suppression_and_extras():
         ReportWarning("no_plan", ("4.2.6",)),
         ReportWarning("small_sample", ("4.2.9 (n=12)",)),
         ReportWarning("negative_progress", ("4.2.10",)),
+        ReportWarning("small_sample_cells", cells=(("4.2.9", "centre", "Bornova Engelli Hizmet Merkezi", 8),)),
         ReportWarning("suppressed_cells", count=1),
         extra,
     )

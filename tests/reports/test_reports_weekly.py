@@ -86,7 +86,7 @@ async def test_trend_has_one_point_per_week(seeded) -> None:
 async def test_year_end_week_53_closes_the_old_year(seeded) -> None:
     report = await _report(seeded, period_from=date(2026, 12, 28), period_to=date(2027, 1, 3), year=2026)
     lines = {line.ytd.code: line for line in report.indicators}
-    assert lines["4.2.2"].ytd.actual == 3 and lines["4.2.2"].week_change == 1  # 31 Dec 23:30, not 1 Jan 00:00
+    assert lines["4.2.2"].ytd.actual == 3 and lines["4.2.2"].change == 1  # 31 Dec 23:30, not 1 Jan 00:00
     assert report.trend[-1].week_end == date(2026, 12, 31)
     with pytest.raises(PeriodError, match="outside"):
         await _report(seeded, year=2025)
