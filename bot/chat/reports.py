@@ -24,8 +24,9 @@ from reports import numbers
 from reports.aggregate import current_plan, observe
 from reports.delivery import queue_files
 from reports.drilldown import drill
-from reports.indicators import evaluate
-from reports.model import DrillRow, WeeklyReport
+from reports.indicators import IndicatorResult, evaluate
+from reports.labels import label, reasons_text
+from reports.model import DrillRow, WeeklyReport, drill_total
 from reports.periods import NAMED_PERIODS, named_period
 from reports.weekly import build_weekly_report, render_all
 from services import roles
@@ -167,6 +168,9 @@ async def indicator(turn: Turn, update: Update) -> None:
         low, high = result.ci95
         lines.append(t(lang, "reports.indicator.sample", n=result.n, low=numbers.percent(low, lang),
                        high=numbers.percent(high, lang)))
+    flags = _flags(result, lang)
+    if flags:
+        lines.append(t(lang, "reports.indicator.flags", flags="; ".join(flags)))
     lines.append("")
     if not found:
         lines.append(t(lang, "reports.indicator.none"))
@@ -175,7 +179,36 @@ async def indicator(turn: Turn, update: Update) -> None:
         lines += [_row_line(row, lang) for row in found[-CHAT_ROWS:]]
         if len(found) > CHAT_ROWS:
             lines.append(t(lang, "reports.indicator.more", count=len(found) - CHAT_ROWS))
+        lines.append(_total_line(found, result, lang))
     turn.send("\n".join(lines))
+
+
+def _flags(result: IndicatorResult, lang: str) -> list[str]:
+    """The same flags as every other output of the figures: a small sample, a baseline nobody
+    set, and why an indicator is left out of the target's covered weight."""
+    flags = []
+    if result.small_sample:
+        flags.append(label("note_small_sample", lang))
+    if result.covered and not result.baseline_known:
+        flags.append(label("note_baseline_unknown", lang))
+    if not result.covered:
+        flags.append(t(lang, "reports.indicator.not_covered", reasons=reasons_text(result.uncovered_reasons, lang)))
+    return flags
+
+
+def _total_line(found: list[DrillRow], result: IndicatorResult, lang: str) -> str:
+    """What all the rows add up to (the ones not listed in chat too), beside the actual."""
+    total = drill_total(found, result.unit)
+    actual = (t(lang, "reports.indicator.suppressed", n=result.n) if result.suppressed
+              else _amount(result.actual, result.unit, lang))
+    if total.hidden or (result.unit == "percent" and result.suppressed):
+        summed = t(lang, "reports.indicator.hidden")
+    elif total.answers is not None:
+        share = DASH if total.share is None else numbers.percent(total.share, lang)
+        summed = f"{numbers.number(total.contribution, lang)}/{total.answers} = {share}"
+    else:
+        summed = numbers.number(total.contribution, lang)
+    return t(lang, "reports.indicator.total", count=len(found), total=summed, actual=actual)
 
 
 def _amount(value: float | None, unit: str, lang: str) -> str:
@@ -191,5 +224,13 @@ def _row_line(row: DrillRow, lang: str) -> str:
         value = row.value if isinstance(row.value, str) else numbers.number(row.value, lang)
     note = row.note if row.note is None or len(row.note) <= NOTE_CHARS else row.note[: NOTE_CHARS - 1] + "…"
     version = f"v{row.survey_version}" if row.survey_version else None
-    parts = [row.id, row.kind, when, row.centre, row.entered_by, version, value, note]
+    parts = [row.id, row.kind, when, row.centre, row.entered_by, version, value, note, _contribution(row, lang)]
     return "• " + " · ".join(str(part) for part in parts if part is not None and part != "")
+
+
+def _contribution(row: DrillRow, lang: str) -> str:
+    """What the row adds to the actual: 1 for a held event, satisfied/answers for a response."""
+    if row.contribution is None:
+        return t(lang, "reports.indicator.adds_hidden")
+    amount = numbers.number(row.contribution, lang)
+    return t(lang, "reports.indicator.adds", amount=f"{amount}/{row.answers}" if row.answers is not None else amount)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from storage.centres import load_centres
 from storage.models import AuditEntry, Event, OutboxMessage, ReportSubscription, StaffMember
-from storage.repositories import centres
+from storage.repositories import centres, plan
 
 MANAGER_ID = 7101
+ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
 def _text(fragment: str):
@@ -97,6 +99,17 @@ async def test_indicator_drill_down_in_chat(live_bot, db) -> None:
     reply = await manager.wait_for(_text("4.2.4 Cinsiyet eşitliği eğitimi"))
     assert "Gerçekleşen: 1" in reply["text"] and "Farkındalık eğitimi" in reply["text"]
     assert "Konak" in reply["text"]
+    # Each row says what it adds, the rows add up to the actual, and the flags of every other
+    # output are here too: no planned value, so the indicator is left out of the target.
+    assert "katkı 1" in reply["text"]
+    assert "Toplam katkı (1 kayıt): 1 = Gerçekleşen: 1" in reply["text"]
+    assert "hedef hesabına katılmadı (hedef değeri yok)" in reply["text"]
+    async with db.sessions.begin() as session:
+        await plan.set_value(session, code="4.2.4", year=now.astimezone(ISTANBUL).year, planned=10, baseline=None,
+                             actor="cli:test", now=now)
+    await manager.send("/indicator 4.2.4")
+    reply = await manager.wait_for(lambda m: "başlangıç bilinmiyor, 0 alındı" in (m.get("text") or ""))
+    assert "hedef hesabına katılmadı" not in reply["text"]
     await manager.send("/indicator 9.9")
     await manager.wait_for(_text("Bir gösterge kodu yazın"))
 
