@@ -161,3 +161,39 @@ def test_method_notes_exist_in_every_language_and_state_the_missing_data_rule():
     assert len(set(lengths.values())) == 1
     assert any("0 katkı" in paragraph for paragraph in method_notes("tr"))
     assert any("contribute 0" in paragraph for paragraph in method_notes("en"))
+
+
+@pytest.mark.parametrize(("n", "small"), [(5, True), (29, True), (30, False), (31, False)])
+def test_a_survey_is_a_small_sample_below_30_answers_exactly(n, small):
+    result = indicator_result(PLAN.indicator("4.2.9"), 85, 70, SurveyInput(n - 1, n))
+    assert result.small_sample is small
+    assert ("small_sample" in result.notes) is small
+    assert result.actual is not None and result.n == n
+
+
+def test_the_covered_weight_is_the_weight_of_indicators_with_an_achievement_only():
+    """No plan, no data, planned equal to baseline and a suppressed share all leave the weight uncovered."""
+    plan = PLAN.with_values("4.2.2", 2024, 400, 0).with_values("4.2.5", 2024, 80, 0)
+    plan = plan.with_values("4.2.9", 2024, 85, 70).with_values("4.2.1", 2024, 2, 2)
+    plan = plan.with_values("4.2.10", 2024, 20, 10)
+    results = evaluate(
+        plan,
+        2024,
+        {
+            "4.2.2": CountInput(200),  # weight 7, achievement 0.5, covered
+            "4.2.5": SurveyInput(3, 4),  # suppressed: fewer than 5 answers
+            "4.2.9": SurveyInput(40, 50),  # weight 7, (80 − 70) / 15, covered
+            "4.2.1": CountInput(3),  # planned equals baseline
+            "4.2.10": CountInput(5),  # weight 7, negative progress: covered, contributes 0
+            "4.2.3": CountInput(10),  # no planned value for 2024
+        },
+    )
+    by_code = {r.code: r for r in results}
+    assert [code for code, r in by_code.items() if r.covered] == ["4.2.2", "4.2.9", "4.2.10"]
+    target = target_result(results)
+    weights = {i.code: i.weight for i in PLAN.indicators}
+    assert target.covered_weight == weights["4.2.2"] + weights["4.2.9"] + weights["4.2.10"] == 21
+    total = 7 * 0.5 + 7 * (10 / 15)
+    assert target.achievement == pytest.approx(total / 100)
+    assert target.achievement_of_covered == pytest.approx(total / 21)
+    assert "4.2.5" in target.uncovered and "4.2.1" in target.uncovered and "4.2.10" not in target.uncovered

@@ -366,3 +366,25 @@ def test_question_lookup() -> None:
     assert question(DEFN, "age").type == "number"
     with pytest.raises(EngineError):
         question(DEFN, "nowhere")
+
+
+@pytest.mark.parametrize(("overall", "satisfied"), [("1", False), ("2", False), ("3", False), ("4", True), ("5", True)])
+def test_a_score_without_its_satisfied_answers_is_top_two_box(overall: str, satisfied: bool) -> None:
+    """A definition that names only the scored question counts "satisfied" and "very satisfied"."""
+    scored = parse_definition(
+        {
+            "id": "plain",
+            "version": 1,
+            "anonymity": "pseudonymous",
+            "period": "year",
+            "title": {"tr": "T"},
+            "intro": {"tr": "I"},
+            "closing": {"tr": "C"},
+            "score": {"question": "q"},
+            "questions": [{"id": "q", "type": "likert5", "label": {"tr": "?"}}],
+        }
+    )
+    assert scored.score is not None and scored.score.satisfied == (4, 5)
+    state, _ = start(scored)
+    _, events = resume(scored, state, Choose(overall))
+    assert events == (Completed(answers={"q": int(overall)}, satisfied=satisfied, score=int(overall)),)
