@@ -230,7 +230,7 @@ def start(defn: SurveyDefinition, prefill: Mapping[str, object] | None = None) -
         current=None,
         answers=answers,
         path=[],
-        pending=[],
+        pending=[],  # pragma: no mutate (equivalent: `_advance` always sets `pending` before the state is seen)
         status="active",
         prefilled=[q.id for q in defn.questions if q.id in answers],
     )

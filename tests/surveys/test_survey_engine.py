@@ -300,6 +300,10 @@ def test_prefill_accepts_what_the_matching_input_would(prefill: dict, answers: d
         ({"services": "a"}, Rejected("services", "wrong_input", {"expected": "choices"})),
         ({"services": ["a", "b", "c"]}, Rejected("services", "too_many_choices", {"max_choices": 2})),
         ({"overall": True}, Rejected("overall", "not_an_option", {"value": "True"})),
+        ({"services": ["a", "zz"]}, Rejected("services", "not_an_option", {"value": "zz"})),
+        ({"role": "x" * 50}, Rejected("role", "not_an_option", {"value": "x" * 40})),
+        ({"comment": 5}, Rejected("comment", "wrong_input", {"expected": "text"})),
+        ({"age": "1234567890123456"}, Rejected("age", "out_of_range", {"min": 0, "max": 120})),
     ],
 )
 def test_invalid_prefill_is_reported_and_the_question_asked(prefill: dict, rejected: Rejected) -> None:
@@ -308,10 +312,43 @@ def test_invalid_prefill_is_reported_and_the_question_asked(prefill: dict, rejec
     assert state.answers == {} and state.prefilled == []
 
 
-@pytest.mark.parametrize("key", ["nowhere", "intro_note"])
-def test_prefill_of_a_non_question_is_a_programming_error(key: str) -> None:
-    with pytest.raises(EngineError):
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [("nowhere", "survey 'all_types' version 3 has no question 'nowhere'"), ("intro_note", "cannot prefill note 'intro_note' of survey 'all_types'")],
+)
+def test_prefill_of_a_non_question_is_a_programming_error(key: str, message: str) -> None:
+    with pytest.raises(EngineError, match=message):
         start(DEFN, {key: "x"})
+
+
+def test_fifteen_digits_are_still_a_number_and_limits_are_quoted_as_written() -> None:
+    state, _ = start(DEFN, {"age": "000000000000040"})
+    assert state.answers == {"age": 40}
+    _, (rejected, _) = start(DEFN, {"age": 121})
+    assert isinstance(rejected, Rejected) and rejected.params == {"min": 0, "max": 120}
+    assert [type(v) for v in rejected.params.values()] == [int, int]
+    _, (light, _) = start(DEFN, {"weight": 0.1})
+    assert isinstance(light, Rejected) and light.params == {"min": 0.5, "max": 300}
+    assert [type(v) for v in light.params.values()] == [float, int]
+
+
+def test_the_json_of_a_state_shares_no_list_with_the_state() -> None:
+    state, _ = start(DEFN, {"services": ["a", "b"]})
+    stored = state.to_json()
+    stored["answers"]["services"].append("c")  # type: ignore[index]
+    assert state.answers["services"] == ["a", "b"]
+    assert SessionState.from_json(state.to_json()) == state
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("version", "1", "expected int, got '1'"), ("answers", {"q": None}, "expected an answer, got None")],
+)
+def test_a_malformed_state_says_what_is_wrong(field: str, value: object, message: str) -> None:
+    data = start(DEFN).state.to_json()
+    data[field] = value
+    with pytest.raises(EngineError, match=f"malformed session state: {message}"):
+        SessionState.from_json(data)
 
 
 def test_resuming_with_another_definition_version_is_refused() -> None:
