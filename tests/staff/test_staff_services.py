@@ -227,7 +227,9 @@ async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, c
             async with db.sessions.begin() as session:
                 await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="konak-kadin",
                                             completed_on=date(2026, 11, day), note="iskan", now=NOW, today=TODAY)
-                await asyncio.sleep(0.05)  # both have checked before either commits, without the lock
+                # Not a wait: it widens the race the lock closes (without it both would have checked
+                # before either commits); the outcome below must hold whatever the timing.
+                await asyncio.sleep(0.05)
         except entries.EntryError as error:
             return error.reason
         return "added"
