@@ -262,7 +262,7 @@ def resume(defn: SurveyDefinition, state: SessionState, input: Input, *, names: 
     result = _answer(current, state, input)
     if isinstance(result, Invalid):
         return Step(state, (Rejected(current.id, result.reason, result.params),))
-    removed: tuple[Literal["contact", "name"], ...] = ()
+    removed: tuple[Literal["contact", "name"], ...] = ()  # pragma: no mutate (equivalent: only its truth is read, and None is as false as ())
     if isinstance(result, str) and isinstance(current, TextQuestion) and defn.anonymity == "anonymous":
         kept = redact(result, names)
         result = kept.text

@@ -425,3 +425,11 @@ def test_a_score_without_its_satisfied_answers_is_top_two_box(overall: str, sati
     state, _ = start(scored)
     _, events = resume(scored, state, Choose(overall))
     assert events == (Completed(answers={"q": int(overall)}, satisfied=satisfied, score=int(overall)),)
+
+
+def test_an_active_state_without_a_current_question_is_refused_as_malformed() -> None:
+    broken = SessionState.from_json({**start(DEFN).state.to_json(), "current": None})
+    with pytest.raises(EngineError, match="^malformed session state: active without a current question$"):
+        resume(DEFN, broken, Next())
+    with pytest.raises(EngineError, match="^survey 'all_types' version 3 has no question 'gone'$"):
+        question(DEFN, "gone")
