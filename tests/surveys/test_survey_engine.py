@@ -433,3 +433,19 @@ def test_an_active_state_without_a_current_question_is_refused_as_malformed() ->
         resume(DEFN, broken, Next())
     with pytest.raises(EngineError, match="^survey 'all_types' version 3 has no question 'gone'$"):
         question(DEFN, "gone")
+
+
+def test_a_completed_state_keeps_no_ticks_of_the_last_question() -> None:
+    ticked = parse_definition(
+        {
+            "id": "ticks", "version": 1, "anonymity": "pseudonymous", "period": "year",
+            "title": {"tr": "T"}, "intro": {"tr": "I"}, "closing": {"tr": "C"},
+            "questions": [{"id": "m", "type": "multiple", "label": {"tr": "?"}, "options": [
+                {"value": "a", "label": {"tr": "A"}}, {"value": "b", "label": {"tr": "B"}}]}],
+        }
+    )
+    state, _ = start(ticked)
+    state, _ = resume(ticked, state, Toggle("b"))
+    done, events = resume(ticked, state, Submit())
+    assert events == (Completed(answers={"m": ["b"]}, satisfied=None, score=None),)
+    assert (done.status, done.current, done.pending) == ("completed", None, [])
