@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test run bench emulator clean
+.PHONY: demo test run bench emulator mutate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,5 +28,18 @@ emulator: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
 
+MUTATION_STAMP := $(VENV)/.mutation-stamp
+
+$(MUTATION_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	touch $(MUTATION_STAMP)
+
+# Mutation testing of the pure core ([tool.mutmut] in pyproject.toml), from scratch each time.
+mutate: $(MUTATION_STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 > mutants.log 2>&1 || (tail -n 30 mutants.log; exit 1)
+	tail -n 3 mutants.log
+	$(BIN)/python tests/mutation/summary.py
+
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) out build *.egg-info mutants mutants.log

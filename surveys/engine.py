@@ -230,7 +230,7 @@ def start(defn: SurveyDefinition, prefill: Mapping[str, object] | None = None) -
         current=None,
         answers=answers,
         path=[],
-        pending=[],
+        pending=[],  # pragma: no mutate (equivalent: `_advance` always sets `pending` before the state is seen)
         status="active",
         prefilled=[q.id for q in defn.questions if q.id in answers],
     )
@@ -262,7 +262,7 @@ def resume(defn: SurveyDefinition, state: SessionState, input: Input, *, names: 
     result = _answer(current, state, input)
     if isinstance(result, Invalid):
         return Step(state, (Rejected(current.id, result.reason, result.params),))
-    removed: tuple[Literal["contact", "name"], ...] = ()
+    removed: tuple[Literal["contact", "name"], ...] = ()  # pragma: no mutate (equivalent: only its truth is read, and None is as false as ())
     if isinstance(result, str) and isinstance(current, TextQuestion) and defn.anonymity == "anonymous":
         kept = redact(result, names)
         result = kept.text

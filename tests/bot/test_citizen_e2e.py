@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from anonymous_pool import release_pool
 from bot.emulator import SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response, SurveyDraft
+from tests.waiting import eventually
 
 Message = dict[str, Any]
 
@@ -171,12 +171,11 @@ async def test_declining_consent_keeps_nothing(live_bot, db) -> None:
 
 
 async def _answer_of(user: SimulatedUser, query_id: str) -> dict[str, Any]:
-    for _ in range(100):
+    async def answer() -> dict[str, Any] | None:
         query = next(q for q in await user.callback_queries() if q["id"] == query_id)
-        if query["answered"]:
-            return query["answer"]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the bot did not answer the button press {query_id}")
+        return query["answer"] if query["answered"] else None
+
+    return await eventually(answer, f"the bot to answer the button press {query_id}")
 
 
 async def test_english_speaker_switches_language_mid_survey_then_cancels(live_bot, db) -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from sqlalchemy import func, select
 
 from storage.models import Answer, Conversation, Response
 from storage.pseudonyms import citizen_key
 from tests.bot.test_citizen_e2e import after, contains, has_button, onboard
+from tests.waiting import eventually
 
 
-async def until(check, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+async def until(check):  # type: ignore[no-untyped-def]
     """Poll `check` until it returns something true, and return that."""
-    for _ in range(int(timeout / 0.05)):
-        if value := await check():
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{check.__name__} stayed false for {timeout} s")
+    return await eventually(check, check.__name__)
 
 
 async def _consented_and_asked(user):  # type: ignore[no-untyped-def]

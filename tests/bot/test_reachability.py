@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 
 from storage.models import Person
 from storage.pseudonyms import citizen_key
+from tests.waiting import eventually
 
 
 async def test_block_and_unblock_follow_the_person(live_bot, db) -> None:
@@ -24,15 +24,10 @@ async def test_block_and_unblock_follow_the_person(live_bot, db) -> None:
             person = await session.get(Person, 1)
             return person.unreachable_at
 
+    async def reachable() -> bool:
+        return await unreachable() is None
+
     await user.block()
-    for _ in range(100):
-        if await unreachable() is not None:
-            break
-        await asyncio.sleep(0.05)
-    assert await unreachable() is not None
+    await eventually(unreachable, "the blocked person to be marked unreachable")
     await user.unblock()
-    for _ in range(100):
-        if await unreachable() is None:
-            break
-        await asyncio.sleep(0.05)
-    assert await unreachable() is None
+    await eventually(reachable, "the unblocked person to be reachable again")

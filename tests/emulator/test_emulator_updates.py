@@ -17,13 +17,24 @@ from telegram.error import BadRequest, Conflict
 
 from bot.emulator import EmulatorClient, SimulatedUser
 from bot.emulator.client import EmulatorError
+from tests.waiting import eventually
+
+
+async def _polling(emulator: EmulatorClient, calls_before: int) -> None:
+    """Wait until the emulator has taken the long poll made after `calls_before` getUpdates calls."""
+
+    async def arrived() -> bool:
+        return (await emulator.metrics())["method_calls"].get("getUpdates", 0) > calls_before
+
+    await eventually(arrived, "the long poll to reach the emulator")
 
 
 async def test_long_poll_waits_for_the_next_update(bot: Bot, emulator: EmulatorClient) -> None:
     citizen = SimulatedUser(emulator, 1001, "Ayşe")
     await citizen.register()
+    calls = (await emulator.metrics())["method_calls"].get("getUpdates", 0)
     poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.3)
+    await _polling(emulator, calls_before=calls)
     assert not poll.done()
     await citizen.send("/start kadin_merkezi")
     updates = await asyncio.wait_for(poll, 2)
@@ -104,8 +115,9 @@ async def test_forged_and_duplicate_updates_can_be_injected(
 async def test_second_bot_instance_conflicts_with_the_first(
     bot: Bot, emulator: EmulatorClient, token: str
 ) -> None:
+    calls = (await emulator.metrics())["method_calls"].get("getUpdates", 0)
     first = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.2)
+    await _polling(emulator, calls_before=calls)
     async with Bot(token, base_url=emulator.bot_base_url) as duplicate:
         second = asyncio.create_task(duplicate.get_updates(timeout=0.2))
         with pytest.raises(Conflict, match="(?i)terminated by other getUpdates"):

@@ -4,7 +4,6 @@ be moved, and the attacker's two views: every row of every table, and what the p
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -21,6 +20,7 @@ from services.attendance import checkin_payload
 from services.events import local_text
 from storage.models import Base, Event
 from tests.conftest import LiveBot, running_bot
+from tests.waiting import eventually
 
 Message = dict[str, Any]
 
@@ -95,12 +95,11 @@ async def press_on(user: SimulatedUser, text: str) -> str:
 
 async def answer_of(user: SimulatedUser, query_id: str) -> dict[str, Any]:
     """How the bot answered a button press (a toast or an alert)."""
-    for _ in range(200):
+    async def answer() -> dict[str, Any] | None:
         query = next(q for q in await user.callback_queries() if q["id"] == query_id)
-        if query["answered"]:
-            return query["answer"]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the bot did not answer the button press {query_id}")
+        return query["answer"] if query["answered"] else None
+
+    return await eventually(answer, f"the bot to answer the button press {query_id}")
 
 
 async def settled(user: SimulatedUser, query_id: str) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from storage.centres import load_centres
 from storage.models import AuditEntry, Event, OutboxMessage, ReportSubscription, StaffMember
 from storage.repositories import centres, plan
+from tests.waiting import eventually
 
 MANAGER_ID = 7101
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -36,13 +37,13 @@ async def _staff(db, telegram_user_id: int, role: str, language: str = "tr") -> 
         return member.id
 
 
-async def _wait_count(person, fragment: str, count: int, timeout: float = 5.0) -> None:
+async def _wait_count(person, fragment: str, count: int) -> None:
     """Each command gets its own refusal: wait until `count` of them are visible."""
-    for _ in range(int(timeout / 0.05)):
-        if sum(fragment in (m.get("text") or "") for m in await person.bot_messages()) == count:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"expected {count} messages with {fragment!r}")
+
+    async def shown() -> bool:
+        return sum(fragment in (m.get("text") or "") for m in await person.bot_messages()) == count
+
+    await eventually(shown, f"{count} messages with {fragment!r}")
 
 
 async def test_manager_subscribes_and_unsubscribes(live_bot, db) -> None:
@@ -77,12 +78,12 @@ async def test_manager_gets_a_report_for_the_chosen_period(live_bot, db) -> None
     year_start = book["Summary"]["B2"].value
     assert (year_start.month, year_start.day) == (1, 1)
     # The files went through the outbox: within the rate limits, each part once.
-    for _ in range(50):  # the drainer marks a row sent just after Telegram took it
+    async def all_sent() -> list[Any] | None:  # the drainer marks a row sent just after Telegram took it
         async with db.sessions() as session:
             rows = (await session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.status).where(OutboxMessage.chat_id == MANAGER_ID))).all()
-        if all(status == "sent" for _, status in rows):
-            break
-        await asyncio.sleep(0.1)
+        return list(rows) if all(status == "sent" for _, status in rows) else None
+
+    rows = await eventually(all_sent, "every part of the report to be marked sent")
     assert sorted(key.rsplit(":", 1)[1] for key, _ in rows) == ["document", "photo", "text"]
     assert all(key.startswith("asked:") and status == "sent" for key, status in rows)
 

@@ -162,3 +162,92 @@ def test_method_notes_exist_in_every_language_and_state_the_missing_data_rule():
     assert len(set(lengths.values())) == 1
     assert any("0 katkı" in paragraph for paragraph in method_notes("tr"))
     assert any("contribute 0" in paragraph for paragraph in method_notes("en"))
+
+
+@pytest.mark.parametrize(("n", "small"), [(5, True), (29, True), (30, False), (31, False)])
+def test_a_survey_is_a_small_sample_below_30_answers_exactly(n, small):
+    result = indicator_result(PLAN.indicator("4.2.9"), 85, 70, SurveyInput(n - 1, n))
+    assert result.small_sample is small
+    assert ("small_sample" in result.notes) is small
+    assert result.actual is not None and result.n == n
+
+
+def test_the_covered_weight_is_the_weight_of_indicators_with_an_achievement_only():
+    """No plan, no data, planned equal to baseline and a suppressed share all leave the weight uncovered."""
+    plan = PLAN.with_values("4.2.2", 2024, 400, 0).with_values("4.2.5", 2024, 80, 0)
+    plan = plan.with_values("4.2.9", 2024, 85, 70).with_values("4.2.1", 2024, 2, 2)
+    plan = plan.with_values("4.2.10", 2024, 20, 10)
+    results = evaluate(
+        plan,
+        2024,
+        {
+            "4.2.2": CountInput(200),  # weight 7, achievement 0.5, covered
+            "4.2.5": SurveyInput(3, 4),  # suppressed: fewer than 5 answers
+            "4.2.9": SurveyInput(40, 50),  # weight 7, (80 − 70) / 15, covered
+            "4.2.1": CountInput(3),  # planned equals baseline
+            "4.2.10": CountInput(5),  # weight 7, negative progress: covered, contributes 0
+            "4.2.3": CountInput(10),  # no planned value for 2024
+        },
+    )
+    by_code = {r.code: r for r in results}
+    assert [code for code, r in by_code.items() if r.covered] == ["4.2.2", "4.2.9", "4.2.10"]
+    target = target_result(results)
+    weights = {i.code: i.weight for i in PLAN.indicators}
+    assert target.covered_weight == weights["4.2.2"] + weights["4.2.9"] + weights["4.2.10"] == 21
+    total = 7 * 0.5 + 7 * (10 / 15)
+    assert target.achievement == pytest.approx(total / 100)
+    assert target.achievement_of_covered == pytest.approx(total / 21)
+    assert "4.2.5" in target.uncovered and "4.2.1" in target.uncovered and "4.2.10" not in target.uncovered
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_a_share_of_fewer_than_five_answers_is_suppressed_not_missing(n):
+    result = indicator_result(PLAN.indicator("4.2.5"), 80, None, SurveyInput(n, n))
+    assert (result.actual, result.ci95, result.achievement, result.n) == (None, None, None, n)
+    assert result.notes == ("suppressed",) and result.suppressed and not result.covered
+    assert result.small_sample is False
+
+
+def test_five_answers_are_enough_to_show_a_share():
+    result = indicator_result(PLAN.indicator("4.2.5"), 80, None, SurveyInput(4, 5))
+    assert result.actual == pytest.approx(80.0) and result.ci95 is not None
+    assert result.notes == ("small_sample",) and not result.suppressed
+
+
+def test_a_survey_nobody_answered_is_no_data_with_n_zero():
+    (result,) = [r for r in evaluate(PLAN.with_values("4.2.9", 2024, 85, 70), 2024, {}) if r.code == "4.2.9"]
+    assert (result.n, result.actual, result.notes) == (0, None, ("no_data",))
+
+
+def test_no_change_from_baseline_is_zero_achievement_without_a_note():
+    result = count("4.2.10", 20, 10, 10)
+    assert result.achievement == 0.0 and result.contribution == 0.0
+    assert result.notes == () and result.covered
+
+
+def test_a_result_carries_its_plan_figures_and_unit():
+    result = indicator_result(PLAN.indicator("4.2.9"), 85, 70, SurveyInput(40, 50))
+    assert (result.code, result.unit, result.weight, result.planned, result.baseline) == ("4.2.9", "percent", 7, 85, 70)
+    assert count("4.2.2", 400, 10, 180).unit == PLAN.indicator("4.2.2").unit != "percent"
+
+
+def test_evaluate_reads_the_planned_value_and_baseline_of_the_year():
+    plan = PLAN.with_values("4.2.2", 2024, 400, 100).with_values("4.2.2", 2025, 900, 300)
+    by_year = {year: {r.code: r for r in evaluate(plan, year, {"4.2.2": CountInput(250)})}["4.2.2"] for year in (2024, 2025)}
+    assert (by_year[2024].planned, by_year[2024].baseline) == (400, 100)
+    assert (by_year[2025].planned, by_year[2025].baseline) == (900, 300)
+    assert by_year[2024].achievement == pytest.approx(0.5)
+
+
+def test_mismatched_inputs_and_unknown_codes_say_which_indicator():
+    with pytest.raises(TypeError, match=r"indicator 4\.2\.9 is a survey: pass SurveyInput"):
+        indicator_result(PLAN.indicator("4.2.9"), 85, 70, CountInput(80))
+    with pytest.raises(TypeError, match=r"indicator 4\.2\.8 is a count: pass CountInput"):
+        indicator_result(PLAN.indicator("4.2.8"), 85, 70, SurveyInput(1, 2))
+    with pytest.raises(KeyError, match=r"unknown indicators: \['4\.2\.12'\]"):
+        evaluate(PLAN, 2024, {"4.2.12": CountInput(1)})
+
+
+def test_method_notes_are_turkish_by_default_and_english_for_other_languages():
+    assert method_notes() == method_notes("tr") != method_notes("en")
+    assert method_notes("de") == method_notes("en")

@@ -261,6 +261,7 @@ async def test_the_drainer_reconnects_when_postgresql_drops_its_connections(post
         async def kill_connections() -> None:
             nonlocal terminated
             for _ in range(4):
+                # The attack's schedule, not a wait: connections are cut at intervals while the drain runs.
                 await asyncio.sleep(0.4)
                 async with db.engine.connect() as connection:
                     result = await connection.execute(

@@ -3,7 +3,6 @@ menu, an event created in chat, a citizen registering, attendance, revocation, m
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from storage.models import (
     StaffMember,
 )
 from storage.repositories import centres
+from tests.waiting import eventually
 
 
 def has_button(text: str):
@@ -40,16 +40,21 @@ def says(fragment: str):
 
 async def _menu(live_bot, user_id: int, *, staff: bool) -> list[str]:
     """The user's command menu once it shows (or stops showing) the staff commands."""
-    for _ in range(100):
+    async def menu() -> list[str] | None:
         names = [c["command"] for c in (await live_bot.emulator.commands(user_id))["commands"]]
-        if ("etkinlik_yeni" in names) == staff:
-            return names
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"menu of {user_id} is still {names}")
+        return names if ("etkinlik_yeni" in names) == staff else None
+
+    return await eventually(menu, f"the menu of {user_id} to {'show' if staff else 'hide'} the staff commands")
 
 
 async def _forge(live_bot, user_id: int, data: str) -> None:
-    """A button press nobody was shown, as a tampering client would send it."""
+    """A button press nobody was shown, as a tampering client would send it; returns once the
+    bot has answered it (it answers a press last, when the turn is done)."""
+
+    async def answers() -> int:
+        return (await live_bot.emulator.metrics())["method_calls"].get("answerCallbackQuery", 0)
+
+    before = await answers()
     await live_bot.emulator.inject_update(
         {
             "callback_query": {
@@ -61,7 +66,11 @@ async def _forge(live_bot, user_id: int, data: str) -> None:
             }
         }
     )
-    await asyncio.sleep(0.5)
+
+    async def answered() -> bool:
+        return await answers() > before
+
+    await eventually(answered, f"the bot to answer the forged press {data}")
 
 
 async def _invite(live_bot, role: str, centre: str | None) -> str:

@@ -10,6 +10,7 @@ from bot.chat import menus
 from bot.chat.menus import staff_commands
 from services.roles import Actor
 from storage.repositories import staff as staff_store
+from tests.waiting import eventually
 
 
 def _as(role: str) -> Actor:
@@ -40,7 +41,10 @@ async def test_menus_are_set_without_holding_the_database(inprocess_bot, db, cre
     assert pending >= 4
     bot.api.latency = 0.2
     syncing = asyncio.ensure_future(menus.sync(bot.services, bot.application.bot))
-    await asyncio.sleep(0.05)  # the first menu is on its way to Telegram
+    async def first_menu_taken() -> bool:  # the others are still on their way to Telegram
+        return any(call.method == "setMyCommands" for call in bot.api.calls)
+
+    await eventually(first_menu_taken, "Telegram to take the first staff menu")
     await bot.feed(bot.message_update(9801, "/start"))
     assert not syncing.done(), "the citizen waited for every staff menu"
     assert await syncing == pending

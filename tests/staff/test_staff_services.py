@@ -252,7 +252,9 @@ async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, c
             async with db.sessions.begin() as session:
                 await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="konak-kadin",
                                             completed_on=date(2026, 11, day), note="iskan", now=NOW, today=TODAY)
-                await asyncio.sleep(0.05)  # both have checked before either commits, without the lock
+                # Not a wait: it widens the race the lock closes (without it both would have checked
+                # before either commits); the outcome below must hold whatever the timing.
+                await asyncio.sleep(0.05)
         except entries.EntryError as error:
             return error.reason
         return "added"
@@ -287,3 +289,57 @@ async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew
     # Dementia is health data: the notices name neither the centre nor the member, nor the reason.
     assert not any("Adres il dışında" in m.payload["text"] or "Hasan" in m.payload["text"] for m in told)
     assert {m.payload["text"] for m in told} == {"Başvurunuzla ilgili yeni bir bilgi var.", "هناك معلومات جديدة عن طلبكم."}
+
+
+async def test_someone_who_cancelled_can_register_again_and_queues_behind_those_already_waiting(db, crew) -> None:
+    event_id = await _event(db, crew, capacity=1)
+    async with db.sessions.begin() as session:
+        first, second, third = [await make_person(session, 22000 + n) for n in range(3)]
+        await registrations.register(session, event_id=event_id, person_id=first.id, now=NOW)
+        assert await registrations.cancel(session, event_id=event_id, person_id=first.id, now=NOW) is None
+        taken = await registrations.register(session, event_id=event_id, person_id=second.id, now=NOW)
+        waiting = await registrations.register(session, event_id=event_id, person_id=third.id, now=NOW)
+        back = await registrations.register(session, event_id=event_id, person_id=first.id, now=NOW + timedelta(minutes=5))
+        assert back.new and back.registration.status == "waiting"
+        assert taken.registration.status == "confirmed" and waiting.registration.status == "waiting"
+        assert back.registration.position > waiting.registration.position
+        assert back.registration.created_at == NOW + timedelta(minutes=5)
+        # One row per person and event, whatever they did before.
+        rows = (await session.execute(select(Registration).where(Registration.event_id == event_id))).scalars().all()
+        assert sorted((r.person_id, r.status) for r in rows) == sorted(
+            [(first.id, "waiting"), (second.id, "confirmed"), (third.id, "waiting")]
+        )
+
+
+async def test_someone_who_cancelled_a_place_that_is_still_free_gets_it_back(db, crew) -> None:
+    event_id = await _event(db, crew, capacity=5)
+    async with db.sessions.begin() as session:
+        person = await make_person(session, 22100)
+        await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+        await registrations.cancel(session, event_id=event_id, person_id=person.id, now=NOW)
+        again = await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
+        assert again.new and again.registration.status == "confirmed"
+        await registrations.cancel(session, event_id=event_id, person_id=person.id, now=NOW)
+        with pytest.raises(events.EventError):
+            await registrations.cancel(session, event_id=event_id, person_id=person.id, now=NOW)
+
+
+async def test_aid_counts_a_student_again_in_the_year_the_aid_was_given_not_the_year_it_was_entered(db, crew) -> None:
+    """The once-a-year rule follows the date of the aid: late December aid entered in January
+    still counts for the old year, and January aid counts the same student again."""
+    january = date(2027, 1, 2)
+
+    async def log(occurred_on: date, *school_ids: str) -> entries.AidResult:
+        return await entries.log_aid(
+            session, crew.konak, centre_id="konak-kadin", occurred_on=occurred_on, school_ids=list(school_ids),
+            note=None, secret=SECRET, now=NOW, today=january,
+        )
+
+    async with db.sessions.begin() as session:
+        december = await log(date(2026, 12, 30), "1234")
+        new_year = await log(january, "1234")
+        late_entry = await log(date(2026, 12, 31), "1234")
+        assert (december.added, new_year.added, late_entry.added, late_entry.already_counted) == (1, 1, 0, 1)
+        stored = set((await session.execute(select(IndicatorEntry.beneficiary_key))).scalars().all())
+    assert entries.aid_key(SECRET, "1234", 2026) != entries.aid_key(SECRET, "1234", 2027)
+    assert stored == {entries.aid_key(SECRET, "1234", 2026), entries.aid_key(SECRET, " 1234 ", 2027)}

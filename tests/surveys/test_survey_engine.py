@@ -300,6 +300,10 @@ def test_prefill_accepts_what_the_matching_input_would(prefill: dict, answers: d
         ({"services": "a"}, Rejected("services", "wrong_input", {"expected": "choices"})),
         ({"services": ["a", "b", "c"]}, Rejected("services", "too_many_choices", {"max_choices": 2})),
         ({"overall": True}, Rejected("overall", "not_an_option", {"value": "True"})),
+        ({"services": ["a", "zz"]}, Rejected("services", "not_an_option", {"value": "zz"})),
+        ({"role": "x" * 50}, Rejected("role", "not_an_option", {"value": "x" * 40})),
+        ({"comment": 5}, Rejected("comment", "wrong_input", {"expected": "text"})),
+        ({"age": "1234567890123456"}, Rejected("age", "out_of_range", {"min": 0, "max": 120})),
     ],
 )
 def test_invalid_prefill_is_reported_and_the_question_asked(prefill: dict, rejected: Rejected) -> None:
@@ -308,10 +312,43 @@ def test_invalid_prefill_is_reported_and_the_question_asked(prefill: dict, rejec
     assert state.answers == {} and state.prefilled == []
 
 
-@pytest.mark.parametrize("key", ["nowhere", "intro_note"])
-def test_prefill_of_a_non_question_is_a_programming_error(key: str) -> None:
-    with pytest.raises(EngineError):
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [("nowhere", "survey 'all_types' version 3 has no question 'nowhere'"), ("intro_note", "cannot prefill note 'intro_note' of survey 'all_types'")],
+)
+def test_prefill_of_a_non_question_is_a_programming_error(key: str, message: str) -> None:
+    with pytest.raises(EngineError, match=message):
         start(DEFN, {key: "x"})
+
+
+def test_fifteen_digits_are_still_a_number_and_limits_are_quoted_as_written() -> None:
+    state, _ = start(DEFN, {"age": "000000000000040"})
+    assert state.answers == {"age": 40}
+    _, (rejected, _) = start(DEFN, {"age": 121})
+    assert isinstance(rejected, Rejected) and rejected.params == {"min": 0, "max": 120}
+    assert [type(v) for v in rejected.params.values()] == [int, int]
+    _, (light, _) = start(DEFN, {"weight": 0.1})
+    assert isinstance(light, Rejected) and light.params == {"min": 0.5, "max": 300}
+    assert [type(v) for v in light.params.values()] == [float, int]
+
+
+def test_the_json_of_a_state_shares_no_list_with_the_state() -> None:
+    state, _ = start(DEFN, {"services": ["a", "b"]})
+    stored = state.to_json()
+    stored["answers"]["services"].append("c")  # type: ignore[index]
+    assert state.answers["services"] == ["a", "b"]
+    assert SessionState.from_json(state.to_json()) == state
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("version", "1", "expected int, got '1'"), ("answers", {"q": None}, "expected an answer, got None")],
+)
+def test_a_malformed_state_says_what_is_wrong(field: str, value: object, message: str) -> None:
+    data = start(DEFN).state.to_json()
+    data[field] = value
+    with pytest.raises(EngineError, match=f"malformed session state: {message}"):
+        SessionState.from_json(data)
 
 
 def test_resuming_with_another_definition_version_is_refused() -> None:
@@ -366,3 +403,49 @@ def test_question_lookup() -> None:
     assert question(DEFN, "age").type == "number"
     with pytest.raises(EngineError):
         question(DEFN, "nowhere")
+
+
+@pytest.mark.parametrize(("overall", "satisfied"), [("1", False), ("2", False), ("3", False), ("4", True), ("5", True)])
+def test_a_score_without_its_satisfied_answers_is_top_two_box(overall: str, satisfied: bool) -> None:
+    """A definition that names only the scored question counts "satisfied" and "very satisfied"."""
+    scored = parse_definition(
+        {
+            "id": "plain",
+            "version": 1,
+            "anonymity": "pseudonymous",
+            "period": "year",
+            "title": {"tr": "T"},
+            "intro": {"tr": "I"},
+            "closing": {"tr": "C"},
+            "score": {"question": "q"},
+            "questions": [{"id": "q", "type": "likert5", "label": {"tr": "?"}}],
+        }
+    )
+    assert scored.score is not None and scored.score.satisfied == (4, 5)
+    state, _ = start(scored)
+    _, events = resume(scored, state, Choose(overall))
+    assert events == (Completed(answers={"q": int(overall)}, satisfied=satisfied, score=int(overall)),)
+
+
+def test_an_active_state_without_a_current_question_is_refused_as_malformed() -> None:
+    broken = SessionState.from_json({**start(DEFN).state.to_json(), "current": None})
+    with pytest.raises(EngineError, match="^malformed session state: active without a current question$"):
+        resume(DEFN, broken, Next())
+    with pytest.raises(EngineError, match="^survey 'all_types' version 3 has no question 'gone'$"):
+        question(DEFN, "gone")
+
+
+def test_a_completed_state_keeps_no_ticks_of_the_last_question() -> None:
+    ticked = parse_definition(
+        {
+            "id": "ticks", "version": 1, "anonymity": "pseudonymous", "period": "year",
+            "title": {"tr": "T"}, "intro": {"tr": "I"}, "closing": {"tr": "C"},
+            "questions": [{"id": "m", "type": "multiple", "label": {"tr": "?"}, "options": [
+                {"value": "a", "label": {"tr": "A"}}, {"value": "b", "label": {"tr": "B"}}]}],
+        }
+    )
+    state, _ = start(ticked)
+    state, _ = resume(ticked, state, Toggle("b"))
+    done, events = resume(ticked, state, Submit())
+    assert events == (Completed(answers={"m": ["b"]}, satisfied=None, score=None),)
+    assert (done.status, done.current, done.pending) == ("completed", None, [])

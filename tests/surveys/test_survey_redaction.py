@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from surveys import engine
 from surveys.definition import load_shipped
-from surveys.redaction import PLACEHOLDER, redact_contact_details
+from surveys.redaction import PLACEHOLDER, redact, redact_contact_details
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,17 @@ def test_only_anonymous_surveys_are_redacted() -> None:
         assert (step.events[0] == engine.Redacted(comment.id)) is not kept
         plain = engine.resume(defn, state, engine.Text("Her şey için teşekkürler"))
         assert not any(isinstance(event, engine.Redacted) for event in plain.events)
+
+
+def test_one_letter_and_number_parts_of_a_name_are_not_taken_for_the_name() -> None:
+    """"A" or "42" in a display name would otherwise remove every "a" or 42 from her text."""
+    kept = redact("A planı iyiydi, 42 gün bekledim", names=("A Yılmaz 42",))
+    assert (kept.text, kept.name, kept.contact) == ("A planı iyiydi, 42 gün bekledim", False, False)
+    removed = redact("Yılmaz hanım yardım etti", names=("A Yılmaz 42",))
+    assert (removed.text, removed.name) == (f"{PLACEHOLDER} hanım yardım etti", True)
+
+
+@pytest.mark.parametrize("name", ["silindi", "SILINDI", "Silindi"])
+def test_a_name_spelled_like_the_placeholder_leaves_the_placeholder_alone(name: str) -> None:
+    kept = redact("numaram 0532 123 45 67", names=(name,))
+    assert kept.text == f"numaram {PLACEHOLDER}"
