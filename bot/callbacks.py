@@ -28,6 +28,9 @@ PREFIXES = {
     "d": "membership_decide",
     "k": "milestone",
     "z": "correction",
+    "n": "notice",
+    "w": "withdraw",
+    "h": "health",
 }
 NAVIGATION = ("submit", "back", "skip", "next")
 _VALUE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,59}")

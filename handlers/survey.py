@@ -53,6 +53,6 @@ async def cancel(turn: Turn, update: Update) -> None:
 
 def register(application: Any) -> None:
     application.add_handler(CommandHandler(accepted("cancel"), citizen_handler(cancel), filters=COMMAND_FILTER))
-    application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satq]:"))
+    application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satqh]:"))
     text_filter = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(text_filter, citizen_handler(typed)))

@@ -1,4 +1,5 @@
-"""First contact: language, the KVKK notice and a separate explicit consent, then a survey.
+"""First contact: language, the KVKK notice and a separate explicit consent for the purpose
+the person came for (a survey, an event, a membership: `bot.consent.purposes`), then that.
 
 Nothing is stored before consent (docs/privacy.md): the chosen language and what the person
 opened (a deep link, an event they wanted to register for) travel in the buttons of the
@@ -15,7 +16,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import keyboards
-from bot.callbacks import Callback, fits
+from bot.callbacks import Callback, fits, pack
+from bot.consent import notice, purposes
 from bot.conversation import drafts, privacy, survey
 from bot.conversation.deep_links import parse_payload
 from bot.conversation.turn import Turn
@@ -23,19 +25,22 @@ from bot.i18n import LANGUAGES
 from bot.staff import chat_citizen_events
 from bot.staff import links as staff_links
 
-# Bump when the notice or consent text changes in substance: everyone is asked again.
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = purposes.VERSION
 # What is carried for an event the person wanted to register for ("e.<id>"); deep-link
 # payloads never hold a dot, so the two cannot be confused.
-EVENT = "e."
+EVENT = purposes.EVENT_TARGET
 
 
-def has_consent(turn: Turn) -> bool:
-    """Given on the person's profile, or inside the anonymous survey's draft (which keeps it
-    for that survey only, so taking it leaves no profile behind)."""
-    if drafts.active(turn) and turn.state.get("consent") == CONSENT_VERSION:
+def has_consent(turn: Turn, purpose: str = purposes.SURVEY) -> bool:
+    """Given on the person's profile for `purpose`, or (surveys only) inside the anonymous
+    survey's draft, which keeps it for that survey, so taking it leaves no profile behind."""
+    if purpose == purposes.SURVEY and drafts.active(turn) and turn.state.get("consent") == CONSENT_VERSION:
         return True
-    return turn.citizen is not None and turn.citizen.consent_version == CONSENT_VERSION
+    return purposes.given(turn.citizen, purpose)
+
+
+def has_any_consent(turn: Turn) -> bool:
+    return has_consent(turn) or purposes.any_given(turn.citizen)
 
 
 def _anonymous_target(turn: Turn, target: str | None) -> str | None:
@@ -58,7 +63,7 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         await survey.ask_current(turn)
         return
     if update is not None and staff_links.handles(payload):
-        if staff_links.for_citizens(payload) and not has_consent(turn):  # type: ignore[arg-type]
+        if staff_links.for_citizens(payload) and not has_consent(turn, purposes.purpose_of(payload)):  # type: ignore[arg-type]
             # A QR code at an event or a membership poster, scanned before consent: the notice
             # and consent come first, then the link is followed without scanning it again.
             ask(turn, payload)
@@ -97,14 +102,25 @@ def ask(turn: Turn, target: str | None = None) -> None:
 
 
 def _ask_consent(turn: Turn, target: str | None) -> None:
-    turn.send(turn.text("notice.text"))
-    turn.send(turn.text("consent.ask"), keyboards.consent(turn.lang, carried(target)))
+    """The short notice for this purpose, one button from the full text, then the question."""
+    purpose = purposes.purpose_of(target)
+    summary = notice.summary(turn.services.settings.resolved_notice(), purpose, turn.lang)
+    turn.send(summary, keyboards.rows([(turn.text("button.notice.full"), pack("notice", turn.lang))]))
+    turn.send(turn.text(f"consent.ask.{purpose}"), keyboards.consent(turn.lang, carried(target)))
+
+
+def show_full_notice(turn: Turn, lang: str | None = None) -> None:
+    """The whole notice, in as many messages as Telegram needs; nothing is stored for it."""
+    full = notice.full_text(turn.services.settings.resolved_notice(), lang or turn.lang)
+    for piece in notice.in_messages(full):
+        turn.send(piece)
 
 
 async def follow(turn: Turn, update: Update | None, target: str | None) -> None:
     """After consent: where the person was going, or the list of surveys."""
-    if target and target.startswith(EVENT) and target[len(EVENT):].isdigit():
-        await chat_citizen_events.detail(turn, int(target[len(EVENT):]))
+    if target and target.startswith(EVENT) and target[len(EVENT):].isdigit() and update is not None:
+        # They tapped Register: with the consent given, the registration goes through.
+        await chat_citizen_events.register(turn, update, int(target[len(EVENT):]))
     elif target and update is not None and staff_links.handles(target):
         await staff_links.open_link(turn, update, target)
     elif target and (found := parse_payload(target, turn.services.surveys)) is not None:
@@ -120,7 +136,7 @@ async def choose_language(turn: Turn, callback: Callback, update: Update) -> Non
         return
     message = update.callback_query.message if update.callback_query else None
     turn.toast()
-    if not has_consent(turn):
+    if not has_any_consent(turn):
         # Nothing is stored: the language rides on in the consent buttons.
         turn.language_guess = lang
         if turn.citizen is not None:
@@ -136,13 +152,15 @@ async def choose_language(turn: Turn, callback: Callback, update: Update) -> Non
         turn.edit(message.message_id, turn.text("language.saved"))
     if turn.state.get("screen") == "survey":
         await survey.ask_current(turn)
-    elif turn.state.get("screen") in (None, "language", "idle", "choose"):
+    elif turn.state.get("screen") in (None, "language", "idle", "choose") and has_consent(turn):
         survey.offer(turn)
+    elif turn.state.get("screen") == "language":
+        turn.state["screen"] = "idle"
 
 
 def language_menu(turn: Turn) -> None:
     """/language: the choice is applied wherever the person is."""
-    if not has_consent(turn):
+    if not has_any_consent(turn):
         ask(turn)
         return
     turn.send(turn.text("language.choose"), keyboards.languages(), live=True)
@@ -153,14 +171,22 @@ def language_menu(turn: Turn) -> None:
 async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None:
     answer, _, rest = callback.value.partition(".")
     lang, _, target = rest.partition(".")
-    if has_consent(turn) or answer not in ("yes", "no") or (lang and lang not in LANGUAGES):
+    purpose = purposes.purpose_of(target or None)
+    if has_consent(turn, purpose) or answer not in ("yes", "no") or (lang and lang not in LANGUAGES):
         turn.toast(turn.text("unexpected.stale_button"))
         return
     if lang:
         turn.language_guess = lang
         if turn.citizen is not None:
             turn.citizen.language = lang
+    query = update.callback_query
     if answer == "no":
+        if has_any_consent(turn):
+            # Other consents stand: only this purpose is refused, and nothing of it was kept.
+            if query is not None and query.message is not None:
+                turn.edit(query.message.message_id, turn.text(f"consent.ask.{purpose}"))
+            turn.toast(turn.text("consent.declined_kept"), alert=True)
+            return
         await decline(turn, update)
         return
     anonymous = _anonymous_target(turn, target or None)
@@ -172,13 +198,11 @@ async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None
         turn.state["consent"] = CONSENT_VERSION
     else:
         citizen = turn.ensure_citizen()
-        citizen.consent_version = CONSENT_VERSION
-        citizen.consent_at = turn.now
+        purposes.record(citizen, purpose, turn.now)
         citizen.language = turn.lang
     turn.toast(turn.text("consent.given"))
-    query = update.callback_query
     if query is not None and query.message is not None:
-        turn.edit(query.message.message_id, f"{turn.text('consent.ask')}\n\n✔ {turn.text('button.consent.yes')}")
+        turn.edit(query.message.message_id, f"{turn.text(f'consent.ask.{purpose}')}\n\n✔ {turn.text('button.consent.yes')}")
     await follow(turn, update, target or None)
 
 

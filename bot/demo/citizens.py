@@ -97,10 +97,10 @@ class CitizenDriver:
         data = self._data(live)
         # Before consent the buttons also carry the chosen language and the poster's link.
         language = next((d for d in data if d.split(".")[0] == f"l:{self.persona.language}"), None)
-        consent = next((d for d in data if d.split(".")[0] == "c:yes"), None)
+        consent = next((d for d in data if d.split(".")[0] in ("c:yes", "h:yes")), None)
         if language is not None:
             await self._press(live, language)
-        elif consent is not None:
+        elif consent is not None:  # the consent for surveys, or for health data when answering for oneself
             await self._press(live, consent)
         elif any(d.startswith("t:") for d in data):
             toggles = [d for d in data if d.startswith("t:")]

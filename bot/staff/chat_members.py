@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot import keyboards, notices
 from bot.callbacks import Callback, pack
+from bot.consent import purposes
 from bot.conversation import onboarding
 from bot.conversation.turn import Turn
 from bot.staff import memberships, registrations, roles
@@ -25,8 +26,8 @@ MAX_PHONE = 32
 
 
 async def begin(turn: Turn, update: Update, centre_id: str | None = None) -> None:
-    if not onboarding.has_consent(turn):
-        turn.send(turn.text("events.register.need_consent"))
+    if not onboarding.has_consent(turn, purposes.MEMBERSHIP):
+        onboarding.ask(turn, f"{LINK}__{centre_id}" if centre_id else LINK)
         return
     available = await centre_store.active(turn.session, "alzheimer_centre")
     chosen = next((c for c in available if c.id == centre_id), available[0] if available else None)
