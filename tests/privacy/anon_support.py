@@ -116,8 +116,8 @@ async def register_for_event(live_bot: Any, user: SimulatedUser, event: Event) -
         seen = await newest_id(user)
         await user.press(text)
         await user.wait_for(lambda m: m["message_id"] > seen or m["edited"], timeout=WAIT)
-    await user.wait_for(says(f"Telegram'daki adınız ({user.first_name})"), timeout=WAIT)
-    await user.press("Evet, kaydedin")
+    await user.wait_for(says("Etkinlik kaydı ve katılım için"), timeout=WAIT)
+    await user.press("Evet, onaylıyorum")
     await user.wait_for(says("Kaydınız alındı"), timeout=WAIT)
 
 

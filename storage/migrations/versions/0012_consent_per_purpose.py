@@ -28,9 +28,12 @@ _citizens = sa.table(
 )
 
 
+# Plain ALTER TABLE, never a batch copy: on SQLite, dropping the old `citizens` table of a copy
+# would cascade to every conversation (foreign keys are on). DROP COLUMN needs SQLite 3.35.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('citizens', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('consents', storage.types.Json, server_default='{}', nullable=False))
+    op.add_column('citizens', sa.Column('consents', storage.types.Json, server_default='{}', nullable=False))
     # The one consent of earlier versions was asked with the survey notice: it was a consent
     # to the survey purpose, under that notice's version (so it is asked again under the new one).
     connection = op.get_bind()
@@ -41,15 +44,13 @@ def upgrade() -> None:
     for key, version, at in given:
         record = {'survey': {'version': version, 'at': at.isoformat() if at else None}}
         connection.execute(sa.update(_citizens).where(_citizens.c.key == key).values(consents=record))
-    with op.batch_alter_table('citizens', schema=None) as batch_op:
-        batch_op.drop_column('consent_at')
-        batch_op.drop_column('consent_version')
+    op.drop_column('citizens', 'consent_at')
+    op.drop_column('citizens', 'consent_version')
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('citizens', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('consent_version', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('consent_at', storage.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column('citizens', sa.Column('consent_version', sa.String(length=32), nullable=True))
+    op.add_column('citizens', sa.Column('consent_at', storage.types.UTCDateTime(timezone=True), nullable=True))
     connection = op.get_bind()
     for key, consents in connection.execute(sa.select(_citizens.c.key, _citizens.c.consents)).all():
         survey = (consents if isinstance(consents, dict) else json.loads(consents or '{}')).get('survey')
@@ -57,5 +58,4 @@ def downgrade() -> None:
             connection.execute(
                 sa.update(_citizens).where(_citizens.c.key == key).values(consent_version=survey.get('version'))
             )
-    with op.batch_alter_table('citizens', schema=None) as batch_op:
-        batch_op.drop_column('consents')
+    op.drop_column('citizens', 'consents')
