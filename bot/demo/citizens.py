@@ -130,9 +130,10 @@ class CitizenDriver:
         return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row] or [""]
 
     async def _live(self) -> dict[str, Any] | None:
-        """The one message whose buttons still count (the bot removes the others)."""
+        """The one message whose buttons still count (the bot removes the others; the button to
+        the full information notice stays under the short notice, and is not a step)."""
         for message in reversed(await self.user.bot_messages()):
-            if message.get("reply_markup"):
+            if message.get("reply_markup") and not all(d.startswith("n:") for d in self._data(message)):
                 return message
         return None
 

@@ -28,7 +28,7 @@ async def test_the_bot_carries_on_after_postgresql_drops_every_connection(postgr
 
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
+    for button, next_question in (("✔ Tamam", "bilgilendiriyor mu"), ("Evet", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
                                   ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
     assert await drop_every_connection(postgres_db) >= 1
