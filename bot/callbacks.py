@@ -28,6 +28,9 @@ PREFIXES = {
     "d": "membership_decide",
     "k": "milestone",
     "z": "correction",
+    "n": "notice",
+    "w": "withdraw",
+    "h": "health",
 }
 # The screen a step-by-step flow's buttons belong to: a button of one of these kinds counts
 # only while the conversation is on its screen, so an old button of another flow, its Cancel

@@ -18,6 +18,8 @@ _NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "cancel": ("iptal", "cancel", ()),
     "forget": ("sil", "forget", ()),
     "cikis": ("cikis", "exit", ()),
+    "consents": ("izinler", "consents", ()),
+    "notice": ("aydinlatma", "notice", ()),
     "report": ("rapor", "report", ()),
     "indicator": ("gosterge", "indicator", ()),
     "subscribe": ("abone", "subscribe", ()),
@@ -25,7 +27,7 @@ _NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 # The citizen menu, in the order Telegram shows it.
-CITIZEN_COMMANDS = ("start", "events", "uye", "language", "help", "cancel", "forget", "cikis")
+CITIZEN_COMMANDS = ("start", "events", "uye", "language", "help", "notice", "consents", "cancel", "forget", "cikis")
 
 
 def shown(key: str, lang: str) -> str:

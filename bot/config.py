@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.consent import notice
 from storage.private_files import private_folder
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     outbox_drain: bool = Field(default=True, alias="KENTBOT_OUTBOX_DRAIN")
     retention_days: int = Field(default=30, ge=1, le=3650, alias="KENTBOT_RETENTION_DAYS")
     bot_username: str | None = Field(default=None, alias="KENTBOT_BOT_USERNAME")
+    # The controller's KVKK information notice (bot/consent/notice.py); `kentbot run` refuses to
+    # start without it, everything else (tests, the demo's own settings) falls back to a sample.
+    kvkk_notice: Path | None = Field(default=None, alias="KENTBOT_KVKK_NOTICE")
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -96,6 +100,17 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of letters, digits, _ or -")
         return value
 
+    @field_validator("kvkk_notice")
+    @classmethod
+    def _kvkk_notice(cls, value: Path | None) -> Path | None:
+        if value is None or str(value) == "":
+            return None
+        try:
+            notice.load(value.resolve())
+        except notice.NoticeError as error:
+            raise ValueError(str(error)) from None
+        return value.resolve()
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -105,6 +120,20 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'kentbot.sqlite3').resolve()}"
+
+    def resolved_notice(self) -> notice.Notice:
+        """The controller's notice, or the sample shipped for tests and the demo."""
+        return notice.load(self.kvkk_notice or notice.SAMPLE)
+
+    def require_notice(self) -> None:
+        """For serving citizens: the controller's own notice must be configured (and complete,
+        which loading already checked), never the sample."""
+        if self.kvkk_notice is None:
+            raise ConfigError(
+                "KENTBOT_KVKK_NOTICE is not set: the KVKK information notice (Article 10) lacks "
+                + ", ".join(notice.missing(notice.Notice()))
+                + f"; copy {notice.SAMPLE} and fill in the controller's own values"
+            )
 
     def resolved_secret(self) -> bytes:
         """The pseudonym key; generated once into the data folder when not configured."""

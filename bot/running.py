@@ -63,6 +63,10 @@ def run(settings: Settings, *, webhook: bool) -> None:
     if webhook and not (settings.webhook_url and settings.webhook_secret):
         raise StartupError("webhook mode needs KENTBOT_WEBHOOK_URL and KENTBOT_WEBHOOK_SECRET")
     try:
+        settings.require_notice()
+    except ConfigError as error:
+        raise StartupError(str(error)) from None
+    try:
         asyncio.run(_serve(settings, webhook=webhook))
     except InvalidToken as error:
         raise StartupError(f"TELEGRAM_BOT_TOKEN was rejected by {settings.telegram_api_base_url}: {error.message}") from None

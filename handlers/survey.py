@@ -52,4 +52,4 @@ async def cancel(turn: Turn, update: Update) -> None:
 def register(application: Any) -> None:
     """Typed answers and /cancel reach `typed` and `cancel` through handlers/staff_text.py, which
     takes every typed text and /cancel first and hands over what is not a staff step."""
-    application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satq]:"))
+    application.add_handler(CallbackQueryHandler(citizen_handler(button), pattern=r"^[satqh]:"))

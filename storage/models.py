@@ -61,13 +61,15 @@ class Centre(Base):
 
 
 class Citizen(Base):
-    """A person talking to the bot, keyed by pseudonym; holds only language and consent."""
+    """A person talking to the bot, keyed by pseudonym; holds only language and consents.
+
+    `consents` maps each purpose the person agreed to (survey, events, membership, health) to
+    the notice version and the time they agreed (`bot.consent.purposes`)."""
 
     __tablename__ = "citizens"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str | None] = mapped_column(String(2))
-    consent_version: Mapped[str | None] = mapped_column(String(32))
-    consent_at: Mapped[datetime | None]
+    consents: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[datetime]
 
 

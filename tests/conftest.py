@@ -26,6 +26,7 @@ from telegram.ext import Application
 from bot import connection_guard
 from bot.app import build_application, post_init
 from bot.config import Settings, load_settings
+from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.emulator.inprocess import BOT_USER, InProcessBotApi
 from bot.clock import Clock, system_clock
@@ -46,6 +47,8 @@ BACKENDS = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlit
 GUARD_FILE = Path(tempfile.mkdtemp(prefix="kentbot-guard-")) / "connections-held.log"
 GUARD_FILE.touch()
 os.environ[connection_guard.ENVIRONMENT_VARIABLE] = str(GUARD_FILE)
+# The sample KVKK notice stands in for the controller's own, for the bots the tests start.
+os.environ.setdefault("KENTBOT_KVKK_NOTICE", str(SAMPLE_NOTICE))
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Citizens browse upcoming events by type and centre, register or cancel, and check in at the
-event by QR code. Registering is identified, so the first time the person is told exactly
-what is stored and asked to agree; the onboarding consent must be given before."""
+event by QR code. Registering and checking in are identified: they need the person's consent
+for events (with its own short notice), never the survey consent."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.chat.conversation import consent
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import centre_name, invite_context, retire_buttons
 from services import attendance, events, registrations
+from bot.consent import purposes
 from storage.models import Centre, Event, Person
 from storage.repositories import events as event_store
 
@@ -35,9 +36,9 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         await _list(turn, None if event_type == "all" else event_type, None if centre_id == "all" else centre_id)
     elif verb == "e" and rest.isdigit():
         await detail(turn, int(rest))
-    elif verb in ("reg", "ok") and rest.isdigit():
+    elif verb in ("reg", "ok") and rest.isdigit():  # "ok": the agree button of older versions
         retire_buttons(turn, update)
-        await _register(turn, update, int(rest), agreed=verb == "ok")
+        await register(turn, update, int(rest))
     elif verb == "unreg" and rest.isdigit():
         retire_buttons(turn, update)
         await _unregister(turn, int(rest))
@@ -92,7 +93,7 @@ async def _person(turn: Turn) -> Person | None:
 
 
 async def detail(turn: Turn, event_id: int) -> None:
-    """One event with its Register (or Cancel) button; also shown again after consent."""
+    """One event with its Register (or Cancel) button."""
     event = await turn.session.get(Event, event_id)
     if event is None or event.status != "published" or event.starts_at <= turn.now:
         turn.send(turn.text("events.error.closed"))
@@ -116,22 +117,13 @@ async def detail(turn: Turn, event_id: int) -> None:
     turn.send(text, keyboards.rows([button]))
 
 
-async def _register(turn: Turn, update: Update, event_id: int, *, agreed: bool) -> None:
-    if not consent.has_consent(turn):
-        # The notice and consent first; then the event is shown again, one tap from registering.
+async def register(turn: Turn, update: Update, event_id: int) -> None:
+    """Register for an event; the first time, the events notice and consent come first, and
+    the registration follows the consent without another tap."""
+    if not consent.has_consent(turn, purposes.EVENTS):
         consent.ask(turn, f"{consent.EVENT}{event_id}")
         return
     person = await _person(turn)
-    if person is None and not agreed:
-        name = _display_name(update)
-        turn.send(
-            turn.text("events.register.notice", name=name),
-            keyboards.rows(
-                [(turn.text("events.button.agree"), pack("events", f"ok.{event_id}"))],
-                [(turn.text("events.button.back"), pack("events", "t.all"))],
-            ),
-        )
-        return
     if person is None:
         person = await registrations.ensure_person(
             turn.session, citizen_key=turn.key, telegram_user_id=turn.user_id, display_name=_display_name(update),
@@ -179,8 +171,8 @@ async def check_in(turn: Turn, update: Update, payload: str) -> None:
     if event_id is None:
         turn.send(turn.text("checkin.invalid"))
         return
-    if not consent.has_consent(turn):
-        turn.send(turn.text("events.register.need_consent"))
+    if not consent.has_consent(turn, purposes.EVENTS):
+        consent.ask(turn, payload)
         return
     person = await registrations.ensure_person(
         turn.session, citizen_key=turn.key, telegram_user_id=turn.user_id, display_name=_display_name(update),

@@ -22,6 +22,7 @@ from bot.chat.staff import (
     staff_actor,
 )
 from services import memberships, registrations, roles
+from bot.consent import purposes
 from storage.models import Centre, Membership
 from storage.repositories import centres as centre_store
 from storage.repositories import events as event_store
@@ -33,8 +34,8 @@ MAX_PHONE = 32
 
 
 async def begin(turn: Turn, update: Update, centre_id: str | None = None) -> None:
-    if not consent.has_consent(turn):
-        turn.send(turn.text("events.register.need_consent"))
+    if not consent.has_consent(turn, purposes.MEMBERSHIP):
+        consent.ask(turn, f"{LINK}__{centre_id}" if centre_id else LINK)
         return
     available = await centre_store.active(turn.session, "alzheimer_centre")
     chosen = next((c for c in available if c.id == centre_id), available[0] if available else None)

@@ -97,10 +97,10 @@ class CitizenDriver:
         data = self._data(live)
         # Before consent the buttons also carry the chosen language and the poster's link.
         language = next((d for d in data if d.split(".")[0] == f"l:{self.persona.language}"), None)
-        consent = next((d for d in data if d.split(".")[0] == "c:yes"), None)
+        consent = next((d for d in data if d.split(".")[0] in ("c:yes", "h:yes")), None)
         if language is not None:
             await self._press(live, language)
-        elif consent is not None:
+        elif consent is not None:  # the consent for surveys, or for health data when answering for oneself
             await self._press(live, consent)
         elif any(d.startswith("t:") for d in data):
             toggles = [d for d in data if d.startswith("t:")]
@@ -130,9 +130,10 @@ class CitizenDriver:
         return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row] or [""]
 
     async def _live(self) -> dict[str, Any] | None:
-        """The one message whose buttons still count (the bot removes the others)."""
+        """The one message whose buttons still count (the bot removes the others; the button to
+        the full information notice stays under the short notice, and is not a step)."""
         for message in reversed(await self.user.bot_messages()):
-            if message.get("reply_markup"):
+            if message.get("reply_markup") and not all(d.startswith("n:") for d in self._data(message)):
                 return message
         return None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.anonymous_storage import tidy_now
 from bot.config import Settings
+from bot.consent import notice
 from bot.demo.citizens import CitizenDriver, personas
 from bot.demo.figures import print_figures, set_demo_plan
 from bot.demo.staff_activity import simulate_staff_year
@@ -127,6 +128,8 @@ def _start_bot(emulator_url: str, database_url: str, data_dir: Path, log_path: P
         "KENTBOT_DATA_DIR": str(data_dir),
         # The emulator runs without flood limits for the demo, so the bot need not pace itself.
         "KENTBOT_REPLY_RATE": "0",
+        # The demo shows the sample notice unless the operator names the controller's own.
+        "KENTBOT_KVKK_NOTICE": os.environ.get("KENTBOT_KVKK_NOTICE") or str(notice.SAMPLE),
     }
     log = open_private(log_path)  # the bot's log may name what went wrong for whom
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environment, stdout=log, stderr=subprocess.STDOUT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,14 +17,13 @@ from storage.person_lock import Held
 
 @dataclass
 class Profile:
-    """What is kept about a person between conversations: their language and their consent.
+    """What is kept about a person between conversations: their language and their consents.
 
     A plain value, not an ORM object: a turn reads it, changes it, and `save` writes it back
     only when it changed, with no unit of work in between (the turn is the hottest path)."""
 
     language: str | None = None
-    consent_version: str | None = None
-    consent_at: datetime | None = None
+    consents: dict[str, Any] = field(default_factory=dict)  # replaced, never changed in place
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ _citizens, _conversations = Citizen.__table__, Conversation.__table__
 _KEY = bindparam("person")
 _VERSION = bindparam("loaded_version")
 COLUMNS = (
-    _citizens.c.key.label("key_found"), _citizens.c.language, _citizens.c.consent_version, _citizens.c.consent_at,
+    _citizens.c.key.label("key_found"), _citizens.c.language, _citizens.c.consents,
     _conversations.c.citizen_key, _conversations.c.state, _conversations.c.message_ids, _conversations.c.applied_updates,
     _conversations.c.version,
 )
@@ -70,7 +69,7 @@ async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored 
 
 def split_row(row: Any) -> tuple[Profile, Stored | None]:
     """A row of `COLUMNS` whose person exists."""
-    profile = Profile(row.language, row.consent_version, row.consent_at)
+    profile = Profile(row.language, row.consents or {})
     if row.citizen_key is None:
         return profile, None
     return profile, Stored(row.state, row.message_ids, row.applied_updates, row.version)
@@ -91,7 +90,7 @@ async def save(
     first (a row inserted, or the conversation's version moved on)."""
     loaded_profile, loaded_conversation = was
     profile_values = {
-        "language": profile.language, "consent_version": profile.consent_version, "consent_at": profile.consent_at,
+        "language": profile.language, "consents": profile.consents,
     }
     values = {
         "state": conversation.state, "message_ids": conversation.message_ids,

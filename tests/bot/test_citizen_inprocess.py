@@ -52,14 +52,14 @@ async def count(db, model) -> int:
 
 async def test_a_duplicated_update_has_one_effect(inprocess_bot, db) -> None:
     question = await onboard_into_survey(inprocess_bot)
-    update = inprocess_bot.callback_update(USER, "a:self", question["message_id"])
+    update = inprocess_bot.callback_update(USER, "a:carer", question["message_id"])
     await inprocess_bot.feed(update)
     calls_after_first = len(inprocess_bot.api.calls)
     state = await stored_state(inprocess_bot, db)
     await inprocess_bot.feed(update)
     assert len(inprocess_bot.api.calls) == calls_after_first
     assert await stored_state(inprocess_bot, db) == state
-    assert state["survey"]["answers"] == {"role": "self"}
+    assert state["survey"]["answers"] == {"role": "carer"}
 
 
 async def test_redelivered_updates_are_known_across_a_long_conversation(inprocess_bot, db) -> None:
@@ -89,7 +89,7 @@ async def test_redelivered_updates_are_known_across_a_long_conversation(inproces
 async def test_a_double_tap_records_one_answer(inprocess_bot, db) -> None:
     question = await onboard_into_survey(inprocess_bot)
     await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:carer", question["message_id"]))
-    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:self", question["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:carer", question["message_id"]))
     state = await stored_state(inprocess_bot, db)
     assert state["survey"]["answers"] == {"role": "carer"}
     assert state["survey"]["current"] == "centre"
@@ -168,7 +168,7 @@ async def test_typed_numbers_are_validated_in_plain_words(inprocess_bot, db) -> 
 
 async def test_cancel_language_and_resume_after_restart(inprocess_bot, db, tmp_path) -> None:
     question = await onboard_into_survey(inprocess_bot)
-    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:self", question["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:carer", question["message_id"]))
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "/language"))
     await inprocess_bot.feed(inprocess_bot.callback_update(USER, "l:en", inprocess_bot.last_live(USER)["message_id"]))
     assert inprocess_bot.last_live(USER)["text"].startswith("Question 2 of")
@@ -196,7 +196,7 @@ async def test_cancel_language_and_resume_after_restart(inprocess_bot, db, tmp_p
 
 async def complete_disability_survey(bot, user_id: int = USER) -> None:
     question = await onboard_into_survey(bot, user_id)
-    answers = ["a:self", "a:konak-engelli", "t:sports", "q:submit", "a:5", "a:5", "a:4", "a:2", "q:skip"]
+    answers = ["a:self", "h:yes.self", "a:konak-engelli", "t:sports", "q:submit", "a:5", "a:5", "a:4", "a:2", "q:skip"]
     for data in answers:
         live = bot.last_live(user_id)
         await bot.feed(bot.callback_update(user_id, data, live["message_id"]))
@@ -262,7 +262,7 @@ async def test_a_failure_is_told_in_the_chosen_language_and_loses_nothing(inproc
 
     monkeypatch.setattr(survey, "apply", broken)
     live = inprocess_bot.last_live(USER)
-    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:self", live["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:carer", live["message_id"]))
     # The Telegram client said Turkish; the person chose Arabic.
     assert inprocess_bot.texts(USER)[-1] == "حدث خطأ ما. إجاباتكم في أمان؛ يرجى المحاولة مرة أخرى بعد قليل."
     assert await stored_state(inprocess_bot, db) == before

@@ -31,11 +31,11 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable_by_the_refused
     await _member(inprocess_bot, db, USER)
     inprocess_bot.api.blocked.add(USER)
     before = len(_calls(inprocess_bot, USER))
-    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:self", question["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER, "a:carer", question["message_id"]))
 
     # The answer is kept; the next question was refused once and not tried again.
     state = await stored_state(inprocess_bot, db, USER)
-    assert state["survey"]["answers"]["role"] == "self" and state["survey"]["current"] != "role"
+    assert state["survey"]["answers"]["role"] == "carer" and state["survey"]["current"] != "role"
     assert _calls(inprocess_bot, USER)[before:].count("sendMessage") == 1
     async with db.sessions() as session:
         person = (await session.execute(select(Person))).scalar_one()
@@ -47,10 +47,10 @@ async def test_a_refused_message_is_not_tried_again(inprocess_bot, db) -> None:
     question = await onboard_into_survey(inprocess_bot, USER + 1)
     inprocess_bot.api.unknown.add(USER + 1)
     before = len(_calls(inprocess_bot, USER + 1))
-    await inprocess_bot.feed(inprocess_bot.callback_update(USER + 1, "a:self", question["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER + 1, "a:carer", question["message_id"]))
     assert _calls(inprocess_bot, USER + 1)[before:].count("sendMessage") == 1
     state = await stored_state(inprocess_bot, db, USER + 1)
-    assert state["survey"]["answers"]["role"] == "self" and state["live_unrecorded"] is True
+    assert state["survey"]["answers"]["role"] == "carer" and state["live_unrecorded"] is True
 
 
 async def test_flood_control_is_left_to_the_rate_limiter_and_the_rest_is_dropped(inprocess_bot, db) -> None:
@@ -59,8 +59,8 @@ async def test_flood_control_is_left_to_the_rate_limiter_and_the_rest_is_dropped
     question = await onboard_into_survey(inprocess_bot, USER + 2)
     inprocess_bot.api.flooded.add(USER + 2)
     before = len(inprocess_bot.api.calls)
-    await inprocess_bot.feed(inprocess_bot.callback_update(USER + 2, "a:self", question["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(USER + 2, "a:carer", question["message_id"]))
     made = [call.method for call in inprocess_bot.api.calls[before:]]
     assert made.count("sendMessage") == 3 and "answerCallbackQuery" not in made
     state = await stored_state(inprocess_bot, db, USER + 2)
-    assert state["survey"]["answers"]["role"] == "self" and state["live_unrecorded"] is True
+    assert state["survey"]["answers"]["role"] == "carer" and state["live_unrecorded"] is True

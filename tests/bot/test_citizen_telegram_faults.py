@@ -34,10 +34,10 @@ def _faults_spent(emulator, count: int):  # type: ignore[no-untyped-def]
 async def _to_last_question(user) -> None:
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    await after(user, user.press("Hizmeti alan kişi olarak ben"), contains("hangi hizmetlerden"))
+    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("hangi hizmetlerden"))
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
+    for button, next_question in (("✔ Tamam", "bilgilendiriyor mu"), ("Evet", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
                                   ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
 
@@ -47,7 +47,7 @@ async def test_a_server_error_is_retried_and_the_question_arrives_once(live_bot,
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
     await live_bot.emulator.set_faults(mode="error", status=502, next_n=2, methods=["sendMessage"])
-    await after(user, user.press("Hizmeti alan kişi olarak ben"), contains("hangi hizmetlerden"))
+    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("hangi hizmetlerden"))
 
     texts = [m["text"] or "" for m in await user.bot_messages()]
     assert sum("hangi hizmetlerden" in text for text in texts) == 1
@@ -84,12 +84,12 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
     first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
     # Telegram is down for a moment: the next question fails even after the retries.
     await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["sendMessage"])
-    await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
 
     async def answer_saved() -> bool:
         async with db.sessions() as session:
             conversation = (await session.execute(select(Conversation))).scalar_one_or_none()
-        return conversation is not None and conversation.state.get("survey", {}).get("answers", {}).get("role") == "self"
+        return conversation is not None and conversation.state.get("survey", {}).get("answers", {}).get("role") == "carer"
 
     async def retries_spent() -> bool:
         return (await live_bot.emulator.metrics())["faults_injected"] == 3
@@ -100,7 +100,7 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
     assert not any("hangi hizmetlerden" in (m["text"] or "") for m in await user.bot_messages())
     # The answered question shows the answer; /start shows where the person is.
     answered = next(m for m in await user.bot_messages() if m["message_id"] == first["message_id"])
-    assert "Yanıtınız: Hizmeti alan kişi olarak ben" in answered["text"] and not answered.get("reply_markup")
+    assert "Yanıtınız: Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben" in answered["text"] and not answered.get("reply_markup")
     await after(user, user.send("/start"), contains("hangi hizmetlerden"))
 
 
@@ -110,10 +110,10 @@ async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_
     first = await _consented_and_asked(user)
     # The answered question cannot be edited, even after the retries; the next one still comes.
     await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
-    await after(user, user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
     await until(_faults_spent(live_bot.emulator, 3))
     # The old question still shows its buttons, but they no longer answer for the new one.
-    query_id = await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
+    query_id = await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
 
     async def toast() -> str | None:
         for query in await user.callback_queries():
@@ -124,7 +124,7 @@ async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_
     assert "/start" in await until(toast)
     async with db.sessions() as session:
         conversation = (await session.execute(select(Conversation))).scalar_one()
-    assert conversation.state["survey"]["answers"]["role"] == "self"  # not the stale button's "carer"
+    assert conversation.state["survey"]["answers"]["role"] == "carer"  # not the stale button's "self"
     await user.press("☐ Spor")  # the new question's buttons are the live ones
     await user.wait_for(has_button("☑ Spor"))
 
@@ -135,7 +135,7 @@ async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
     # Telegram stalls on the next question long enough for the button's answer to come too late.
     await live_bot.emulator.set_faults(mode="hang", next_n=1, methods=["sendMessage"])
-    query_id = await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    query_id = await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
 
     async def send_hangs() -> int:
         return (await live_bot.emulator.metrics())["faults_injected"]
@@ -162,7 +162,7 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     first = await _consented_and_asked(ayse)
     # Telegram fails to take the answered question's buttons away, after its retries: they stay, stale.
     await emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
-    answered = await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    answered = await ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
     await ayse.wait_for(contains("hangi hizmetlerden"))
     await until(_faults_spent(emulator, 3))
     await emulator.clear_faults()
@@ -174,7 +174,7 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     answers_before = (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0)
 
     await emulator.set_faults(mode="hold", fraction=1.0, methods=["answerCallbackQuery"])
-    presses = [await ayse.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"]) for _ in range(15)]
+    presses = [await ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"]) for _ in range(15)]
     await emulator.wait_until_held("answerCallbackQuery")
     # Ayşe's turns go one at a time, the first waiting for Telegram: it holds no database connection.
     await after(fatma, fatma.send("/help"), contains("/sil"))
@@ -195,4 +195,4 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     assert not any(queries[query_id]["answered"] for query_id in presses)
     async with db.sessions() as session:
         conversation = await session.get(Conversation, citizen_key(live_bot.services.secret, 7106))
-    assert conversation.state["survey"]["answers"]["role"] == "self"
+    assert conversation.state["survey"]["answers"]["role"] == "carer"

@@ -18,7 +18,7 @@ def test_catalogues_match_turkish(lang: str) -> None:
 
 def test_arabic_texts_are_arabic() -> None:
     texts = catalogue("ar")
-    assert any("\u0600" <= char <= "\u06ff" for char in texts["consent.ask"])
+    assert any("\u0600" <= char <= "\u06ff" for char in texts["consent.ask.survey"])
     assert t("ar", "survey.progress", index=2, total=7) == "السؤال 2 من 7"
 
 

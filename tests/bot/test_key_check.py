@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
+
 
 def kentbot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("KENTBOT_", "TELEGRAM_", "DATABASE_"))}
-    environment.update(env)
+    environment.update({"KENTBOT_KVKK_NOTICE": str(SAMPLE_NOTICE), **env})
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=120
     )

@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
+
 POSTGRES = os.environ.get("KENTBOT_TEST_POSTGRES_URL")
 
 
 def kentbot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("KENTBOT_", "TELEGRAM_", "DATABASE_"))}
-    environment.update({"KENTBOT_DATA_DIR": str(cwd / "data"), "KENTBOT_SECRET": "operator-secret-0123456789", **env})
+    environment.update({
+        "KENTBOT_DATA_DIR": str(cwd / "data"), "KENTBOT_SECRET": "operator-secret-0123456789",
+        "KENTBOT_KVKK_NOTICE": str(SAMPLE_NOTICE), **env,
+    })
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=120
     )

@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
+
 
 def run_kentbot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("KENTBOT_", "TELEGRAM_", "DATABASE_"))}
-    environment.update(env)
+    environment.update({"KENTBOT_KVKK_NOTICE": str(SAMPLE_NOTICE), **env})
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=120
     )
@@ -70,9 +72,9 @@ async def test_commands_are_set_per_language(live_bot) -> None:
         described = {c["command"]: c["description"] for c in commands["commands"]}
         assert described["start"] == expected
         if language in ("en", "ar"):
-            assert set(described) == {"start", "events", "member", "language", "help", "cancel", "forget", "exit"}
+            assert set(described) == {"start", "events", "member", "language", "help", "notice", "consents", "cancel", "forget", "exit"}
         else:  # Turkish, and the Turkish default for any other language
-            assert set(described) == {"start", "etkinlikler", "uye", "dil", "yardim", "iptal", "sil", "cikis"}
+            assert set(described) == {"start", "etkinlikler", "uye", "dil", "yardim", "aydinlatma", "izinler", "iptal", "sil", "cikis"}
 
 
 async def test_a_changed_survey_that_kept_its_version_is_refused(emulator_client, tmp_path: Path) -> None:

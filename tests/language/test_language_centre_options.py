@@ -140,13 +140,17 @@ async def test_an_arabic_reader_sees_arabic_centre_names(inprocess_bot) -> None:
     agree = next(b["callback_data"] for row in consent["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].startswith("c:yes"))
     await inprocess_bot.feed(inprocess_bot.callback_update(user, agree, consent["message_id"]))
     await inprocess_bot.feed(inprocess_bot.callback_update(user, "s:disability_centre", inprocess_bot.last_live(user)["message_id"]))
-    await inprocess_bot.feed(inprocess_bot.callback_update(user, "a:self", inprocess_bot.last_live(user)["message_id"]))
+    await inprocess_bot.feed(inprocess_bot.callback_update(user, "a:carer", inprocess_bot.last_live(user)["message_id"]))
     buttons = [b["text"] for row in inprocess_bot.last_live(user)["reply_markup"]["inline_keyboard"] for b in row]
     disability = [c.name_ar for c in load_centres() if c.type == "disability_centre"]
     assert buttons[: len(disability)] == disability
 
     await inprocess_bot.feed(inprocess_bot.message_update(user, "/cancel"))
     await inprocess_bot.feed(inprocess_bot.message_update(user, "/member"))
+    # Membership has its own consent, asked the first time.
+    consent = inprocess_bot.last_live(user)
+    agree = next(b["callback_data"] for row in consent["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].startswith("c:yes"))
+    await inprocess_bot.feed(inprocess_bot.callback_update(user, agree, consent["message_id"]))
     alzheimer = next(c for c in load_centres() if c.type == "alzheimer_centre")
     assert inprocess_bot.texts(user)[-1] == f"طلب عضوية في {alzheimer.name_ar}. لمن تقدّمون الطلب؟"
 

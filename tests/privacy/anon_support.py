@@ -116,8 +116,8 @@ async def register_for_event(live_bot: Any, user: SimulatedUser, event: Event) -
         seen = await newest_id(user)
         await user.press(text)
         await user.wait_for(lambda m: m["message_id"] > seen or m["edited"], timeout=WAIT)
-    await user.wait_for(says(f"Telegram'daki adınız ({user.first_name})"), timeout=WAIT)
-    await user.press("Evet, kaydedin")
+    await user.wait_for(says("Etkinlik kaydı ve katılım için"), timeout=WAIT)
+    await user.press("Evet, onaylıyorum")
     await user.wait_for(says("Kaydınız alındı"), timeout=WAIT)
 
 
@@ -144,7 +144,8 @@ async def answer_disability_survey(user: SimulatedUser) -> None:
     """Someone else, by the disability centre's poster link: timed, not anonymous."""
     await onboard(user, "disability_centre__buca-engelli")
     await user.wait_for(lambda m: "a:self" in buttons(m), timeout=WAIT)
-    await press(user, "a:self")
+    await press(user, "a:self", lambda m: "h:yes.self" in buttons(m))  # the health-data consent first
+    await press(user, "h:yes.self")
     await answer_some(user, ("t:transport", "a:4", "a:4", "a:3", "a:4"))
     await press(user, "q:skip", says("Görüşleriniz bizim için değerli"))
 

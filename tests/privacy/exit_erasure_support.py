@@ -144,17 +144,21 @@ async def register_for(user: SimulatedUser, event: Event, services: Services) ->
     await press_on(user, f"{local_text(event.starts_at, services.zone)} · {event.title}"[:60])
     seen = max(m["message_id"] for m in await user.bot_messages())
     await press_on(user, "Kayıt ol")
-    # The first registration asks to store the name first; later ones go straight through.
+    # The first registration asks for the events consent first; later ones go straight through.
     done = lambda m: says("Kaydınız alındı")(m) or says("Bekleme listesine alındınız")(m)  # noqa: E731
-    shown = await user.wait_for(lambda m: m["message_id"] > seen and (done(m) or has_button("Evet, kaydedin")(m)), timeout=30)
-    if has_button("Evet, kaydedin")(shown):
-        await user.press("Evet, kaydedin", message_id=shown["message_id"])
+    shown = await user.wait_for(lambda m: m["message_id"] > seen and (done(m) or has_button("Evet, onaylıyorum")(m)), timeout=30)
+    if has_button("Evet, onaylıyorum")(shown):
+        await user.press("Evet, onaylıyorum", message_id=shown["message_id"])
         await user.wait_for(lambda m: m["message_id"] > shown["message_id"] and done(m), timeout=30)
 
 
 async def apply_for_membership(user: SimulatedUser, member: str = "Hasan Demir") -> None:
     """/uye for a family member, contact by Telegram, with the health-data consent."""
     await user.send("/uye")
+    # The membership consent, the first time.
+    shown = await user.wait_for(lambda m: has_button("Bir yakınım için")(m) or has_button("Evet, onaylıyorum")(m), timeout=30)
+    if has_button("Evet, onaylıyorum")(shown):
+        await user.press("Evet, onaylıyorum", message_id=shown["message_id"])
     await press_on(user, "Bir yakınım için")
     await user.wait_for(says("adını ve soyadını"), timeout=30)
     await user.send(member)

@@ -81,7 +81,8 @@ async def onboard(user: SimulatedUser) -> None:
 
 async def apply_for_membership(user: SimulatedUser, member_name: str) -> Message:
     """/uye up to the health-data consent; returns the bot's answer to that consent."""
-    await after(user, user.send("/uye"), offers("Kendim için"))
+    await after(user, user.send("/uye"), offers("Evet, onaylıyorum"))
+    await after(user, user.press("Evet, onaylıyorum"), offers("Kendim için"))
     await after(user, user.press("Kendim için"), says("adını ve soyadını yazın"))
     await after(user, user.send(member_name), says("doğum tarihini yazın"))
     await after(user, user.send("01.03.1948"), offers("Telegram'dan"))

@@ -64,7 +64,7 @@ async def test_declining_a_renewed_consent_clears_the_earlier_survey(bot, db) ->
     await finish_the_womens_survey(meryem, consented=True)
     async with db.sessions.begin() as session:
         await session.execute(
-            update(Citizen).where(Citizen.key == citizen_key(bot.services.secret, meryem.user_id)).values(consent_version="2025-01")
+            update(Citizen).where(Citizen.key == citizen_key(bot.services.secret, meryem.user_id)).values(consents={"survey": {"version": "2025-01", "at": None}})
         )
     await meryem.send("/start")
     query = await press_on(meryem, "Hayır, onaylamıyorum")

@@ -22,13 +22,13 @@ async def test_the_bot_carries_on_after_postgresql_drops_every_connection(postgr
     user = postgres_live_bot.citizen(7601, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
     await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    await after(user, user.press("Hizmeti alan kişi olarak ben"), contains("hangi hizmetlerden"))
+    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("hangi hizmetlerden"))
 
     assert await drop_every_connection(postgres_db) >= 1  # the bot's own pooled connection among them
 
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
+    for button, next_question in (("✔ Tamam", "bilgilendiriyor mu"), ("Evet", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
                                   ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
     assert await drop_every_connection(postgres_db) >= 1
@@ -39,5 +39,5 @@ async def test_the_bot_carries_on_after_postgresql_drops_every_connection(postgr
         answers = {a.question_id: a.value for a in (await session.execute(select(Answer))).scalars()}
         count = (await session.execute(select(func.count()).select_from(Response))).scalar_one()
     assert count == 1 and response.centre_id == "bornova-engelli"
-    assert answers["role"] == "self" and answers["services"] == ["sports"] and answers["overall"] == 4
+    assert answers["role"] == "carer" and answers["services"] == ["sports"] and answers["overall"] == 4
     assert not any("Bir sorun oluştu" in (m["text"] or "") for m in await user.bot_messages())

@@ -145,8 +145,8 @@ async def test_staff_create_an_event_a_citizen_registers_and_attendance_makes_it
     await citizen.press(label)
     await citizen.wait_for(has_button("Kayıt ol"))
     await citizen.press("Kayıt ol")
-    await citizen.wait_for(says("Telegram'daki adınız (Ayşe)"))
-    await citizen.press("Evet, kaydedin")
+    await citizen.wait_for(says("Etkinlik kaydı ve katılım için"))
+    await citizen.press("Evet, onaylıyorum")
     await citizen.wait_for(says("Kaydınız alındı"))
 
     await staff.send("/etkinliklerim")
@@ -184,6 +184,8 @@ async def test_a_family_member_applies_for_membership_and_staff_decide(live_bot,
     manager = live_bot.citizen(7202, "tr", first_name="Murat")
     await _onboard(daughter)
     await daughter.send("/uye")
+    await daughter.wait_for(says("Üyelik başvurusu için"))
+    await daughter.press("Evet, onaylıyorum")
     await daughter.wait_for(has_button("Bir yakınım için"))
     await daughter.press("Bir yakınım için")
     await daughter.wait_for(says("adını ve soyadını"))
@@ -252,8 +254,8 @@ async def test_a_full_event_puts_the_citizen_on_the_waiting_list(live_bot, db) -
         await user.press(callback_data=f"v:e.{event_id}")
         await user.wait_for(has_button("Kayıt ol"))
         await user.press("Kayıt ol")
-        await user.wait_for(has_button("Evet, kaydedin"))
-        await user.press("Evet, kaydedin")
+        await user.wait_for(says("Etkinlik kaydı ve katılım için"))
+        await user.press("Evet, onaylıyorum")
     await first.wait_for(says("Kaydınız alındı"))
     await second.wait_for(says("Bekleme listesine alındınız"))
     async with services.sessions() as session:
@@ -300,7 +302,7 @@ async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consent
     assert not any("Hangi hizmeti" in (m["text"] or "") for m in await guest.bot_messages())
 
 
-async def test_registering_before_consent_shows_the_event_again_once_the_person_consents(live_bot, db) -> None:
+async def test_registering_before_consent_registers_once_the_person_consents(live_bot, db) -> None:
     event = await _published(live_bot, db, "El sanatları", timedelta(days=2))
     label = f"{local_text(event.starts_at, live_bot.services.zone)} · {event.title}"
     newcomer = live_bot.citizen(7402, "tr", first_name="Sevgi")
@@ -314,11 +316,6 @@ async def test_registering_before_consent_shows_the_event_again_once_the_person_
     await newcomer.wait_for(has_button("Kayıt ol"))
     await newcomer.press("Kayıt ol")
     await _choose_turkish_and_consent(newcomer)
-    shown = await newcomer.wait_for(has_button("Kayıt ol"))
-    assert "El sanatları" in shown["text"]
-    await newcomer.press("Kayıt ol", message_id=shown["message_id"])
-    await newcomer.wait_for(says("Telegram'daki adınız (Sevgi)"))
-    await newcomer.press("Evet, kaydedin")
-    await newcomer.wait_for(says("Kaydınız alındı"))
+    await newcomer.wait_for(says("Kaydınız alındı: El sanatları"))
     async with db.sessions() as session:
         assert [r.status for r in (await session.execute(select(Registration))).scalars()] == ["confirmed"]

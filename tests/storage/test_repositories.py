@@ -99,12 +99,12 @@ async def test_conversation_round_trip_and_erase(db) -> None:
     async with db.sessions.begin() as session:
         loaded = await citizens.load(session, key)
         assert loaded == (citizens.Profile("ar"), replace(stored, version=1))
-        consented = citizens.Profile("ar", "2026-11", NOW)
+        consented = citizens.Profile("ar", {"survey": {"version": "2026-12", "at": NOW.isoformat()}})
         idle = citizens.Stored({"screen": "idle"}, [], [901])
         assert await citizens.save(session, key, consented, idle, NOW + timedelta(minutes=1), was=loaded) == 2
     async with db.sessions.begin() as session:
         profile, conversation = await citizens.load(session, key)
-        assert profile == consented and profile.consent_at == NOW
+        assert profile == consented and profile.consents["survey"]["at"] == NOW.isoformat()
         assert conversation == replace(idle, version=2)
         row = await session.get(Conversation, key)
         assert row.updated_at == NOW + timedelta(minutes=1)

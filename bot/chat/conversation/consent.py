@@ -1,26 +1,30 @@
-"""Whether the person has consented, and asking them: what every citizen flow checks before
-it records anything about the person (docs/privacy.md)."""
+"""Whether the person has consented to a purpose, and asking them: what every citizen flow
+checks before it records anything about the person (docs/privacy.md, bot/consent/)."""
 
 from __future__ import annotations
 
 from bot import keyboards
-from bot.callbacks import fits
+from bot.callbacks import fits, pack
 from bot.chat.conversation import drafts
 from bot.chat.conversation.turn import Turn
+from bot.consent import notice, purposes
 
-# Bump when the notice or consent text changes in substance: everyone is asked again.
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = purposes.VERSION
 # What is carried for an event the person wanted to register for ("e.<id>"); deep-link
 # payloads never hold a dot, so the two cannot be confused.
-EVENT = "e."
+EVENT = purposes.EVENT_TARGET
 
 
-def has_consent(turn: Turn) -> bool:
-    """Given on the person's profile, or inside the anonymous survey's draft (which keeps it
-    for that survey only, so taking it leaves no profile behind)."""
-    if drafts.active(turn) and turn.state.get("consent") == CONSENT_VERSION:
+def has_consent(turn: Turn, purpose: str = purposes.SURVEY) -> bool:
+    """Given on the person's profile for `purpose`, or (surveys only) inside the anonymous
+    survey's draft, which keeps it for that survey, so taking it leaves no profile behind."""
+    if purpose == purposes.SURVEY and drafts.active(turn) and turn.state.get("consent") == CONSENT_VERSION:
         return True
-    return turn.citizen is not None and turn.citizen.consent_version == CONSENT_VERSION
+    return purposes.given(turn.citizen, purpose)
+
+
+def has_any_consent(turn: Turn) -> bool:
+    return has_consent(turn) or purposes.any_given(turn.citizen)
 
 
 def carried(target: str | None) -> str | None:
@@ -37,5 +41,15 @@ def ask(turn: Turn, target: str | None = None) -> None:
 
 
 def ask_consent(turn: Turn, target: str | None) -> None:
-    turn.send(turn.text("notice.text"))
-    turn.send(turn.text("consent.ask"), keyboards.consent(turn.lang, carried(target)))
+    """The short notice for this purpose, one button from the full text, then the question."""
+    purpose = purposes.purpose_of(target)
+    summary = notice.summary(turn.services.settings.resolved_notice(), purpose, turn.lang)
+    turn.send(summary, keyboards.rows([(turn.text("button.notice.full"), pack("notice", turn.lang))]))
+    turn.send(turn.text(f"consent.ask.{purpose}"), keyboards.consent(turn.lang, carried(target)))
+
+
+def show_full_notice(turn: Turn, lang: str | None = None) -> None:
+    """The whole notice, in as many messages as Telegram needs; nothing is stored for it."""
+    full = notice.full_text(turn.services.settings.resolved_notice(), lang or turn.lang)
+    for piece in notice.in_messages(full):
+        turn.send(piece)

@@ -1,4 +1,5 @@
-"""First contact: language, the KVKK notice and a separate explicit consent, then a survey.
+"""First contact: language, the KVKK notice and a separate explicit consent for the purpose
+the person came for (a survey, an event, a membership: `bot.consent.purposes`), then that.
 
 Nothing is stored before consent (docs/privacy.md): the chosen language and what the person
 opened (a deep link, an event they wanted to register for) travel in the buttons of the
@@ -15,7 +16,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import keyboards
-from bot.callbacks import Callback
+from bot.callbacks import Callback, pack
 from bot.chat import citizen_events as chat_citizen_events
 from bot.chat import links as staff_links
 from bot.chat.conversation import drafts, privacy, survey
@@ -24,10 +25,14 @@ from bot.chat.conversation.consent import (
     EVENT,
     ask,
     ask_consent,
+    carried,
+    has_any_consent,
     has_consent,
+    show_full_notice,
 )
 from bot.chat.conversation.deep_links import parse_payload
 from bot.chat.conversation.turn import Turn
+from bot.consent import purposes
 from bot.i18n import LANGUAGES
 
 
@@ -46,7 +51,7 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         await survey.ask_current(turn)
         return
     if update is not None and staff_links.handles(payload):
-        if staff_links.for_citizens(payload) and not has_consent(turn):  # type: ignore[arg-type]
+        if staff_links.for_citizens(payload) and not has_consent(turn, purposes.purpose_of(payload)):  # type: ignore[arg-type]
             # A QR code at an event or a membership poster, scanned before consent: the notice
             # and consent come first, then the link is followed without scanning it again.
             ask(turn, payload)
@@ -78,8 +83,9 @@ async def show_current_step(turn: Turn, update: Update) -> None:
 
 async def follow(turn: Turn, update: Update | None, target: str | None) -> None:
     """After consent: where the person was going, or the list of surveys."""
-    if target and target.startswith(EVENT) and target[len(EVENT):].isdigit():
-        await chat_citizen_events.detail(turn, int(target[len(EVENT):]))
+    if target and target.startswith(EVENT) and target[len(EVENT):].isdigit() and update is not None:
+        # They tapped Register: with the consent given, the registration goes through.
+        await chat_citizen_events.register(turn, update, int(target[len(EVENT):]))
     elif target and update is not None and staff_links.handles(target):
         await staff_links.open_link(turn, update, target)
     elif target and (found := parse_payload(target, turn.services.surveys)) is not None:
@@ -95,7 +101,7 @@ async def choose_language(turn: Turn, callback: Callback, update: Update) -> Non
         return
     message = update.callback_query.message if update.callback_query else None
     turn.toast()
-    if not has_consent(turn):
+    if not has_any_consent(turn):
         # Nothing is stored: the language rides on in the consent buttons.
         turn.language_guess = lang
         if turn.citizen is not None:
@@ -111,13 +117,15 @@ async def choose_language(turn: Turn, callback: Callback, update: Update) -> Non
         turn.edit(message.message_id, turn.text("language.saved"))
     if turn.state.get("screen") == "survey":
         await survey.ask_current(turn)
-    elif turn.state.get("screen") in (None, "language", "idle", "choose"):
+    elif turn.state.get("screen") in (None, "language", "idle", "choose") and has_consent(turn):
         survey.offer(turn)
+    elif turn.state.get("screen") == "language":
+        turn.state["screen"] = "idle"
 
 
 def language_menu(turn: Turn) -> None:
     """/language: the choice is applied wherever the person is."""
-    if not has_consent(turn):
+    if not has_any_consent(turn):
         ask(turn)
         return
     turn.send(turn.text("language.choose"), keyboards.languages(), live=True)
@@ -128,14 +136,22 @@ def language_menu(turn: Turn) -> None:
 async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None:
     answer, _, rest = callback.value.partition(".")
     lang, _, target = rest.partition(".")
-    if has_consent(turn) or answer not in ("yes", "no") or (lang and lang not in LANGUAGES):
+    purpose = purposes.purpose_of(target or None)
+    if has_consent(turn, purpose) or answer not in ("yes", "no") or (lang and lang not in LANGUAGES):
         turn.toast(turn.text("unexpected.stale_button"))
         return
     if lang:
         turn.language_guess = lang
         if turn.citizen is not None:
             turn.citizen.language = lang
+    query = update.callback_query
     if answer == "no":
+        if has_any_consent(turn):
+            # Other consents stand: only this purpose is refused, and nothing of it was kept.
+            if query is not None and query.message is not None:
+                turn.edit(query.message.message_id, turn.text(f"consent.ask.{purpose}"))
+            turn.toast(turn.text("consent.declined_kept"), alert=True)
+            return
         await decline(turn, update)
         return
     anonymous = _anonymous_target(turn, target or None)
@@ -147,13 +163,11 @@ async def answer_consent(turn: Turn, callback: Callback, update: Update) -> None
         turn.state["consent"] = CONSENT_VERSION
     else:
         citizen = turn.ensure_citizen()
-        citizen.consent_version = CONSENT_VERSION
-        citizen.consent_at = turn.now
+        purposes.record(citizen, purpose, turn.now)
         citizen.language = turn.lang
     turn.toast(turn.text("consent.given"))
-    query = update.callback_query
     if query is not None and query.message is not None:
-        turn.edit(query.message.message_id, f"{turn.text('consent.ask')}\n\n✔ {turn.text('button.consent.yes')}")
+        turn.edit(query.message.message_id, f"{turn.text(f'consent.ask.{purpose}')}\n\n✔ {turn.text('button.consent.yes')}")
     await follow(turn, update, target or None)
 
 

@@ -14,6 +14,7 @@ from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.chat.conversation import drafts
 from bot.chat.conversation.turn import Turn
+from bot.consent import health, purposes
 from storage.pseudonyms import respondent_key
 from storage.repositories import participation
 from storage.repositories import surveys as survey_store
@@ -33,8 +34,9 @@ SUMMARY_CHARS = 200
 
 
 def offer(turn: Turn) -> None:
-    """List the open surveys by their (neutral) titles."""
-    available = sorted(turn.services.surveys.values(), key=lambda d: d.id)
+    """List the open surveys by their titles. A sensitive survey is reached only by its neutral
+    link: a list on a shared phone must not show that it exists."""
+    available = sorted((d for d in turn.services.surveys.values() if not d.sensitive), key=lambda d: d.id)
     if not available:
         turn.state["screen"] = "idle"
         turn.send(turn.text("survey.none"))
@@ -181,6 +183,13 @@ async def apply(turn: Turn, given: engine.Input, *, by_button: bool, names: Sequ
     """Feed one input to the engine and turn its events into messages; `names` are the
     person's own names, which an anonymous answer does not keep."""
     defn, before = await _load(turn)
+    if (
+        isinstance(given, engine.Choose)
+        and health.is_health_answer(defn, before.current, given.value)
+        and not purposes.given(turn.citizen, purposes.HEALTH)
+    ):
+        _ask_health_consent(turn, given.value)
+        return
     step = engine.resume(defn, before, given, names=names)
     question_label = label(engine.question(defn, before.current).label, turn.lang) if before.current else ""
     for event in step.events:
@@ -269,6 +278,9 @@ async def _save(turn: Turn, defn: SurveyDefinition, new: survey_store.NewRespons
 
 
 async def on_button(turn: Turn, callback: Callback, message_id: int | None) -> None:
+    if callback.kind == "health":
+        await on_health_consent(turn, callback, message_id)
+        return
     if callback.kind == "survey":
         if turn.state.get("screen") != "choose" or message_id != turn.state.get("active"):
             turn.toast(turn.text("unexpected.stale_button"))
@@ -282,6 +294,39 @@ async def on_button(turn: Turn, callback: Callback, message_id: int | None) -> N
         turn.toast(turn.text("unexpected.stale_button"))
         return
     await apply(turn, given, by_button=True)
+
+
+def _ask_health_consent(turn: Turn, value: str) -> None:
+    """Before a health answer is taken: its own explicit consent, the answer carried in the
+    button, nothing stored."""
+    turn.toast()
+    _retire_active(turn, None)
+    turn.send(
+        turn.text("health.ask"),
+        keyboards.rows(
+            [(turn.text("button.consent.yes"), pack("health", f"yes.{value}"))],
+            [(turn.text("button.consent.no"), pack("health", "no"))],
+        ),
+        live=True,
+    )
+
+
+async def on_health_consent(turn: Turn, callback: Callback, message_id: int | None) -> None:
+    answer, _, value = callback.value.partition(".")
+    if turn.state.get("screen") != "survey" or message_id is None or message_id != turn.state.get("active"):
+        turn.toast(turn.text("unexpected.stale_button"))
+        return
+    turn.state.pop("active", None)
+    if answer == "yes" and value:
+        purposes.record(turn.ensure_citizen(), purposes.HEALTH, turn.now)
+        turn.edit(message_id, f"{turn.text('health.ask')}\n\n✔ {turn.text('button.consent.yes')}")
+        await apply(turn, engine.Choose(value), by_button=True)
+        return
+    turn.toast()
+    turn.edit(message_id, f"{turn.text('health.ask')}\n\n✖ {turn.text('button.consent.no')}")
+    turn.state.pop("survey", None)
+    turn.state["screen"] = "idle"
+    turn.send(turn.text("health.declined"))
 
 
 async def cancel(turn: Turn) -> None:
