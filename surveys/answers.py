@@ -102,6 +102,7 @@ def parse_choice(
     """The answer a button stands for: likert "1".."5" becomes 1..5; "na" where allowed stays "na"."""
     if isinstance(question, Likert5Question) and question.not_applicable and value == NOT_APPLICABLE_VALUE:
         return NOT_APPLICABLE_VALUE
+    allowed: tuple[str, ...]
     if isinstance(question, Likert5Question):
         allowed = LIKERT_VALUES
     elif isinstance(question, YesNoQuestion):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -80,7 +81,9 @@ async def _send(actions: Sequence[Action], bot: Bot, chat_id: int, shown: Shown)
             if action.live:
                 shown.live = None  # until this one is on screen, no older one is the live one
             message = await _retried(
-                lambda a=action: bot.send_message(chat_id, a.text or "", reply_markup=a.keyboard, disable_notification=a.quiet)
+                partial(
+                    bot.send_message, chat_id, action.text or "", reply_markup=action.keyboard, disable_notification=action.quiet
+                )
             )
             shown.sent.append(message.message_id)
             if action.live:
@@ -99,7 +102,7 @@ def _touch(action: Action, bot: Bot, chat_id: int) -> Callable[[], Awaitable[Any
 
     async def delete() -> None:
         for start in range(0, len(action.message_ids), 100):  # Telegram deletes 100 per call
-            await _tolerant(lambda b=action.message_ids[start : start + 100]: bot.delete_messages(chat_id, b))
+            await _tolerant(partial(bot.delete_messages, chat_id, action.message_ids[start : start + 100]))
 
     return delete
 
