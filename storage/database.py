@@ -65,7 +65,8 @@ def _sqlite_connector(url: str) -> Callable[[], Awaitable[Any]]:
     database = make_url(url).database or ":memory:"
 
     async def connect() -> sqlite_driver.OneHopConnection:
-        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+        # Awaiting the connection opens it and returns it; aiosqlite types the result as its base class.
+        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)  # type: ignore[return-value]
 
     return connect
 
