@@ -44,7 +44,7 @@ def key_mismatch_message(settings: Settings) -> str:
     )
 
 
-def build_application(services: Services, token: str, *, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(services: Services, token: str, *, request: BaseRequest | None = None) -> Application:
     """The bot for `token`, talking to the configured Bot API server (or `request`, in tests).
 
     It has no python-telegram-bot Updater, which would acknowledge an update to Telegram
@@ -74,7 +74,7 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
     return application
 
 
-async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def post_init(application: Application) -> None:
     """Check the schema, store the survey versions and centres, and set the command menus."""
     services: Services = application.bot_data["services"]
     await prepare_database(services)

@@ -37,7 +37,7 @@ T = TypeVar("T")
 class Poller:
     """One process's getUpdates loop and the updates it is applying."""
 
-    def __init__(self, application: Application, *, allowed_updates: Sequence[str] | None, timeout: float) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: Application, *, allowed_updates: Sequence[str] | None, timeout: float) -> None:
         self.application = application
         self.allowed_updates = allowed_updates
         self.timeout = timeout

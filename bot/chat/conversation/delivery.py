@@ -52,10 +52,11 @@ async def show(actions: Sequence[Action], update: Update, bot: Bot, chat_id: int
     touching = asyncio.ensure_future(_in_order(alongside, update.update_id, shown)) if alongside else None
     try:
         toast = await _send(actions, bot, chat_id, shown)
-        if update.callback_query is not None:
+        query = update.callback_query
+        if query is not None:
             # A refusal ("query is too old") is fine: the person already sees the result.
             await _tolerant(
-                lambda: update.callback_query.answer(  # type: ignore[union-attr]
+                lambda: query.answer(
                     toast.text if toast else None, show_alert=bool(toast and toast.alert)
                 )
             )
