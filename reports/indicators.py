@@ -203,7 +203,7 @@ def target_result(results: Iterable[IndicatorResult]) -> TargetResult:
     covered_weight = sum(r.weight for r in results if r.covered)
     total = sum(contributions.values())
     uncovered = tuple(r.code for r in results if not r.covered)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if covered_weight == 0:
         notes = ("no_coverage",)
     elif uncovered:
