@@ -13,8 +13,8 @@ from bot.command_names import CITIZEN_COMMANDS, shown
 from bot.config import SECRET_FILE, Settings
 from bot.connection_guard import GuardedRequest
 from bot.context import KentContext
-from bot.inbound import KentApplication
 from bot.i18n import LANGUAGES, t
+from bot.inbound import KentApplication
 from bot.jobs import register_jobs
 from bot.services import Services
 from storage import key_check

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from reports.plan import Indicator, Plan
 from reports.stats import MIN_CELL_N, SMALL_SAMPLE_N, SUPPRESSION_NOTE, interval_percent, share_percent
 
-
 # Notes that leave an indicator out of the covered weight, in the order they are named.
 UNCOVERED_REASONS = ("no_plan", "no_data", "suppressed", "planned_equals_baseline")
 

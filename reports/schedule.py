@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from reports.delivery import queue_files
 from reports.labels import LANGS, label
 from reports.periods import ISTANBUL, due_week, iso_week
-from reports.delivery import queue_files
 from reports.weekly import build_weekly_report, render_all
 from storage.models import StaffMember
 from storage.repositories import reports as store

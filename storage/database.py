@@ -15,7 +15,6 @@ from storage import sqlite_driver
 from storage.private_files import private_file, tighten
 from storage.text import has_refused, json_dumps, storable_value
 
-
 # How long a SQLite connection waits for another process's write transaction before failing.
 BUSY_TIMEOUT_SECONDS = 30.0
 

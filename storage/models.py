@@ -28,8 +28,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
-from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.sensitivity import event_is_sensitive

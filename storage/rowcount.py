@@ -6,10 +6,10 @@ a Result, which has no rowcount; this says so in one place for the type checker.
 
 from __future__ import annotations
 
-from typing import Any, Unpack, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result
 
 
-def changed_rows(result: Result[Unpack[tuple[Any, ...]]]) -> int:
-    return cast("CursorResult[Unpack[tuple[Any, ...]]]", result).rowcount
+def changed_rows(result: Result[*tuple[Any, ...]]) -> int:
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount

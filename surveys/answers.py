@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from surveys.definition import (
     AnsweredQuestion,
@@ -21,11 +20,10 @@ from surveys.definition import (
     TextQuestion,
     YesNoQuestion,
 )
+from surveys.labels import NOT_APPLICABLE_VALUE
 from surveys.redaction import strip_invisible
 
-from surveys.labels import NOT_APPLICABLE_VALUE
-
-Answer = Union[int, float, str, list[str]]
+Answer = int | float | str | list[str]
 
 LIKERT_VALUES = ("1", "2", "3", "4", "5")
 YES_NO_VALUES = ("yes", "no")

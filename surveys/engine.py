@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, NamedTuple, TypeVar, Union
+from typing import Literal, NamedTuple, TypeVar
 
 from surveys.answers import (
     LIKERT_VALUES,
@@ -160,7 +160,7 @@ class Skip:
     """Leave an optional question unanswered."""
 
 
-Input = Union[Text, Choose, Toggle, Submit, Next, Back, Skip]
+Input = Text | Choose | Toggle | Submit | Next | Back | Skip
 
 
 # Events: what the caller should do.
@@ -201,7 +201,7 @@ class Completed:
     score: int | None
 
 
-Event = Union[Ask, Rejected, Redacted, Completed]
+Event = Ask | Rejected | Redacted | Completed
 
 
 class Step(NamedTuple):

@@ -15,6 +15,7 @@ other people's new updates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import TypeVar
@@ -138,7 +139,5 @@ async def _unless(stop: asyncio.Event, awaitable: Awaitable[T]) -> T | None:
 
 async def _first(awaitable: Awaitable[object], timeout: float) -> None:
     """Wait for `awaitable`, at most `timeout` seconds."""
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(awaitable, timeout)
-    except TimeoutError:
-        pass

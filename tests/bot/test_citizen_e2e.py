@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from anonymous_pool import release_pool
 from sqlalchemy import func, select
 
-from anonymous_pool import release_pool
 from bot.emulator import SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response, SurveyDraft
 
