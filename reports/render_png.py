@@ -162,8 +162,7 @@ def _satisfaction(ax: Axes, rows: list[SatisfactionPoint], lang: str) -> None:
 def _trend(ax: Axes, report: WeeklyReport, lang: str) -> None:
     days = [point.week_end for point in report.trend]
     values = [100 * point.achievement for point in report.trend]
-    # matplotlib plots dates through its date converter; its stubs accept numbers only.
-    ax.plot(days, values, marker="o", linewidth=3, markersize=9, color=BAR_COLOUR)  # type: ignore[arg-type]
+    ax.plot(days, values, marker="o", linewidth=3, markersize=9, color=BAR_COLOUR)  # type: ignore[arg-type]  # matplotlib converts dates; its stubs take numbers
     _frame(ax, label("chart_trend", lang))
     ax.set_yticks([0, 25, 50, 75, 100])
     ax.set_ylim(0, max(100.0, *values) * 1.05)

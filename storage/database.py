@@ -64,8 +64,7 @@ def _sqlite_connector(url: str) -> Callable[[], Awaitable[Any]]:
     database = make_url(url).database or ":memory:"
 
     async def connect() -> sqlite_driver.OneHopConnection:
-        # Awaiting the connection opens it and returns it; aiosqlite types the result as its base class.
-        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)  # type: ignore[return-value]
+        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)  # type: ignore[return-value]  # awaiting opens and returns it; typed as aiosqlite's base class
 
     return connect
 
