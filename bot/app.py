@@ -13,8 +13,8 @@ from bot.command_names import CITIZEN_COMMANDS, shown
 from bot.config import SECRET_FILE, Settings
 from bot.connection_guard import GuardedRequest
 from bot.context import KentContext
-from bot.inbound import KentApplication
 from bot.i18n import LANGUAGES, t
+from bot.inbound import KentApplication
 from bot.jobs import register_jobs
 from bot.services import Services
 from storage import key_check
@@ -44,7 +44,7 @@ def key_mismatch_message(settings: Settings) -> str:
     )
 
 
-def build_application(services: Services, token: str, *, request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(services: Services, token: str, *, request: BaseRequest | None = None) -> Application:
     """The bot for `token`, talking to the configured Bot API server (or `request`, in tests).
 
     It has no python-telegram-bot Updater, which would acknowledge an update to Telegram
@@ -74,7 +74,7 @@ def build_application(services: Services, token: str, *, request: BaseRequest | 
     return application
 
 
-async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def post_init(application: Application) -> None:
     """Check the schema, store the survey versions and centres, and set the command menus."""
     services: Services = application.bot_data["services"]
     await prepare_database(services)

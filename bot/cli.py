@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _survey_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _survey_parsers(commands: argparse._SubParsersAction) -> None:
     survey = commands.add_parser("survey", help="survey definitions")
     survey_commands = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
     survey_commands.add_parser("list", help="the shipped surveys: id, version, indicator, anonymity, period, link code")
@@ -134,7 +134,7 @@ def _survey_parsers(commands: argparse._SubParsersAction) -> None:  # type: igno
     link.add_argument("--qr", help="write a PNG QR code to this file")
 
 
-def _report_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _report_parsers(commands: argparse._SubParsersAction) -> None:
     year_help = "the plan year, 2000–2100"
     listing = commands.add_parser("indicators", help="Target 4.2 actuals and achievement for a year (in percent)")
     listing.add_argument("--year", type=cli_args.year, required=True, help=year_help)
@@ -221,12 +221,12 @@ def _uses_pseudonyms(args: argparse.Namespace) -> bool:
     return args.command not in ("run", "db", "survey", "centre", "demo", "backup")
 
 
-def _dispatch(args: argparse.Namespace, settings: object) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
         from bot.running import StartupError, run
 
         try:
-            run(settings, webhook=args.webhook)  # type: ignore[arg-type]
+            run(settings, webhook=args.webhook)
         except StartupError as error:
             print(f"kentbot: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -234,7 +234,7 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
     if args.command == "db":
         from bot.commands.database import check, upgrade
 
-        return asyncio.run(upgrade(settings, create=args.create) if args.db_command == "upgrade" else check(settings))  # type: ignore[arg-type]
+        return asyncio.run(upgrade(settings, create=args.create) if args.db_command == "upgrade" else check(settings))
     if args.command == "centre":
         from bot.commands.listings import list_centres
 
@@ -252,59 +252,59 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
 
         return survey_link(args.survey, args.centre, args.bot_username, args.qr)
     if args.command == "results" or getattr(args, "export_command", None) == "responses":
-        return _dispatch_results(args, settings)  # type: ignore[arg-type]
+        return _dispatch_results(args, settings)
     if args.command in ("indicators", "indicator", "report", "plan", "export"):
-        return _dispatch_reports(args, settings)  # type: ignore[arg-type]
+        return _dispatch_reports(args, settings)
     if args.command == "invite":
         from bot.commands.campaign import invite
 
         return asyncio.run(
-            invite(settings, args.survey, args.audience, args.since, dry_run=args.dry_run, bot_username=args.bot_username)  # type: ignore[arg-type]
+            invite(settings, args.survey, args.audience, args.since, dry_run=args.dry_run, bot_username=args.bot_username)
         )
     if args.command == "outbox":
         from bot.commands import outbox
 
         if args.outbox_command in ("release", "settle"):
-            return asyncio.run(outbox.decide(settings, args.ids, resend=args.outbox_command == "release"))  # type: ignore[arg-type]
-        return asyncio.run(outbox.status(settings) if args.outbox_command == "status" else outbox.uncertain(settings))  # type: ignore[arg-type]
+            return asyncio.run(outbox.decide(settings, args.ids, resend=args.outbox_command == "release"))
+        return asyncio.run(outbox.status(settings) if args.outbox_command == "status" else outbox.uncertain(settings))
     if args.command == "backup":
         from bot.commands.backup import backup
 
-        return backup(settings, args.out)  # type: ignore[arg-type]
+        return backup(settings, args.out)
     if args.command == "retention":
         from bot.retention import run_now
 
-        return asyncio.run(run_now(settings))  # type: ignore[arg-type]
+        return asyncio.run(run_now(settings))
     if args.command == "staff":
         from bot.commands import staff
 
         if args.staff_command == "invite":
-            return asyncio.run(staff.invite(settings, role=args.role, centre=args.centre, hours=args.hours, bot_username=args.bot_username))  # type: ignore[arg-type]
+            return asyncio.run(staff.invite(settings, role=args.role, centre=args.centre, hours=args.hours, bot_username=args.bot_username))
         if args.staff_command == "list":
-            return asyncio.run(staff.list_staff(settings))  # type: ignore[arg-type]
-        return asyncio.run(staff.revoke(settings, args.staff_id))  # type: ignore[arg-type]
+            return asyncio.run(staff.list_staff(settings))
+        return asyncio.run(staff.revoke(settings, args.staff_id))
     if args.command == "entry":
         from bot.commands import staff
 
         if args.entry_command == "milestone":
-            return asyncio.run(staff.milestone(settings, code=args.code, centre=args.centre, on=args.on, note=args.note))  # type: ignore[arg-type]
+            return asyncio.run(staff.milestone(settings, code=args.code, centre=args.centre, on=args.on, note=args.note))
         if args.entry_command == "correct":
-            return asyncio.run(staff.correct(settings, entry_id=args.entry_id, quantity=args.quantity, on=args.on, reason=args.reason))  # type: ignore[arg-type]
-        return asyncio.run(staff.list_entries(settings, args.code))  # type: ignore[arg-type]
+            return asyncio.run(staff.correct(settings, entry_id=args.entry_id, quantity=args.quantity, on=args.on, reason=args.reason))
+        return asyncio.run(staff.list_entries(settings, args.code))
     if args.command == "event":
         from bot.commands import events
 
         if args.event_command == "list":
-            return asyncio.run(events.list_events(settings, first=args.first, last=args.last, centre=args.centre))  # type: ignore[arg-type]
-        return asyncio.run(events.qr(settings, event_id=args.event_id, bot_username=args.bot_username, out=args.out))  # type: ignore[arg-type]
+            return asyncio.run(events.list_events(settings, first=args.first, last=args.last, centre=args.centre))
+        return asyncio.run(events.qr(settings, event_id=args.event_id, bot_username=args.bot_username, out=args.out))
     if args.command == "audit":
         from bot.commands import audit
 
-        return asyncio.run(audit.list_since(settings, args.since))  # type: ignore[arg-type]
+        return asyncio.run(audit.list_since(settings, args.since))
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(settings, citizens=args.citizens, seed=args.seed, out=args.out)  # type: ignore[arg-type]
+        return run_demo(settings, citizens=args.citizens, seed=args.seed, out=args.out)
     raise AssertionError(args.command)
 
 

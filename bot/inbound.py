@@ -45,7 +45,7 @@ def read_strings(update: Update) -> Iterator[str | None]:
         yield from (chat.first_name, chat.last_name, chat.username, chat.title)
 
 
-class KentApplication(Application):  # type: ignore[type-arg]
+class KentApplication(Application):
     """python-telegram-bot's Application with one inbound boundary for polling, webhook and tests."""
 
     async def process_update(self, update: object) -> None:

@@ -20,6 +20,7 @@ from storage.locks import lock_in_transaction
 from storage.maintenance import scrub
 from storage.models import AuditEntry, Conversation
 from storage.repositories import audit, outbox, trails, updates
+from storage.rowcount import changed_rows
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ async def run_retention(session: AsyncSession, now: datetime, conversation_days:
         delete(Conversation).where(Conversation.updated_at < now - timedelta(days=conversation_days))
     )
     removed = Removed(
-        conversations=conversations.rowcount,
+        conversations=changed_rows(conversations),
         update_ids=await updates.forget_before(session, now - UPDATE_IDS_KEPT),
         outbox_rows=await outbox.delete_sent_before(session, now - SENT_OUTBOX_KEPT),
     )

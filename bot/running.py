@@ -103,14 +103,14 @@ async def _serve(settings: Settings, *, webhook: bool) -> None:
         await services.close()
 
 
-async def _poll(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+async def _poll(application: Application, stop: asyncio.Event) -> None:
     await application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
     poller = Poller(application, allowed_updates=Update.ALL_TYPES, timeout=LONG_POLL_SECONDS)
     log.info("polling for updates")
     await poller.run(stop, grace=SHUTDOWN_GRACE)
 
 
-async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
     try:
         sock = listening_socket(settings.webhook_listen, settings.webhook_port)
     except OSError as error:

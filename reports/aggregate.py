@@ -51,31 +51,31 @@ async def daily_frame(
     parts: list[pd.DataFrame] = []
     surveys = {i.survey: i.code for i in plan.indicators if i.source == "survey" and i.survey}
     if surveys:
-        rows = await store.survey_days(session, list(surveys), first, last)
-        parts.append(_frame([(surveys[s], d, 0.0, y, n, n) for s, d, y, n in rows]))
+        days = await store.survey_days(session, list(surveys), first, last)
+        parts.append(_frame([(surveys[s], d, 0.0, y, n, n) for s, d, y, n in days]))
     event_codes = {i.event_type: i.code for i in plan.indicators if i.source in EVENT_SOURCES and i.event_type}
     if event_codes:
-        rows = await store.held_event_starts(session, list(event_codes), start, end)
-        parts.append(_local_days([(event_codes[t], at, float(n), n) for t, at, n in rows], zone))
+        starts = await store.held_event_starts(session, list(event_codes), start, end)
+        parts.append(_local_days([(event_codes[t], at, float(n), n) for t, at, n in starts], zone))
     # Events past their draft are the records of every event indicator, held or not.
     all_event_codes = {
         i.event_type: i.code for i in plan.indicators if i.source in (*EVENT_SOURCES, "attendance") and i.event_type
     }
     if all_event_codes:
-        rows = await store.event_activity(session, list(all_event_codes), start, end)
-        parts.append(_local_days([(all_event_codes[t], at, 0.0, n) for t, at, n in rows], zone))
+        activity = await store.event_activity(session, list(all_event_codes), start, end)
+        parts.append(_local_days([(all_event_codes[t], at, 0.0, n) for t, at, n in activity], zone))
     for indicator in plan.indicators:
         if indicator.source == "attendance" and indicator.event_type:
-            rows = await store.first_attendance(session, indicator.event_type, start, end)
-            parts.append(_local_days([(indicator.code, at, float(n), n) for at, n in rows], zone))
+            firsts = await store.first_attendance(session, indicator.event_type, start, end)
+            parts.append(_local_days([(indicator.code, at, float(n), n) for at, n in firsts], zone))
     entry_codes = [i.code for i in plan.indicators if i.source in ENTRY_SOURCES]
     if entry_codes:
-        rows = await store.entry_days(session, entry_codes, first, last)
-        parts.append(_frame([(c, d, q, 0, 0, n) for c, d, q, n in rows]))
+        entries = await store.entry_days(session, entry_codes, first, last)
+        parts.append(_frame([(c, d, q, 0, 0, n) for c, d, q, n in entries]))
     for indicator in plan.indicators:
         if indicator.source == "registrations":
-            rows = await store.membership_days(session, first, last)
-            parts.append(_frame([(indicator.code, d, float(n), 0, 0, n) for d, n in rows]))
+            members = await store.membership_days(session, first, last)
+            parts.append(_frame([(indicator.code, d, float(n), 0, 0, n) for d, n in members]))
             applied = await store.membership_activity(session, start, end)
             parts.append(_local_days([(indicator.code, at, 0.0, n) for at, n in applied], zone))
     frame = pd.concat([p for p in parts if not p.empty] or [_frame([])], ignore_index=True)
@@ -101,12 +101,13 @@ def _local_days(rows: list[tuple[str, object, float, int]], zone: ZoneInfo) -> p
 def observed_until(frame: pd.DataFrame, plan: Plan, last: date) -> dict[str, Observed]:
     """What `evaluate` needs, from the frame's rows up to and including `last`; an indicator
     whose source recorded nothing by then is left out (no data), never set to 0."""
-    totals = frame[frame["day"] <= pd.Timestamp(last)].groupby("code")[["value", "satisfied", "n", "rows"]].sum()
+    sums = frame[frame["day"] <= pd.Timestamp(last)].groupby("code")[["value", "satisfied", "n", "rows"]].sum()
+    totals = sums.to_dict("index")
     observed: dict[str, Observed] = {}
     for indicator in plan.indicators:
-        if indicator.code not in totals.index or totals.loc[indicator.code, "rows"] == 0:
+        row = totals.get(indicator.code)
+        if row is None or row["rows"] == 0:
             continue
-        row = totals.loc[indicator.code]
         if indicator.source == "survey":
             observed[indicator.code] = SurveyInput(satisfied=int(row["satisfied"]), n=int(row["n"]))
         else:

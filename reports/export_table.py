@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from reports.results import SKIPPED
 from storage.answered import ResponseAnswers
@@ -43,6 +43,13 @@ EMPTY_NOTE = Labels(
     tr="Boş: soru sorulmadı (koşulu tutmadı) ya da " + SKIPPED.tr.lower(),
     en="Empty: not asked (its condition did not hold) or " + (SKIPPED.en or "").lower(),
 )
+
+
+class _Common(TypedDict):
+    """What every column of one question shares."""
+
+    question_id: str
+    condition: str | None
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def _fixed(anonymous: bool) -> tuple[Variable, ...]:
 
 def question_variables(question: Question) -> tuple[Variable, ...]:
     """The column(s) of one question; a note has none."""
-    common = dict(question_id=question.id, condition=question.relevant)
+    common: _Common = {"question_id": question.id, "condition": question.relevant}
     if isinstance(question, NoteQuestion):
         return ()
     if isinstance(question, MultipleQuestion):

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from reports.plan import Indicator, Plan
 from reports.stats import MIN_CELL_N, SMALL_SAMPLE_N, SUPPRESSION_NOTE, interval_percent, share_percent
 
-
 # Notes that leave an indicator out of the covered weight, in the order they are named.
 UNCOVERED_REASONS = ("no_plan", "no_data", "suppressed", "planned_equals_baseline")
 
@@ -203,7 +202,7 @@ def target_result(results: Iterable[IndicatorResult]) -> TargetResult:
     covered_weight = sum(r.weight for r in results if r.covered)
     total = sum(contributions.values())
     uncovered = tuple(r.code for r in results if not r.covered)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if covered_weight == 0:
         notes = ("no_coverage",)
     elif uncovered:

@@ -9,7 +9,6 @@ mutated. Errors name the file and the entry at fault, like pyxform names the row
 from __future__ import annotations
 
 import math
-
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace

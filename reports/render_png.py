@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from io import BytesIO
 from textwrap import fill
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from reports import numbers
 from reports.labels import label, reasons_text
@@ -35,7 +37,7 @@ MAX_DATE_TICKS = 6
 
 
 DASH = "—"
-STYLE = {"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}
+STYLE: dict[RcKeyType, Any] = {"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}
 
 
 def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
@@ -160,13 +162,13 @@ def _satisfaction(ax: Axes, rows: list[SatisfactionPoint], lang: str) -> None:
 def _trend(ax: Axes, report: WeeklyReport, lang: str) -> None:
     days = [point.week_end for point in report.trend]
     values = [100 * point.achievement for point in report.trend]
-    ax.plot(days, values, marker="o", linewidth=3, markersize=9, color=BAR_COLOUR)
+    ax.plot(days, values, marker="o", linewidth=3, markersize=9, color=BAR_COLOUR)  # type: ignore[arg-type]  # matplotlib converts dates; its stubs take numbers
     _frame(ax, label("chart_trend", lang))
     ax.set_yticks([0, 25, 50, 75, 100])
     ax.set_ylim(0, max(100.0, *values) * 1.05)
     ax.yaxis.set_major_formatter(lambda y, _: numbers.percent(y, lang, 0))
     step = -(-len(days) // MAX_DATE_TICKS)
-    ax.set_xticks(days[::step])
+    ax.set_xticks(days[::step])  # type: ignore[arg-type]  # dates, as for plot() above
     ax.xaxis.set_major_formatter(DateFormatter("%d.%m"))
     ax.grid(axis="y", alpha=0.3)
 

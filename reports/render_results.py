@@ -26,7 +26,7 @@ TYPE_NAMES = {
 
 def results_document(results: SurveyResults, found: Sequence[Driver] = ()) -> dict[str, Any]:
     """Every figure and flag, labels in all three languages, shares and intervals in percent."""
-    document = _plain(results)
+    document: dict[str, Any] = _plain(results)  # a dataclass becomes a dict
     document["drivers"] = [_plain(driver) for driver in found]
     return document
 
@@ -89,9 +89,9 @@ def _question_lines(number: int, question: QuestionResult) -> list[str]:
     width = max((len(label(cell.label, LANG)) for cell in question.cells), default=0)
     for cell in question.cells:
         lines.append(f"   {label(cell.label, LANG):<{width}}  {_count(cell)}")
-    for cell in (question.not_applicable, question.skipped):
-        if cell is not None:
-            lines.append(f"   ({label(cell.label, LANG)}: {_count(cell, with_share=False)})")
+    for side in (question.not_applicable, question.skipped):
+        if side is not None:
+            lines.append(f"   ({label(side.label, LANG)}: {_count(side, with_share=False)})")
     return lines
 
 

@@ -34,7 +34,7 @@ TITLE_FONT = Font(bold=True, size=14)
 
 def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
     book = Workbook()
-    _summary(book.active, report, lang)
+    _summary(book.worksheets[0], report, lang)  # a new workbook's one sheet
     _indicators(book.create_sheet(), report, lang)
     _satisfaction(book.create_sheet(), report, lang)
     _events(book.create_sheet(), report, lang)
@@ -170,6 +170,7 @@ def _events(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     )
     _header(sheet, headers, lang)
     for event in report.events:
+        measure: str | None
         came, measure = (event.attended, "attended") if event.attended else (event.headcount, "headcount")
         if came is None:
             measure = None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -193,7 +193,7 @@ def _question_result(
     suppressed = n < MIN_CELL_N
     offers_na = isinstance(question, Likert5Question) and question.not_applicable
     side_cells = _side_cells(n, tally, offers_na, anonymous)
-    base = dict(
+    base = QuestionResult(
         id=question.id,
         type=question.type,
         label=question.label,
@@ -205,21 +205,21 @@ def _question_result(
         not_applicable=side_cells[1] if offers_na else None,
     )
     if suppressed or isinstance(question, TextQuestion):
-        return QuestionResult(**base)
+        return base
     if isinstance(question, Likert5Question):
-        return QuestionResult(**base, **_likert(definition, question, tally.values, anonymous))
+        return replace(base, **_likert(definition, question, tally.values, anonymous))
     if isinstance(question, SingleQuestion):
         counts = [(o.value, o.label, sum(v == o.value for v in tally.values)) for o in question.options]
-        return QuestionResult(**base, cells=tuple(_cells(counts, n, anonymous)))
+        return replace(base, cells=tuple(_cells(counts, n, anonymous)))
     if isinstance(question, MultipleQuestion):
-        return QuestionResult(**base, cells=tuple(_chosen(question, tally.values, anonymous)))
+        return replace(base, cells=tuple(_chosen(question, tally.values, anonymous)))
     if isinstance(question, YesNoQuestion):
         counts = [(value, labels, sum(v == value for v in tally.values)) for value, labels in YES_NO]
         cells = _cells(counts, n, anonymous)
         hides = anonymous and any(cell.hidden for cell in cells)
-        return QuestionResult(**base, cells=tuple(cells), yes=None if hides else _share(counts[0][2], n))
+        return replace(base, cells=tuple(cells), yes=None if hides else _share(counts[0][2], n))
     assert isinstance(question, NumberQuestion)
-    return QuestionResult(**base, numbers=_numbers(tally.values, anonymous))
+    return replace(base, numbers=_numbers(tally.values, anonymous))
 
 
 def _likert(definition: SurveyDefinition, question: Likert5Question, values: list[int], anonymous: bool) -> dict[str, Any]:

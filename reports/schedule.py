@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from reports.delivery import queue_files
 from reports.labels import LANGS, label
 from reports.periods import ISTANBUL, due_week, iso_week
-from reports.delivery import queue_files
 from reports.weekly import build_weekly_report, render_all
 from storage.models import StaffMember
 from storage.repositories import reports as store
@@ -40,14 +41,16 @@ async def run_weekly(
     period_from, period_to = due_week(now, zone)
     week = iso_week(period_from)
     # The ISO week's first day picks the year, so the week spanning New Year closes the old year.
-    arguments = {"period_from": period_from, "period_to": period_to, "year": period_from.year, "now": now, "zone": zone}
+    build = partial(
+        build_weekly_report, period_from=period_from, period_to=period_to, year=period_from.year, now=now, zone=zone
+    )
     report = None
     async with sessions() as session:
         if await store.run_exists(session, week):
             return None
         languages = {_language(manager) for manager in await store.subscribers(session)}
         if languages:
-            report = await build_weekly_report(session, **arguments)
+            report = await build(session)
     rendered = {lang: await asyncio.to_thread(render_all, report, lang) for lang in sorted(languages)} if report else {}
     async with sessions.begin() as session:
         if not await store.claim_run(session, week=week, period_from=period_from, period_to=period_to, now=now):
@@ -56,7 +59,7 @@ async def run_weekly(
         for manager in managers:
             lang = _language(manager)
             if lang not in rendered:  # subscribed while the report was being drawn
-                report = report or await build_weekly_report(session, **arguments)
+                report = report or await build(session)
                 rendered[lang] = await asyncio.to_thread(render_all, report, lang)
             assert manager.telegram_user_id is not None  # subscribers() only returns reachable managers
             await queue_files(

@@ -100,7 +100,7 @@ async def decide(
     membership.decided_by = actor.staff_id
     membership.decided_at = now
     membership.approved_on = now.astimezone(zone).date() if approve else None
-    membership.decline_reason = None if approve else reason.strip()  # type: ignore[union-attr]
+    membership.decline_reason = None if approve or reason is None else reason.strip()
     await audit.append(
         session, at=now, actor=actor.label, action=action, object_type="membership", object_id=str(membership.id),
         before=before, after=_snapshot(membership),

@@ -15,7 +15,6 @@ from storage import sqlite_driver
 from storage.private_files import private_file, tighten
 from storage.text import has_refused, json_dumps, storable_value
 
-
 # How long a SQLite connection waits for another process's write transaction before failing.
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -65,7 +64,7 @@ def _sqlite_connector(url: str) -> Callable[[], Awaitable[Any]]:
     database = make_url(url).database or ":memory:"
 
     async def connect() -> sqlite_driver.OneHopConnection:
-        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+        return await sqlite_driver.connect(database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)  # type: ignore[return-value]  # awaiting opens and returns it; typed as aiosqlite's base class
 
     return connect
 

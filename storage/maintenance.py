@@ -31,6 +31,7 @@ async def scrub(engine: AsyncEngine, tables: Sequence[str], *, rebuild: bool = F
                 # driver's autocommit mode (storage.database), and an AUTOCOMMIT execution
                 # option would leave it in another mode for the next user of the one connection.
                 driver = (await connection.get_raw_connection()).driver_connection
+                assert driver is not None  # an open connection has its driver's
                 if rebuild:
                     await (await driver.execute("VACUUM")).close()
                 await (await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")).close()

@@ -10,7 +10,7 @@ identified (docs/privacy.md).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -25,10 +25,11 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    false,
 )
-from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.sensitivity import event_is_sensitive
@@ -44,6 +45,9 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    if TYPE_CHECKING:
+        __table__: ClassVar[Table]  # every model here maps one table, which Core statements take
+
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: Json, list[Any]: Json, datetime: UTCDateTime()}
 

@@ -8,6 +8,7 @@ starts, for files a library creates on its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -39,10 +40,8 @@ def private_file(path: Path) -> Path:
     """Make sure `path` exists and is 0600, creating it empty if missing (in a 0700 folder).
     A file another account owns is left to that account."""
     private_folder(path.parent)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-    except FileExistsError:
-        pass
     tighten(path)
     return path
 

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from surveys.definition import (
     AnsweredQuestion,
@@ -21,11 +20,10 @@ from surveys.definition import (
     TextQuestion,
     YesNoQuestion,
 )
+from surveys.labels import NOT_APPLICABLE_VALUE
 from surveys.redaction import strip_invisible
 
-from surveys.labels import NOT_APPLICABLE_VALUE
-
-Answer = Union[int, float, str, list[str]]
+Answer = int | float | str | list[str]
 
 LIKERT_VALUES = ("1", "2", "3", "4", "5")
 YES_NO_VALUES = ("yes", "no")
@@ -102,6 +100,7 @@ def parse_choice(
     """The answer a button stands for: likert "1".."5" becomes 1..5; "na" where allowed stays "na"."""
     if isinstance(question, Likert5Question) and question.not_applicable and value == NOT_APPLICABLE_VALUE:
         return NOT_APPLICABLE_VALUE
+    allowed: tuple[str, ...]
     if isinstance(question, Likert5Question):
         allowed = LIKERT_VALUES
     elif isinstance(question, YesNoQuestion):

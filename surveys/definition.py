@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -157,20 +157,10 @@ class NoteQuestion(_Question):
 
 
 Question = Annotated[
-    Union[
-        Likert5Question,
-        SingleQuestion,
-        MultipleQuestion,
-        YesNoQuestion,
-        NumberQuestion,
-        TextQuestion,
-        NoteQuestion,
-    ],
+    Likert5Question | SingleQuestion | MultipleQuestion | YesNoQuestion | NumberQuestion | TextQuestion | NoteQuestion,
     Field(discriminator="type"),
 ]
-AnsweredQuestion = Union[
-    Likert5Question, SingleQuestion, MultipleQuestion, YesNoQuestion, NumberQuestion, TextQuestion
-]
+AnsweredQuestion = Likert5Question | SingleQuestion | MultipleQuestion | YesNoQuestion | NumberQuestion | TextQuestion
 
 
 class Score(_Model):

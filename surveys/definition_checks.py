@@ -7,6 +7,7 @@ some question failed its shape checks and one pass reports every problem.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from surveys.definition_problems import Problem, question_name
 from surveys.relevance import ExpressionError, compile_expression, literal_comparisons
@@ -41,8 +42,8 @@ def check_definition(raw: Mapping[str, object]) -> list[Problem]:
     return problems
 
 
-def _first_by_id(entries: list[dict]) -> dict[str, dict]:
-    by_id: dict[str, dict] = {}
+def _first_by_id(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    by_id: dict[str, dict[str, Any]] = {}
     for entry in entries:
         qid = entry.get("id")
         if isinstance(qid, str):
@@ -50,10 +51,10 @@ def _first_by_id(entries: list[dict]) -> dict[str, dict]:
     return by_id
 
 
-def _check_ids_and_relevance(questions: object, entries: list[dict]) -> list[Problem]:
+def _check_ids_and_relevance(questions: object, entries: list[dict[str, Any]]) -> list[Problem]:
     problems: list[Problem] = []
     all_ids = {entry.get("id") for entry in entries if isinstance(entry.get("id"), str)}
-    earlier: dict[str, dict] = {}
+    earlier: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(entries):
         name = question_name(questions, index)
         qid = entry.get("id")
@@ -70,7 +71,7 @@ def _check_ids_and_relevance(questions: object, entries: list[dict]) -> list[Pro
 
 
 def _relevance_problems(
-    source: str, own_id: object, all_ids: set[object], earlier: Mapping[str, dict]
+    source: str, own_id: object, all_ids: set[object], earlier: Mapping[str, dict[str, Any]]
 ) -> list[str]:
     try:
         expression = compile_expression(source)
@@ -119,7 +120,7 @@ def _option_values(entry: Mapping[str, object]) -> list[str]:
     return [o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)]
 
 
-def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict]) -> list[Problem]:
+def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict[str, Any]]) -> list[Problem]:
     score = raw.get("score")
     if score is None:
         indicator = raw.get("indicator")
@@ -139,7 +140,7 @@ def _check_score(raw: Mapping[str, object], by_id: Mapping[str, dict]) -> list[P
     return []
 
 
-def _check_special_question(raw: Mapping[str, object], by_id: Mapping[str, dict], field: str) -> list[Problem]:
+def _check_special_question(raw: Mapping[str, object], by_id: Mapping[str, dict[str, Any]], field: str) -> list[Problem]:
     target = raw.get(field)
     if not isinstance(target, str):
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, NamedTuple, Union
+from typing import Literal, NamedTuple, TypeVar
 
 from surveys.answers import (
     LIKERT_VALUES,
@@ -40,6 +40,7 @@ from surveys.redaction import redact
 from surveys.relevance import compile_expression, evaluate
 
 Status = Literal["active", "completed"]
+_T = TypeVar("_T")
 
 
 class EngineError(Exception):
@@ -87,7 +88,7 @@ class SessionState:
                 answers={_typed(k, str): _stored_answer(v) for k, v in _typed(data["answers"], dict).items()},
                 path=_strings(data["path"]),
                 pending=_strings(data["pending"]),
-                status=_typed(data["status"], str),  # type: ignore[arg-type]
+                status=_typed(data["status"], str),  # type: ignore[arg-type]  # any text here; checked just below
                 prefilled=_strings(data["prefilled"]),
             )
         except (KeyError, TypeError, AttributeError) as error:
@@ -97,14 +98,14 @@ class SessionState:
         return state
 
 
-def _typed(value: object, kind: type) -> object:
+def _typed(value: object, kind: type[_T]) -> _T:
     if not isinstance(value, kind) or isinstance(value, bool):
         raise TypeError(f"expected {kind.__name__}, got {value!r}")
     return value
 
 
 def _strings(value: object) -> list[str]:
-    return [_typed(item, str) for item in _typed(value, list)]  # type: ignore[misc]
+    return [_typed(item, str) for item in _typed(value, list)]
 
 
 def _stored_answer(value: object) -> Answer:
@@ -159,7 +160,7 @@ class Skip:
     """Leave an optional question unanswered."""
 
 
-Input = Union[Text, Choose, Toggle, Submit, Next, Back, Skip]
+Input = Text | Choose | Toggle | Submit | Next | Back | Skip
 
 
 # Events: what the caller should do.
@@ -200,7 +201,7 @@ class Completed:
     score: int | None
 
 
-Event = Union[Ask, Rejected, Redacted, Completed]
+Event = Ask | Rejected | Redacted | Completed
 
 
 class Step(NamedTuple):
@@ -268,7 +269,7 @@ def resume(defn: SurveyDefinition, state: SessionState, input: Input, *, names: 
         result = kept.text
         removed = (*(("contact",) if kept.contact else ()), *(("name",) if kept.name else ()))
     answers = dict(state.answers)
-    if not isinstance(current, NoteQuestion):
+    if not isinstance(current, NoteQuestion) and result is not None:  # a note has no answer (None)
         answers[current.id] = result
     step = _forward(defn, replace(state, answers=answers), current)
     return Step(step.state, (Redacted(current.id, removed), *step.events)) if removed else step

@@ -16,13 +16,13 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from surveys.slugs import QUESTION_ID
 
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
 _PLACEHOLDER = "_ref{}"
 _COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
-_LITERAL_TYPES = (str, int, float)
 
 
 class ExpressionError(ValueError):
@@ -100,14 +100,12 @@ def _check_operand(node: ast.expr, names: Mapping[str, str]) -> None:
 def _literal(node: ast.expr) -> str | int | float:
     """The constant a node stands for: text or a number (negative numbers allowed)."""
     negative = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-    inner = node.operand if negative else node
-    if (
-        isinstance(inner, ast.Constant)
-        and isinstance(inner.value, _LITERAL_TYPES)
-        and not isinstance(inner.value, bool)
-        and not (negative and isinstance(inner.value, str))
-    ):
-        return -inner.value if negative else inner.value
+    inner = node.operand if isinstance(node, ast.UnaryOp) and negative else node
+    value = inner.value if isinstance(inner, ast.Constant) else None
+    if isinstance(value, str) and not negative:
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return -value if negative else value
     raise ExpressionError("only answers, text in quotes, numbers and lists of those are allowed")
 
 
@@ -165,7 +163,8 @@ def _value(node: ast.expr, names: Mapping[str, str], answers: Mapping[str, objec
     return _literal(node)
 
 
-def _compare(op: ast.cmpop, left: object, right: object) -> bool:
+def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
+    """Answers and literals of any type meet here; a comparison Python refuses is false."""
     if left is None or right is None:
         return False
     try:
@@ -174,15 +173,15 @@ def _compare(op: ast.cmpop, left: object, right: object) -> bool:
         if isinstance(op, ast.NotEq):
             return bool(left != right)
         if isinstance(op, ast.Lt):
-            return bool(left < right)  # type: ignore[operator]
+            return bool(left < right)
         if isinstance(op, ast.LtE):
-            return bool(left <= right)  # type: ignore[operator]
+            return bool(left <= right)
         if isinstance(op, ast.Gt):
-            return bool(left > right)  # type: ignore[operator]
+            return bool(left > right)
         if isinstance(op, ast.GtE):
-            return bool(left >= right)  # type: ignore[operator]
+            return bool(left >= right)
         if isinstance(op, ast.In):
-            return bool(left in right)  # type: ignore[operator]
-        return bool(left not in right)  # type: ignore[operator]
+            return bool(left in right)
+        return bool(left not in right)
     except TypeError:
         return False

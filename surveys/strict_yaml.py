@@ -6,13 +6,16 @@ PyYAML keeps the last of two equal keys without a word, so a copy-pasted
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
 
 class _StrictLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: set[tuple[type, object]] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)

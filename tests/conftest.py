@@ -9,8 +9,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,17 +19,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
 from telegram import Update
 from telegram.ext import Application
 
 from bot import connection_guard
 from bot.app import build_application, post_init
+from bot.clock import Clock, system_clock
 from bot.config import Settings, load_settings
 from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
 from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.emulator.inprocess import BOT_USER, InProcessBotApi
-from bot.clock import Clock, system_clock
 from bot.services import Services, build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app

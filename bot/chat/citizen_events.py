@@ -82,10 +82,10 @@ async def _notice_detail(turn: Turn, rest: str) -> None:
     event = await turn.session.get(Event, int(event_id)) if event_id.isdigit() else None
     person = await _person(turn)
     registered = event is not None and person is not None and await event_store.registration(turn.session, event.id, person.id)
-    if kind is None or not registered:
+    if kind is None or event is None or not registered:
         turn.send(turn.text("unexpected.stale_button"))
         return
-    turn.send(notices.event_text(turn.lang, kind, event, turn.services.zone))  # type: ignore[arg-type]
+    turn.send(notices.event_text(turn.lang, kind, event, turn.services.zone))
 
 
 async def _person(turn: Turn) -> Person | None:

@@ -4,6 +4,8 @@ overwritten. Rights are checked when asking and again when saving."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 
 from bot import keyboards
@@ -122,7 +124,7 @@ async def on_text(turn: Turn, text: str) -> None:
     await _save(turn, actor, draft, reason)
 
 
-async def _save(turn: Turn, actor: roles.Actor, draft: dict, reason: str) -> None:
+async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], reason: str) -> None:
     """Add the correcting row; a refusal is said plainly and the step ends (nothing was written)."""
     try:
         entry = await entries.correct(

@@ -4,6 +4,7 @@ language, then publish. The draft lives in the conversation state, never in memo
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from telegram import Update
@@ -77,8 +78,8 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         _ask_audience(turn, draft)
     elif field == "audience" and value in events.AUDIENCES:
         draft["audience"], draft["step"] = value, "language"
-        buttons = [(turn.text(f"button.lang.{lang}"), pack("event_new", f"language.{lang}")) for lang in LANGUAGES]
-        turn.send(turn.text("events.new.language"), keyboards.rows(buttons, cancel_row(turn, "event_new")), live=True)
+        languages = [(turn.text(f"button.lang.{lang}"), pack("event_new", f"language.{lang}")) for lang in LANGUAGES]
+        turn.send(turn.text("events.new.language"), keyboards.rows(languages, cancel_row(turn, "event_new")), live=True)
     elif field == "language" and value in LANGUAGES:
         draft["language"], draft["step"] = value, "confirm"
         turn.send(
@@ -98,7 +99,7 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
     turn.state["draft"] = draft
 
 
-def _ask_audience(turn: Turn, draft: dict) -> None:
+def _ask_audience(turn: Turn, draft: dict[str, Any]) -> None:
     draft["step"] = "audience"
     buttons = [[(turn.text(f"events.audience.{a}"), pack("event_new", f"audience.{a}"))] for a in events.AUDIENCES]
     turn.send(turn.text("events.new.audience"), keyboards.rows(*buttons, cancel_row(turn, "event_new")), live=True)
@@ -144,7 +145,7 @@ async def on_text(turn: Turn, text: str) -> None:
     turn.state["draft"] = draft
 
 
-def summary(turn: Turn, draft: dict) -> str:
+def summary(turn: Turn, draft: dict[str, Any]) -> str:
     capacity = draft.get("capacity")
     return turn.text(
         "events.new.summary",
@@ -158,7 +159,7 @@ def summary(turn: Turn, draft: dict) -> str:
     )
 
 
-async def _save(turn: Turn, actor: roles.Actor, draft: dict, *, publish: bool) -> None:
+async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], *, publish: bool) -> None:
     try:
         event = await events.create(
             turn.session,

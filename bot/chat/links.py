@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from telegram import Update
 
 from bot.chat import citizen_events as chat_citizen_events
@@ -18,8 +20,8 @@ from storage.repositories import staff as staff_store
 PREFIXES = (invites.PAYLOAD_PREFIX, CHECKIN_PREFIX)
 
 
-def handles(payload: str | None) -> bool:
-    return bool(payload) and (payload.startswith(PREFIXES) or payload == LINK or payload.startswith(LINK + "__"))  # type: ignore[union-attr]
+def handles(payload: str | None) -> TypeGuard[str]:
+    return bool(payload and (payload.startswith(PREFIXES) or payload == LINK or payload.startswith(LINK + "__")))
 
 
 def for_citizens(payload: str) -> bool:

@@ -5,6 +5,7 @@ Staff then approve or decline with a reason (/basvurular)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from telegram import Update
 
@@ -100,7 +101,7 @@ async def _notice_detail(turn: Turn, membership_id: str) -> None:
     turn.send(notices.membership_text(turn.lang, membership))
 
 
-def _ask_consent(turn: Turn, draft: dict) -> None:
+def _ask_consent(turn: Turn, draft: dict[str, Any]) -> None:
     draft["step"] = "hc"
     turn.send(
         turn.text("membership.health_consent"),
@@ -145,7 +146,7 @@ async def on_text(turn: Turn, text: str) -> None:
     turn.state["draft"] = draft
 
 
-async def _submit(turn: Turn, update: Update, draft: dict) -> None:
+async def _submit(turn: Turn, update: Update, draft: dict[str, Any]) -> None:
     user = update.effective_user
     person = await registrations.ensure_person(
         turn.session, citizen_key=turn.key, telegram_user_id=turn.user_id,

@@ -59,7 +59,7 @@ async def sync(services: Services, bot: Bot) -> int:
         ]
     changed = 0
     for member_id, chat_id, active, language, actor in pending:
-        scope = BotCommandScopeChat(chat_id=chat_id)  # type: ignore[arg-type]
+        scope = BotCommandScopeChat(chat_id=chat_id)  # type: ignore[arg-type]  # SQL keeps linked members
         try:
             if active:
                 await bot.set_my_commands(staff_commands(language, actor), scope=scope)

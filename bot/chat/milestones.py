@@ -5,6 +5,7 @@ conversation state; rights are checked again on every update, so a button gives 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from telegram import Update
 
@@ -84,7 +85,7 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         _set_date(turn, draft, local_today(turn))
 
 
-async def _chose_code(turn: Turn, update: Update, actor: roles.Actor, draft: dict, code: str) -> None:
+async def _chose_code(turn: Turn, update: Update, actor: roles.Actor, draft: dict[str, Any], code: str) -> None:
     centres = await allowed_centres(turn, actor, code)
     if not centres:
         turn.toast(turn.text("staff.refused"))
@@ -97,7 +98,7 @@ async def _chose_code(turn: Turn, update: Update, actor: roles.Actor, draft: dic
     turn.send(turn.text("entries.milestone.centre"), keyboards.rows(*buttons, cancel_row(turn, "milestone")), live=True)
 
 
-async def _chose_centre(turn: Turn, update: Update, actor: roles.Actor, draft: dict, centre_id: str) -> None:
+async def _chose_centre(turn: Turn, update: Update, actor: roles.Actor, draft: dict[str, Any], centre_id: str) -> None:
     if centre_id not in {c.id for c in await allowed_centres(turn, actor, draft.get("code", ""))}:
         turn.toast(turn.text("staff.refused"))
         return
@@ -114,7 +115,7 @@ def _ask_date(turn: Turn) -> None:
     turn.send(turn.text("entries.milestone.date"), keyboards.rows(today, cancel_row(turn, "milestone")), live=True)
 
 
-def _set_date(turn: Turn, draft: dict, completed_on: date) -> None:
+def _set_date(turn: Turn, draft: dict[str, Any], completed_on: date) -> None:
     draft["completed_on"], draft["step"] = completed_on.isoformat(), "note"
     turn.state["draft"] = draft
     turn.send(turn.text("entries.milestone.note", limit=MAX_NOTE), keyboards.rows(cancel_row(turn, "milestone")))
@@ -146,7 +147,7 @@ async def on_text(turn: Turn, text: str) -> None:
         turn.send(turn.text("survey.use_buttons"))
 
 
-async def _save(turn: Turn, actor: roles.Actor, draft: dict, note: str) -> None:
+async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], note: str) -> None:
     """Add the entry; a refusal is said plainly and the step ends (nothing was written)."""
     completed_on = date.fromisoformat(draft["completed_on"])
     try:
@@ -173,7 +174,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict, note: str) -> None:
     end_screen(turn)
 
 
-async def _refused(turn: Turn, draft: dict, error: entries.EntryError) -> None:
+async def _refused(turn: Turn, draft: dict[str, Any], error: entries.EntryError) -> None:
     """A milestone already logged for the centre is shown, with a way to correct it."""
     existing = None
     if error.reason == "duplicate":

@@ -47,7 +47,7 @@ def invitation_key(survey_id: str, period: str, person_id: int) -> str:
 
 async def audience(session: AsyncSession, who: str, since_start: datetime, since: date) -> list[Person]:
     """Attendees: linked attendance at an activity since the date. Members: memberships approved since it."""
-    ids: set[int] = set()
+    ids: set[int | None] = set()  # an erased member's approved membership gives None
     if who in ("attendees", "all"):
         attended = (
             select(Attendance.person_id)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.config import Settings
 from bot.commands.key import verify_key
+from bot.config import Settings
 from bot.operator_errors import shown_url
 from storage.database import create_engine, is_sqlite
 from storage.maintenance import scrub
-from storage.migrate import current_revision, head_revision, upgrade as apply_migrations
+from storage.migrate import current_revision, head_revision
+from storage.migrate import upgrade as apply_migrations
 from storage.private_files import private_folder
 
 # What a migration may have rewritten to remove links between people and anonymous answers.

@@ -27,7 +27,7 @@ async def qr(settings: Settings, *, event_id: int, bot_username: str, out: str) 
         print(f"kentbot: no event {event_id}", file=sys.stderr)
         return 1
     url = f"https://t.me/{bot_username.lstrip('@')}?start={checkin_payload(settings.resolved_secret(), event_id)}"
-    qrcode.make(url).save(out)
+    qrcode.make(url).save(out)  # type: ignore[arg-type]  # a PIL image (qrcode[pil]) saves to a path
     print(url)
     print(f"QR code for {event.title!r} ({local_text(event.starts_at, settings.zone)}) written to {out}; it works 2 hours either side of the start")
     return 0

@@ -101,7 +101,7 @@ def codebook_csv(table: ExportTable) -> str:
 
 def xlsx_bytes(table: ExportTable) -> bytes:
     book = Workbook()
-    data = book.active
+    data = book.worksheets[0]  # a new workbook's one sheet
     data.title = DATA_SHEET
     data.append([v.name for v in table.variables])
     for row in table.rows:
@@ -109,8 +109,8 @@ def xlsx_bytes(table: ExportTable) -> bytes:
     data.freeze_panes = "A2"
     codebook = book.create_sheet(CODEBOOK_SHEET)
     codebook.append(list(CODEBOOK_FIELDS))
-    for row in codebook_rows(table):
-        codebook.append([row[name] for name in CODEBOOK_FIELDS])
+    for entry in codebook_rows(table):
+        codebook.append([entry[name] for name in CODEBOOK_FIELDS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -136,7 +136,7 @@ def write_sav(table: ExportTable, path: Path) -> Path:
         frame,
         str(path),
         column_labels=[variable_label(v) for v in table.variables],
-        variable_value_labels={v.name: value_labels(v) for v in table.variables if v.codes},
+        variable_value_labels={v.name: value_labels(v) for v in table.variables if v.codes},  # type: ignore[misc]  # int keys; pyreadstat annotates int | float
         missing_ranges={v.name: list(v.missing) for v in table.variables if v.missing},
         variable_measure={v.name: v.measure for v in table.variables},
     )

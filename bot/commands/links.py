@@ -27,6 +27,6 @@ def survey_link(survey: str, centre: str | None, bot_username: str, qr_path: str
     url = f"https://t.me/{bot_username.lstrip('@')}?start={make_payload(defn, centre)}"
     print(url)
     if qr_path:
-        qrcode.make(url).save(qr_path)
+        qrcode.make(url).save(qr_path)  # type: ignore[arg-type]  # a PIL image (qrcode[pil]) saves to a path
         print(f"QR code written to {qr_path}")
     return 0

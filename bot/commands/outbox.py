@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Settings
-from bot.services import Services, build_services
 from bot.outbox.drainer import DRAIN_LEASE_NAME
+from bot.services import Services, build_services
 from storage.repositories import audit, leases, outbox
 
 ACTOR = "cli"

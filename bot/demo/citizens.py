@@ -45,7 +45,7 @@ def personas(count: int, seed: int, disability_centres: list[str]) -> list[Perso
     rng = random.Random(seed)
     people = []
     for index in range(count):
-        language = rng.choices([l for l, _ in LANGUAGE_WEIGHTS], [w for _, w in LANGUAGE_WEIGHTS])[0]
+        language = rng.choices([lang for lang, _ in LANGUAGE_WEIGHTS], [w for _, w in LANGUAGE_WEIGHTS])[0]
         surveys = [name for name, share in (("women_support", 0.45), ("disability_centre", 0.6)) if rng.random() < share]
         people.append(
             Persona(

@@ -429,7 +429,7 @@ class _Year:
     def _citizens(self, first_id: int, count: int, *, female: bool | None) -> list[_Citizen]:
         people = []
         for n in range(count):
-            language = self.rng.choices([l for l, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
+            language = self.rng.choices([lang for lang, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
             if language == "ar":
                 firsts, lasts = ARABIC
             elif language == "en":

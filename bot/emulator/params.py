@@ -70,7 +70,7 @@ class Params:
         value = self._values.get(name)
         if value in (None, ""):
             return default
-        if isinstance(value, bool) or isinstance(value, Upload):
+        if isinstance(value, (bool, Upload)):
             raise bad_request(f'field "{name}" must be of type Integer')
         try:
             return int(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -255,10 +256,8 @@ class EmulatorState:
         self._changed = asyncio.Event()
 
     async def wait_for_change(self, timeout: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
-        except TimeoutError:
-            pass
 
     # --- chats ----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application
 
 
-async def apply(application: Application, update: Update) -> None:  # type: ignore[type-arg]
+async def apply(application: Application, update: Update) -> None:
     """Return once the update is applied: its handlers have run and their work is committed.
 
     The update processor bounds how many updates run at once, as python-telegram-bot's own

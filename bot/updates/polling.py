@@ -15,6 +15,7 @@ other people's new updates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import TypeVar
@@ -37,7 +38,7 @@ T = TypeVar("T")
 class Poller:
     """One process's getUpdates loop and the updates it is applying."""
 
-    def __init__(self, application: Application, *, allowed_updates: Sequence[str] | None, timeout: float) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: Application, *, allowed_updates: Sequence[str] | None, timeout: float) -> None:
         self.application = application
         self.allowed_updates = allowed_updates
         self.timeout = timeout
@@ -138,7 +139,5 @@ async def _unless(stop: asyncio.Event, awaitable: Awaitable[T]) -> T | None:
 
 async def _first(awaitable: Awaitable[object], timeout: float) -> None:
     """Wait for `awaitable`, at most `timeout` seconds."""
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(awaitable, timeout)
-    except TimeoutError:
-        pass

@@ -46,7 +46,7 @@ def parse_update(body: bytes, bot: Bot) -> Update:
         raise BadUpdate(f"the update cannot be read: {error.__class__.__name__}") from error
 
 
-def telegram_webhook_route(application: Application, secret: str) -> Route:  # type: ignore[type-arg]
+def telegram_webhook_route(application: Application, secret: str) -> Route:
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:

@@ -13,11 +13,18 @@ from storage.models import Centre
 
 
 class CentreLike(Protocol):
-    id: str
-    type: str
-    name_tr: str
-    name_en: str
-    district: str
+    """Read-only, as the centres file's frozen records are."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def name_tr(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def district(self) -> str: ...
 
 
 async def sync(session: AsyncSession, centres: Iterable[CentreLike]) -> None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import BindParameter, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import Citizen, Conversation, Person, Response
 from storage.person_lock import Held
+from storage.rowcount import changed_rows
 
 
 @dataclass
@@ -42,8 +43,8 @@ class Conflict(Exception):
 
 
 _citizens, _conversations = Citizen.__table__, Conversation.__table__
-_KEY = bindparam("person")
-_VERSION = bindparam("loaded_version")
+_KEY: BindParameter[str] = bindparam("person")
+_VERSION: BindParameter[int] = bindparam("loaded_version")
 COLUMNS = (
     _citizens.c.key.label("key_found"), _citizens.c.language, _citizens.c.consents,
     _conversations.c.citizen_key, _conversations.c.state, _conversations.c.message_ids, _conversations.c.applied_updates,
@@ -110,7 +111,7 @@ async def save(
     result = await session.execute(
         _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         raise Conflict(key)
     return version
 
@@ -145,6 +146,7 @@ async def record_shown(
         return bool(row["recorded"])
     async with engine.connect() as connection:
         driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None  # an open connection has its driver's
         # The cursor of an UPDATE holds no rows: left to the garbage collector, not closed with
         # another hand-off to the driver's thread.
         return (await driver.execute(_RECORD_SHOWN, (state_json, ids_json, version, key, version))).rowcount == 1
@@ -170,11 +172,11 @@ async def erase(session: AsyncSession, key: str, respondent_keys: list[str]) -> 
     takes what must stay counted out of the identified record's reach."""
     conversation = await session.get(Conversation, key)
     citizen = await session.get(Citizen, key)
-    people = (await session.execute(delete(Person).where(Person.citizen_key == key))).rowcount
+    people = changed_rows(await session.execute(delete(Person).where(Person.citizen_key == key)))
     responses = 0
     if respondent_keys:
         result = await session.execute(delete(Response).where(Response.respondent_key.in_(respondent_keys)))
-        responses = result.rowcount
+        responses = changed_rows(result)
     await session.execute(delete(Conversation).where(Conversation.citizen_key == key))
     await session.execute(delete(Citizen).where(Citizen.key == key))
     session.expunge_all()

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SurveyDraft
+from storage.rowcount import changed_rows
 
 _drafts = SurveyDraft.__table__
 _LOAD = select(_drafts.c.sealed, _drafts.c.expires_at).where(_drafts.c.key == bindparam("key"))
@@ -33,14 +34,14 @@ async def save(session: AsyncSession, key: str, sealed: bytes, expires_at: datet
 
 
 async def delete_draft(session: AsyncSession, key: str) -> bool:
-    return (await session.execute(delete(_drafts).where(_drafts.c.key == key))).rowcount > 0
+    return changed_rows(await session.execute(delete(_drafts).where(_drafts.c.key == key))) > 0
 
 
 async def replace_if_unchanged(session: AsyncSession, key: str, read: bytes, sealed: bytes | None) -> bool:
     """Replace (or, with None, delete) the draft only if it is still the one read."""
     where = (_drafts.c.key == key) & (_drafts.c.sealed == read)
     statement = delete(_drafts).where(where) if sealed is None else update(_drafts).where(where).values(sealed=sealed, fresh=True)
-    return (await session.execute(statement)).rowcount > 0
+    return changed_rows(await session.execute(statement)) > 0
 
 
 async def everything(session: AsyncSession) -> list[tuple[str, bytes, datetime]]:
@@ -52,4 +53,4 @@ async def everything(session: AsyncSession) -> list[tuple[str, bytes, datetime]]
 async def settle(session: AsyncSession) -> int:
     """Rewrite the drafts written since the last run in one statement: on PostgreSQL they then
     share one transaction id, which no longer dates anyone's last answer."""
-    return (await session.execute(update(_drafts).where(_drafts.c.fresh.is_(True)).values(fresh=False))).rowcount
+    return changed_rows(await session.execute(update(_drafts).where(_drafts.c.fresh.is_(True)).values(fresh=False)))

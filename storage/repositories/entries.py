@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import IndicatorEntry
 
 
-def _effective():
+def _effective() -> Select[IndicatorEntry]:
     newer = aliased(IndicatorEntry)
     return select(IndicatorEntry).where(~select(newer.id).where(newer.corrects_entry_id == IndicatorEntry.id).exists())
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Attendance, Event, Membership, Registration
+from storage.rowcount import changed_rows
 
 APPROVED = "approved"
 
@@ -52,7 +53,7 @@ async def make_attendance_nameless(session: AsyncSession, person_id: int | None,
     if person_id is not None:
         mine = or_(mine, Attendance.person_id == person_id)
     result = await session.execute(update(Attendance).where(mine).values(beneficiary_key=random_key(), person_id=None))
-    return result.rowcount
+    return changed_rows(result)
 
 
 async def erase_memberships(session: AsyncSession, person_id: int) -> tuple[int, int]:
@@ -63,4 +64,4 @@ async def erase_memberships(session: AsyncSession, person_id: int) -> tuple[int,
         update(Membership).where(approved).values(person_id=None, member_name="", identity_key=random_key(), decline_reason=None)
     )
     removed = await session.execute(delete(Membership).where(Membership.person_id == person_id))
-    return removed.rowcount, kept.rowcount
+    return changed_rows(removed), changed_rows(kept)

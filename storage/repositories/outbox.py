@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import OutboxMessage, Person
+from storage.rowcount import changed_rows
 
 
 async def enqueue(
@@ -43,7 +44,7 @@ async def enqueue(
         expires_at=expires_at,
         created_at=now,
     )
-    return (await session.execute(statement)).rowcount == 1
+    return changed_rows(await session.execute(statement)) == 1
 
 
 # --- The drainer's claim/send protocol ------------------------------------------------------
@@ -113,7 +114,7 @@ async def expire_leases(session: AsyncSession, now: datetime) -> tuple[int, int]
         .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now)
         .values(status=UNCERTAIN, last_error="the worker stopped while sending; delivery unknown")
     )
-    return released.rowcount, uncertain.rowcount
+    return changed_rows(released), changed_rows(uncertain)
 
 
 async def expire_overdue(session: AsyncSession, now: datetime) -> int:
@@ -123,7 +124,7 @@ async def expire_overdue(session: AsyncSession, now: datetime) -> int:
         .where(OutboxMessage.status == PENDING, OutboxMessage.expires_at <= now)
         .values(status=EXPIRED)
     )
-    return result.rowcount
+    return changed_rows(result)
 
 
 def _held(row_id: int, worker: str, *statuses: str) -> Any:
@@ -140,7 +141,7 @@ async def start_sending(session: AsyncSession, row_id: int, *, worker: str, now:
     result = await session.execute(
         _held(row_id, worker, CLAIMED, SENDING).values(status=SENDING, claimed_until=now + lease)
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 async def mark_sent(session: AsyncSession, row_id: int, *, worker: str, now: datetime, message_id: int | None) -> bool:
@@ -150,7 +151,7 @@ async def mark_sent(session: AsyncSession, row_id: int, *, worker: str, now: dat
             status=SENT, sent_at=now, telegram_message_id=message_id, claimed_until=None, last_error=None
         )
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 async def reschedule(
@@ -163,7 +164,7 @@ async def reschedule(
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
     result = await session.execute(_held(row_id, worker, CLAIMED, SENDING, UNCERTAIN).values(**values))
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 async def mark_final(session: AsyncSession, row_id: int, *, worker: str, status: str, error: str) -> bool:
@@ -175,7 +176,7 @@ async def mark_final(session: AsyncSession, row_id: int, *, worker: str, status:
             status=status, last_error=error, claimed_until=None, attempts=OutboxMessage.attempts + 1
         )
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 async def mark_unreachable(session: AsyncSession, chat_id: int, now: datetime) -> int:
@@ -185,7 +186,7 @@ async def mark_unreachable(session: AsyncSession, chat_id: int, now: datetime) -
         .where(Person.telegram_user_id == chat_id, Person.unreachable_at.is_(None))
         .values(unreachable_at=now)
     )
-    return result.rowcount
+    return changed_rows(result)
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
@@ -229,7 +230,7 @@ async def deliveries(session: AsyncSession, chat_id: int) -> list[tuple[int, dat
         OutboxMessage.telegram_message_id.is_not(None),
         OutboxMessage.sent_at.is_not(None),
     )
-    return [(int(message_id), sent_at) for message_id, sent_at in (await session.execute(statement)).all()]
+    return [(int(message_id), sent_at) for message_id, sent_at in (await session.execute(statement)).all()]  # type: ignore[arg-type, misc]  # SQL: both set
 
 
 @dataclass(frozen=True)
@@ -260,4 +261,4 @@ async def delete_sent_before(session: AsyncSession, cutoff: datetime) -> int:
             func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
         )
     )
-    return result.rowcount
+    return changed_rows(result)

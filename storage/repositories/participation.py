@@ -18,6 +18,7 @@ from storage.dialect import insert_ignoring_conflicts
 from storage.models import ParticipationSalt, ParticipationToken
 from storage.pseudonyms import participant, participation_token, respondent_key
 from storage.repositories import surveys
+from storage.rowcount import changed_rows
 
 SALT_BYTES = 32
 # Left out of every backup: who took part this period, surveys in progress, and the chat trails
@@ -69,7 +70,7 @@ async def take_part(
     salt = await ensure_salt(session, survey_id, period, ends_at)
     token = participation_token(salt, participant(secret, telegram_user_id))
     statement = insert_ignoring_conflicts(session, ParticipationToken).values(survey_id=survey_id, period=period, token=token, fresh=True)
-    return (await session.execute(statement)).rowcount == 1
+    return changed_rows(await session.execute(statement)) == 1
 
 
 async def end_periods(session: AsyncSession, now: datetime) -> int:
@@ -82,10 +83,10 @@ async def end_periods(session: AsyncSession, now: datetime) -> int:
         delete(ParticipationToken).where(tuple_(ParticipationToken.survey_id, ParticipationToken.period).in_(pairs))
     )
     await session.execute(delete(ParticipationSalt).where(ParticipationSalt.ends_at <= now))
-    return tokens.rowcount
+    return changed_rows(tokens)
 
 
 async def settle(session: AsyncSession) -> int:
     """Rewrite the tokens written since the last run in one statement (one PostgreSQL xmin)."""
     statement = update(ParticipationToken).where(ParticipationToken.fresh.is_(True)).values(fresh=False)
-    return (await session.execute(statement)).rowcount
+    return changed_rows(await session.execute(statement))

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invite, StaffCentre, StaffMember
+from storage.rowcount import changed_rows
 
 
 async def invite_by_hash(session: AsyncSession, code_hash: str) -> Invite | None:
@@ -57,4 +58,4 @@ async def menus_to_sync(session: AsyncSession) -> Sequence[StaffMember]:
 async def mark_menu(session: AsyncSession, member_id: int, *, shown: bool) -> bool:
     """Note that the member's menu now matches `shown`, unless their rights changed meanwhile."""
     statement = update(StaffMember).where(StaffMember.id == member_id, StaffMember.active.is_(shown)).values(menu_shown=shown)
-    return (await session.execute(statement)).rowcount == 1
+    return changed_rows(await session.execute(statement)) == 1

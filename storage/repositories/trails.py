@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_name
 from storage.models import ChatTrail
+from storage.rowcount import changed_rows
 
 
 async def keep(session: AsyncSession, key: str, message_ids: list[int], expires_at: datetime) -> None:
@@ -28,4 +29,4 @@ async def drop(session: AsyncSession, key: str) -> None:
 
 
 async def purge(session: AsyncSession, now: datetime) -> int:
-    return (await session.execute(delete(ChatTrail).where(ChatTrail.expires_at <= now))).rowcount
+    return changed_rows(await session.execute(delete(ChatTrail).where(ChatTrail.expires_at <= now)))

@@ -14,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import ProcessedUpdate
+from storage.rowcount import changed_rows
 
 
 async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Claim the update id: True the first time it is seen. The claim commits with the
     update's effects; the caller already holds the person's lock (`storage.person_lock`)."""
     statement = insert_ignoring_conflicts(session, ProcessedUpdate).values(update_id=update_id, processed_at=now)
-    return (await session.execute(statement)).rowcount == 1
+    return changed_rows(await session.execute(statement)) == 1
 
 
 async def record(session: AsyncSession, update_id: int, now: datetime) -> None:
@@ -36,4 +37,4 @@ async def record_many(session: AsyncSession, update_ids: list[int], now: datetim
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     """Telegram never redelivers an update older than a day; old ids can go."""
     result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
-    return result.rowcount
+    return changed_rows(result)

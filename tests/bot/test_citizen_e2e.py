@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from anonymous_pool import release_pool
 from sqlalchemy import func, select
 
-from anonymous_pool import release_pool
 from bot.emulator import SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response, SurveyDraft
 from tests.waiting import eventually

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from language_texts import glossary
 
 from bot.i18n import LANGUAGES, catalogue
-from language_texts import glossary
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

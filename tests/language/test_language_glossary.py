@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from language_texts import Text, all_texts, every_text, glossary
 
 from bot.i18n import LANGUAGES
-from language_texts import Text, all_texts, every_text, glossary
 from storage.centres import Centre, load_centres
 
 DOC = Path(__file__).parents[2] / "docs" / "language.md"

@@ -115,7 +115,7 @@ async def register_for_event(live_bot: Any, user: SimulatedUser, event: Event) -
         await user.wait_for(lambda m, t=text: any(b["text"] == t for row in (m.get("reply_markup") or {}).get("inline_keyboard", []) for b in row), timeout=WAIT)
         seen = await newest_id(user)
         await user.press(text)
-        await user.wait_for(lambda m: m["message_id"] > seen or m["edited"], timeout=WAIT)
+        await user.wait_for(lambda m, seen=seen: m["message_id"] > seen or m["edited"], timeout=WAIT)
     await user.wait_for(says("Etkinlik kaydı ve katılım için"), timeout=WAIT)
     await user.press("Evet, onaylıyorum")
     await user.wait_for(says("Kaydınız alındı"), timeout=WAIT)

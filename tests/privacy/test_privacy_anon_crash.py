@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import func, select, text
-
 from anon_support import COMMENT, HER_ID, answer_some, finish_with_comment, her, onboard, say, says
 from anonymous_pool import eventually
+from sqlalchemy import func, select, text
+
 from bot.anonymous_storage import open_draft, tidy
 from storage.models import Answer, ParticipationToken, PendingResponse, Response, SurveyDraft
 from storage.pseudonyms import draft_key

@@ -19,6 +19,7 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     tables_holding,
     texts_on_screen,
 )
+
 from storage.pseudonyms import citizen_key
 
 

@@ -16,8 +16,6 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from anon_support import (
     COMMENT,
     HER_CHOICES,
@@ -46,6 +44,8 @@ from anon_support import (
     wal_commits,
 )
 from anonymous_pool import anonymous_completions, eventually, release_pool
+from sqlalchemy.engine import make_url
+
 from bot.commands.backup import backup
 from surveys.periods import period_of
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from datetime import date, datetime, timezone
-from io import BytesIO
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from reports_db_sample import YEAR
 from sqlalchemy import func, select
+from test_reports_cli import kentbot, seeded  # noqa: F401  (seeded is a fixture)
 
 from storage.models import AuditEntry, IndicatorEntry, PlanValue
-from test_reports_cli import kentbot, seeded  # noqa: F401  (seeded is a fixture)
 
 
 async def stored(db) -> tuple[int, ...]:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from reports_db_sample import ACTUALS, ACHIEVEMENTS, TARGET, WEEK, WEEK_CHANGES, YEAR, seed
+from reports_db_sample import ACHIEVEMENTS, ACTUALS, TARGET, WEEK, WEEK_CHANGES, YEAR, seed
 
 from reports.aggregate import (
     actual_of,

@@ -15,8 +15,8 @@ from reports_db_sample import ACHIEVEMENTS, ACTUALS, CI_4_2_9, PLAN, TARGET, WEI
 from sqlalchemy import select
 
 from bot.cli import main
-
 from storage.models import AuditEntry, PlanValue
+
 
 @pytest.fixture
 async def seeded(db, monkeypatch, tmp_path, capsys):

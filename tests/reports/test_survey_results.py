@@ -21,8 +21,8 @@ from sqlalchemy import select, text
 from test_reports_cli import kentbot
 
 from reports.results import survey_results
-from storage.models import AuditEntry
 from storage.answered import ResponseAnswers
+from storage.models import AuditEntry
 from surveys.definition import load_shipped
 
 CONDITIONS = {
@@ -199,7 +199,8 @@ async def test_exports_have_one_row_per_response_labels_a_codebook_and_no_key(se
     assert all(r["carer_informed"] == "" for r in rows if r["role"] == "1")
     chosen = Counter(option for a in responses for option in a["services"])
     assert {o: sum(r[f"services.{o}"] == "1" for r in rows) for o in chosen} == dict(chosen)
-    codebook = list(csv.DictReader(open(tmp_path / "out/d-codebook.csv", encoding="utf-8")))
+    with open(tmp_path / "out/d-codebook.csv", encoding="utf-8") as file:
+        codebook = list(csv.DictReader(file))
     carer = next(r for r in codebook if r["variable"] == "carer_informed")
     assert carer["condition"] == "${role} == 'carer'" and carer["codes_en"] == "1=Yes; 0=No"
     assert next(r for r in codebook if r["variable"] == "staff")["codes_tr"].startswith("1=Hiç memnun değilim")
@@ -234,7 +235,8 @@ async def test_an_anonymous_export_under_five_responses_is_refused(seeded, tmp_p
     assert code == 2 and err.count("\n") == 1 and "refused" in err and not (tmp_path / "w.csv").exists()
     code, _, err = await kentbot(seeded, tmp_path, *args, "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-12-31", "--out", "w.csv")
     assert code == 0, err
-    rows = list(csv.DictReader(open(tmp_path / "w.csv", encoding="utf-8")))
+    with open(tmp_path / "w.csv", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
     # The period, never the day; the rows in no order of time.
     assert len(rows) == 15 and "response.day" not in rows[0] and {r["response.period"] for r in rows} == {"2026-03", "2026-05"}
     async with seeded.sessions() as session:

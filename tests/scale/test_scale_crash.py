@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from scale_support import bot_for, emulator, enqueue_texts, environment, services_for, started_citizens
 from sqlalchemy import select
 
 from bot.outbox import Drainer, RateLimiter
-from scale_support import bot_for, emulator, enqueue_texts, environment, services_for, started_citizens
 from storage.models import OutboxMessage
 from storage.repositories import outbox
 

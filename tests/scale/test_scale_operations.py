@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from scale_support import NOW, environment
 from sqlalchemy import func, select, text
 
 from bot.cli import main
@@ -14,10 +15,17 @@ from bot.commands.campaign import invite
 from bot.config import load_settings
 from bot.retention import run_once, run_retention
 from bot.services import build_services
-from scale_support import NOW, environment
 from storage.centres import load_centres
 from storage.models import (
-    Attendance, AuditEntry, Citizen, Conversation, Event, Membership, OutboxMessage, Person, ProcessedUpdate
+    Attendance,
+    AuditEntry,
+    Citizen,
+    Conversation,
+    Event,
+    Membership,
+    OutboxMessage,
+    Person,
+    ProcessedUpdate,
 )
 from storage.pseudonyms import respondent_key
 from storage.repositories import centres, outbox

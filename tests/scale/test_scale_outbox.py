@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from scale_support import NOW, PNG_1X1, bot_for, emulator, enqueue_texts, services_for, started_citizens
 from sqlalchemy import select, text
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -15,7 +16,6 @@ from bot.outbox import Drainer, DrainStats, RateLimiter
 from bot.outbox.drainer import DRAIN_LEASE, DRAIN_LEASE_NAME
 from bot.outbox.outcomes import MAX_ATTEMPTS, classify
 from bot.services import Services
-from scale_support import NOW, PNG_1X1, bot_for, emulator, enqueue_texts, services_for, started_citizens
 from storage.models import OutboxMessage, Person
 from storage.repositories import leases, outbox
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import string
 from collections import Counter
 from datetime import timedelta
-import string
 from typing import Any
 
+from anonymous_pool import release_pool
 from sqlalchemy import func, select
 from telegram import Update
 
 from storage.centres import load_centres
-from anonymous_pool import release_pool
 from storage.models import Answer, Event, ParticipationToken, Registration, Response
 from storage.repositories import centres
 

@@ -4,21 +4,21 @@ person at the same moment: each update has one effect and the person sees one co
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import socket
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import func, select
-
-from bot.web.telegram_webhook import WEBHOOK_PATH
-from bot.emulator import SimulatedUser
 from scale_support import complete_disability_survey, emulator, environment
-from storage.models import Answer, Conversation, ProcessedUpdate, Response
+from sqlalchemy import func, select
 from test_scale_crash import kentbot
+
+from bot.emulator import SimulatedUser
+from bot.web.telegram_webhook import WEBHOOK_PATH
+from storage.models import Answer, Conversation, ProcessedUpdate, Response
 
 SECRET = "webhook-secret_42"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -61,9 +61,8 @@ async def fan_out(targets: list[str]) -> AsyncIterator[tuple[str, list[list[int]
 
 async def post_update(url: str, update: dict[str, Any], secret: str | None) -> int:
     headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url, json=update, headers=headers) as response:
-            return response.status
+    async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
+        return response.status
 
 
 async def wait_for_worker(url: str, worker: subprocess.Popen[str], timeout: float = 90.0) -> None:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.connection_guard import connections_held
-from storage.person_lock import PersonLocks
 from storage.migrate import is_up_to_date
 from storage.models import Answer, AuditEntry, Base, Centre, Conversation, PlanValue, Response
+from storage.person_lock import PersonLocks
 from storage.pseudonyms import citizen_key
 from storage.repositories import audit, centres, citizens, plan, surveys, updates
 
@@ -82,10 +82,9 @@ async def test_update_ids_are_claimed_once(db) -> None:
 
 
 async def test_an_uncommitted_claim_leaves_the_update_unclaimed(db) -> None:
-    async with db.sessions() as session:
-        async with session.begin():
-            assert await updates.claim(session, 77, NOW)
-            await session.rollback()
+    async with db.sessions() as session, session.begin():
+        assert await updates.claim(session, 77, NOW)
+        await session.rollback()
     async with db.sessions.begin() as session:
         assert await updates.claim(session, 77, NOW)
 

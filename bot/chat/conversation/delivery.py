@@ -21,6 +21,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, Update
@@ -51,10 +52,11 @@ async def show(actions: Sequence[Action], update: Update, bot: Bot, chat_id: int
     touching = asyncio.ensure_future(_in_order(alongside, update.update_id, shown)) if alongside else None
     try:
         toast = await _send(actions, bot, chat_id, shown)
-        if update.callback_query is not None:
+        query = update.callback_query
+        if query is not None:
             # A refusal ("query is too old") is fine: the person already sees the result.
             await _tolerant(
-                lambda: update.callback_query.answer(  # type: ignore[union-attr]
+                lambda: query.answer(
                     toast.text if toast else None, show_alert=bool(toast and toast.alert)
                 )
             )
@@ -80,7 +82,9 @@ async def _send(actions: Sequence[Action], bot: Bot, chat_id: int, shown: Shown)
             if action.live:
                 shown.live = None  # until this one is on screen, no older one is the live one
             message = await _retried(
-                lambda a=action: bot.send_message(chat_id, a.text or "", reply_markup=a.keyboard, disable_notification=a.quiet)
+                partial(
+                    bot.send_message, chat_id, action.text or "", reply_markup=action.keyboard, disable_notification=action.quiet
+                )
             )
             shown.sent.append(message.message_id)
             if action.live:
@@ -99,7 +103,7 @@ def _touch(action: Action, bot: Bot, chat_id: int) -> Callable[[], Awaitable[Any
 
     async def delete() -> None:
         for start in range(0, len(action.message_ids), 100):  # Telegram deletes 100 per call
-            await _tolerant(lambda b=action.message_ids[start : start + 100]: bot.delete_messages(chat_id, b))
+            await _tolerant(partial(bot.delete_messages, chat_id, action.message_ids[start : start + 100]))
 
     return delete
 

@@ -51,12 +51,12 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
         await survey.ask_current(turn)
         return
     if update is not None and staff_links.handles(payload):
-        if staff_links.for_citizens(payload) and not has_consent(turn, purposes.purpose_of(payload)):  # type: ignore[arg-type]
+        if staff_links.for_citizens(payload) and not has_consent(turn, purposes.purpose_of(payload)):
             # A QR code at an event or a membership poster, scanned before consent: the notice
             # and consent come first, then the link is followed without scanning it again.
             ask(turn, payload)
             return
-        await staff_links.open_link(turn, update, payload)  # type: ignore[arg-type]
+        await staff_links.open_link(turn, update, payload)
         return
     if payload and parse_payload(payload, turn.services.surveys) is None:
         turn.send(turn.text("survey.unknown_link"))

@@ -175,7 +175,7 @@ def input_for(callback: Callback) -> engine.Input | None:
         return engine.Choose(callback.value)
     if callback.kind == "toggle":
         return engine.Toggle(callback.value)
-    navigation = {"submit": engine.Submit(), "back": engine.Back(), "skip": engine.Skip(), "next": engine.Next()}
+    navigation: dict[str, engine.Input] = {"submit": engine.Submit(), "back": engine.Back(), "skip": engine.Skip(), "next": engine.Next()}
     return navigation.get(callback.value) if callback.kind == "navigate" else None
 
 

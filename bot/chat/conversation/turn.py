@@ -29,7 +29,7 @@ moved there a batch at a time). So a person's ordinary update costs no extra sta
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -272,7 +272,7 @@ async def _record(services: Services, held: Held, turn: Turn, delivered: Shown, 
         )
 
 
-def citizen_handler(flow: Flow) -> Callable[[Update, Any], Awaitable[None]]:
+def citizen_handler(flow: Flow) -> Callable[[Update, Any], Coroutine[Any, Any, None]]:
     """Adapt a flow to a python-telegram-bot callback."""
 
     async def callback(update: Update, context: Any) -> None:

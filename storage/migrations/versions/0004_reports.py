@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import storage.types
-from sqlalchemy.dialects import postgresql
 
 revision = '0004'
 down_revision = '0003'

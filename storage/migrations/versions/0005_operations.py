@@ -10,9 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
-from sqlalchemy.dialects import postgresql
-
 revision = '0005'
 down_revision = '0004'
 branch_labels = None

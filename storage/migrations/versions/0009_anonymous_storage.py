@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -85,7 +86,7 @@ def _renumber_anonymous_responses(bind: sa.engine.Connection) -> None:
     )
     answers = sa.table('answers', sa.column('id'), sa.column('response_id'), sa.column('question_id'),
                        sa.column('value', JSON), sa.column('value_number'))
-    anonymous = sa.select(sa.column('survey_id')).select_from(sa.table('survey_definitions', sa.column('survey_id'), sa.column('anonymity'))).where(sa.column('anonymity') == 'anonymous')
+    anonymous: sa.Select[Any] = sa.select(sa.column('survey_id')).select_from(sa.table('survey_definitions', sa.column('survey_id'), sa.column('anonymity'))).where(sa.column('anonymity') == 'anonymous')
     rows = [dict(row._mapping) for row in bind.execute(sa.select(responses).where(responses.c.survey_id.in_(anonymous)))]
     secrets.SystemRandom().shuffle(rows)
     for row in rows:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import storage.types
-from sqlalchemy.dialects import postgresql
 from storage.sensitivity import event_is_sensitive
 
 revision = '0010'
