@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import parse
 from bot.chat import consents
-from bot.chat.conversation import drafts, onboarding
+from bot.chat.conversation import consent, drafts
 from bot.chat.conversation.turn import Turn, citizen_handler
 from bot.command_names import accepted
 from bot.i18n import LANGUAGES
@@ -22,12 +22,12 @@ async def full_notice(turn: Turn, update: Update) -> None:
     """The button under the short notice: it carries the language, as nothing is stored yet."""
     callback = parse(update.callback_query.data if update.callback_query else None)
     turn.toast()
-    onboarding.show_full_notice(turn, callback.value if callback and callback.value in LANGUAGES else None)
+    consent.show_full_notice(turn, callback.value if callback and callback.value in LANGUAGES else None)
 
 
 @drafts.continues()
 async def notice_command(turn: Turn, update: Update) -> None:
-    onboarding.show_full_notice(turn)
+    consent.show_full_notice(turn)
 
 
 async def listing(turn: Turn, update: Update) -> None:

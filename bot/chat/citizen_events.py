@@ -13,8 +13,8 @@ from bot.chat import notices
 from bot.chat.conversation import consent
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import centre_name, invite_context, retire_buttons
-from services import attendance, events, registrations
 from bot.consent import purposes
+from services import attendance, events, registrations
 from storage.models import Centre, Event, Person
 from storage.repositories import events as event_store
 

@@ -9,8 +9,8 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import pack
-from bot.consent import purposes
 from bot.chat.conversation.turn import Turn
+from bot.consent import purposes
 
 
 def show(turn: Turn) -> None:

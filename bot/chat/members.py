@@ -22,8 +22,8 @@ from bot.chat.staff import (
     retire_buttons,
     staff_actor,
 )
-from services import memberships, registrations, roles
 from bot.consent import purposes
+from services import memberships, registrations, roles
 from storage.models import Centre, Membership
 from storage.repositories import centres as centre_store
 from storage.repositories import events as event_store

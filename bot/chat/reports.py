@@ -10,6 +10,7 @@ Telegram's limits, retried, never twice.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -196,7 +197,7 @@ def _flags(result: IndicatorResult, lang: str) -> list[str]:
     return flags
 
 
-def _total_line(found: list[DrillRow], result: IndicatorResult, lang: str) -> str:
+def _total_line(found: Sequence[DrillRow], result: IndicatorResult, lang: str) -> str:
     """What all the rows add up to (the ones not listed in chat too), beside the actual."""
     total = drill_total(found, result.unit)
     actual = (t(lang, "reports.indicator.suppressed", n=result.n) if result.suppressed

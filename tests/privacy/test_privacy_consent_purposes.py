@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     admin,
     after,
@@ -22,6 +20,8 @@ from exit_erasure_support import (  # noqa: F401  (bot is a fixture)
     start_and_consent,
     tomorrow_at,
 )
+from sqlalchemy import select
+
 from services.attendance import checkin_payload
 from services.events import local_text
 from storage.models import Citizen, Conversation, Registration
@@ -60,7 +60,7 @@ async def _finish_disability_survey_as_carer(user) -> None:  # type: ignore[no-u
         toggles = [b for b in buttons(current) if b["callback_data"].startswith("t:")]
         if toggles:
             await user.press(toggles[0]["text"], message_id=current["message_id"])
-            await user.wait_for(lambda m: m["message_id"] == current["message_id"] and "☑" in str(m.get("reply_markup")), timeout=30)
+            await user.wait_for(lambda m, current=current: m["message_id"] == current["message_id"] and "☑" in str(m.get("reply_markup")), timeout=30)
             await after(user, user.press(callback_data="q:submit", message_id=current["message_id"]), lambda m: True)
         elif any(d.startswith("a:") for d in data):
             choice = next(b for b in buttons(current) if b["callback_data"].startswith("a:"))
@@ -68,7 +68,7 @@ async def _finish_disability_survey_as_carer(user) -> None:  # type: ignore[no-u
         elif "q:skip" in data:
             await after(user, user.press(callback_data="q:skip", message_id=current["message_id"]), lambda m: True)
         else:
-            await user.wait_for(lambda m: m["message_id"] > current["message_id"] or bool(buttons(m)), timeout=30)
+            await user.wait_for(lambda m, current=current: m["message_id"] > current["message_id"] or bool(buttons(m)), timeout=30)
     await user.wait_for(says("Görüşleriniz bizim için değerli"), timeout=30)
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from exit_erasure_support import bot, has_button, press_on, says  # noqa: F401  (bot is a fixture)
+
 from bot.consent.notice import SAMPLE
 from tests.conftest import BOT_TOKEN
 

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.stats import BreakdownCell, Tally, interval_percent, share_percent, suppress_small, top2box, wilson_interval
+from reports.stats import (
+    BreakdownCell,
+    Tally,
+    interval_percent,
+    share_percent,
+    suppress_small,
+    top2box,
+    wilson_interval,
+)
 
 
 @pytest.mark.parametrize(

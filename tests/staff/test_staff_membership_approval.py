@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from tests_staff_support import NOW, SECRET, join, make_person
 
 # The membership service and the permission check, imported here only.
 from services import memberships as membership_service
 from services.roles import Refused, actor_for
 from storage.models import AuditEntry, Membership
-from tests_staff_support import NOW, SECRET, join, make_person
 
 ZONE = ZoneInfo("Europe/Istanbul")
 CENTRE = "karsiyaka-alzheimer"

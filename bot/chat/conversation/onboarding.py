@@ -16,7 +16,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import keyboards
-from bot.callbacks import Callback, pack
+from bot.callbacks import Callback
 from bot.chat import citizen_events as chat_citizen_events
 from bot.chat import links as staff_links
 from bot.chat.conversation import drafts, privacy, survey
@@ -25,10 +25,8 @@ from bot.chat.conversation.consent import (
     EVENT,
     ask,
     ask_consent,
-    carried,
     has_any_consent,
     has_consent,
-    show_full_notice,
 )
 from bot.chat.conversation.deep_links import parse_payload
 from bot.chat.conversation.turn import Turn
