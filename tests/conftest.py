@@ -26,8 +26,8 @@ from telegram.ext import Application
 from bot import connection_guard
 from bot.app import build_application, post_init
 from bot.config import Settings, load_settings
-from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
-from bot.emulator.inprocess import BOT_USER, InProcessBotApi
+from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
+from tests.support.inprocess_bot_api import BOT_USER, InProcessBotApi
 from bot.clock import Clock, system_clock
 from bot.services import Services, build_services
 from bot.updates.polling import Poller

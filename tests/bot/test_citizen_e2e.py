@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from anonymous_pool import release_pool
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response, SurveyDraft
 
 Message = dict[str, Any]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Text, cast, func, or_, select
 
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from bot.anonymous_storage import tidy
 from storage.models import Answer, Base
 from surveys import engine

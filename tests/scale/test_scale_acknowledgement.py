@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 from scale_support import SECRET, emulator, environment, finish_after_the_services, has_button, reach_the_services_question
 from storage.models import Answer, Conversation, Response
 from storage.pseudonyms import citizen_key

@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.web.telegram_webhook import WEBHOOK_PATH
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from scale_support import complete_disability_survey, emulator, environment
 from storage.models import Answer, Conversation, ProcessedUpdate, Response
 from test_scale_crash import kentbot
