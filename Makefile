@@ -1,4 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+: `make demo` and `make test`.
+# The venv gets kentbot and, beside it, its development tools (`devtools/`: the emulator, the
+# demo, the test requirements), which the production package `pip install .` leaves out.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,14 +8,14 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test run bench emulator mutate clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml devtools/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e . -e ./devtools
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/kentbot demo
+	$(BIN)/kentbot-demo
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -23,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/kentbot run
 
 emulator: $(STAMP)
-	$(BIN)/python -m bot.emulator --host 127.0.0.1 --port 8081
+	$(BIN)/python -m devtools.emulator --host 127.0.0.1 --port 8081
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py
@@ -31,7 +33,7 @@ bench: $(STAMP)
 MUTATION_STAMP := $(VENV)/.mutation-stamp
 
 $(MUTATION_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	$(BIN)/python -m pip install --quiet -e . -e './devtools[mutation]'
 	touch $(MUTATION_STAMP)
 
 # Mutation testing of the pure core ([tool.mutmut] in pyproject.toml), from scratch each time.
@@ -42,4 +44,4 @@ mutate: $(MUTATION_STAMP)
 	$(BIN)/python tests/mutation/summary.py
 
 clean:
-	rm -rf $(VENV) out build *.egg-info mutants mutants.log
+	rm -rf $(VENV) out build *.egg-info devtools/build devtools/*.egg-info mutants mutants.log

@@ -1,4 +1,4 @@
-"""The `kentbot` command: run the bot, manage the database, validate surveys, run the demo."""
+"""The `kentbot` command: run the bot, manage the database, validate surveys, report."""
 
 from __future__ import annotations
 
@@ -114,10 +114,6 @@ def _parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="list the audit log")
     audit.add_argument("--since", required=True, type=day, help="YYYY-MM-DD: entries from local midnight of this day")
 
-    demo = commands.add_parser("demo", help="emulator, real bot, simulated citizens, indicators")
-    demo.add_argument("--citizens", type=cli_args.whole, default=240, help="how many simulated citizens answer")
-    demo.add_argument("--seed", type=int, default=4242, help="the random seed: the same seed gives the same figures")
-    demo.add_argument("--out", default="out", help="folder for the report files")
     return parser
 
 
@@ -218,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _uses_pseudonyms(args: argparse.Namespace) -> bool:
     """Commands on the database, but for those that make or inspect it, or touch no data."""
-    return args.command not in ("run", "db", "survey", "centre", "demo", "backup")
+    return args.command not in ("run", "db", "survey", "centre", "backup")
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -301,10 +297,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.commands import audit
 
         return asyncio.run(audit.list_since(settings, args.since))
-    if args.command == "demo":
-        from bot.demo import run_demo
-
-        return run_demo(settings, citizens=args.citizens, seed=args.seed, out=args.out)
     raise AssertionError(args.command)
 
 

@@ -27,8 +27,8 @@ from bot.app import build_application, post_init
 from bot.clock import Clock, system_clock
 from bot.config import Settings, load_settings
 from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
-from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
-from bot.emulator.inprocess import BOT_USER, InProcessBotApi
+from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
+from tests.support.inprocess_bot_api import BOT_USER, InProcessBotApi
 from bot.services import Services, build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app

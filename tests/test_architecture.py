@@ -12,8 +12,6 @@ import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "services", "surveys", "storage", "reports")
-# Development tools, not parts of the product.
-TOOLS = ("bot.emulator", "bot.demo")
 # The application wiring registers the handlers: the one import of a higher layer allowed.
 WIRING = ("bot.app", "handlers")
 
@@ -23,21 +21,17 @@ def _graph() -> grimp.ImportGraph:
     return grimp.build_graph(*PACKAGES, exclude_type_checking_imports=True)
 
 
-def _product(module: str) -> bool:
-    return not module.startswith(TOOLS)
-
-
 def _squashed_edges(graph: grimp.ImportGraph, depth: int, within: str = "") -> set[tuple[str, str]]:
-    """Imports between the parts `depth` names deep (under `within`), tools left out."""
+    """Imports between the parts `depth` names deep (under `within`)."""
     def part(module: str) -> str | None:
         if within and not module.startswith(within + "."):
             return None
         return ".".join(module.split(".")[:depth])
 
     edges = set()
-    for module in filter(_product, graph.modules):
+    for module in graph.modules:
         source = part(module)
-        for imported in filter(_product, graph.find_modules_directly_imported_by(module)):
+        for imported in graph.find_modules_directly_imported_by(module):
             if module == WIRING[0] and imported.split(".")[0] == WIRING[1]:
                 continue
             target = part(imported)
@@ -101,9 +95,9 @@ def test_no_modules_of_the_bot_import_each_other_in_a_circle() -> None:
     graph = _graph()
     edges = {
         (module, imported)
-        for module in filter(_product, graph.modules)
+        for module in graph.modules
         if module.startswith("bot.")
-        for imported in filter(_product, graph.find_modules_directly_imported_by(module))
+        for imported in graph.find_modules_directly_imported_by(module)
         if imported.startswith("bot.")
     }
     assert _cycles(edges) == []

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from telegram import Bot
 
-from bot.emulator import EmulatorClient
+from devtools.emulator import EmulatorClient
 from storage.centres import load_centres
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
@@ -61,7 +61,7 @@ async def main(people: int) -> dict[str, object]:
     url = f"sqlite+aiosqlite:///{folder / 'campaign.sqlite3'}"
     now = datetime.now(timezone.utc)
     await seed(url, people, now)
-    emulator = subprocess.Popen([sys.executable, "-m", "bot.emulator", "--port", "0", "--token", TOKEN,
+    emulator = subprocess.Popen([sys.executable, "-m", "devtools.emulator", "--port", "0", "--token", TOKEN,
                                  "--rate", str(RATE), "--per-chat", "1"], cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL)
     base = emulator.stdout.readline().decode().strip()  # type: ignore[union-attr]

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response
 from tests.bot.bot_process import BotProcess, has_buttons, live, press_and_settle, press_and_wait
 

@@ -8,7 +8,7 @@ from typing import Any
 from anonymous_pool import release_pool
 from sqlalchemy import func, select
 
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from storage.models import Answer, Citizen, Conversation, Response, SurveyDraft
 from tests.waiting import eventually
 

@@ -176,7 +176,7 @@ async def test_cancel_language_and_resume_after_restart(inprocess_bot, db, tmp_p
 
     # A new application on the same database: the person continues where they were.
     from bot.app import build_application, post_init
-    from bot.emulator.inprocess import InProcessBotApi
+    from tests.support.inprocess_bot_api import InProcessBotApi
 
     api = InProcessBotApi(_next_message_id=5000)
     application = build_application(inprocess_bot.services, "123456789:kentbot-test-token", request=api)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from storage.models import Answer, Response
 from tests.bot.bot_process import BotProcess, has_buttons, press_and_wait
 

@@ -10,7 +10,7 @@ from telegram import Bot
 
 from bot import connection_guard
 from bot.connection_guard import ConnectionHeld, GuardedRequest, connections_held
-from bot.emulator.inprocess import InProcessBotApi
+from tests.support.inprocess_bot_api import InProcessBotApi
 from tests.conftest import BOT_TOKEN
 
 

@@ -1,5 +1,6 @@
-"""`make demo`'s main job, small: the emulator, the real bot process and simulated citizens
-who open the surveys from the links on the posters, then the indicators and the report files."""
+"""`make demo`'s main job (`kentbot-demo`), small: the emulator, the real bot process and
+simulated citizens who open the surveys from the links on the posters, then the indicators and
+the report files."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def test_a_small_demo_runs_end_to_end(tmp_path: Path) -> None:
     environment["KENTBOT_DATA_DIR"] = str(tmp_path / "data")
     out = tmp_path / "out"
     run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo", "--citizens", "8", "--seed", "3", "--out", str(out)],
+        [sys.executable, "-m", "devtools.demo", "--citizens", "8", "--seed", "3", "--out", str(out)],
         env=environment, cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=240,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo.staff_activity import StaffActivityError, StaffActivitySummary, simulate_staff_year
+from devtools.demo.staff_activity import StaffActivityError, StaffActivitySummary, simulate_staff_year
 from reports.aggregate import actual_of, observe_year
 from storage.models import AuditEntry, Base, IndicatorEntry, Membership
 

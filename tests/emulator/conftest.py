@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from telegram import Bot
 
-from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
+from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 

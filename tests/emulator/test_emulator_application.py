@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

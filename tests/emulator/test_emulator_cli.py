@@ -1,4 +1,5 @@
-"""`python -m bot.emulator` prints its URL and serves the Bot API until stopped."""
+"""`python -m devtools.emulator` prints its URL and the token it accepts, and serves the Bot API
+until stopped."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ async def test_module_prints_url_and_serves(token: str) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.emulator",
+        "devtools.emulator",
         "--port",
         "0",
         "--token",
@@ -26,6 +27,8 @@ async def test_module_prints_url_and_serves(token: str) -> None:
         assert process.stdout is not None
         url = (await asyncio.wait_for(process.stdout.readline(), 10)).decode().strip()
         assert url.startswith("http://127.0.0.1:")
+        settings = (await asyncio.wait_for(process.stdout.readline(), 10)).decode().split()
+        assert settings == [f"TELEGRAM_API_BASE_URL={url}", f"TELEGRAM_BOT_TOKEN={token}"]
         async with httpx.AsyncClient() as http:
             response = await http.get(f"{url}/bot{token}/getMe")
         assert response.json()["result"]["id"] == 123456789

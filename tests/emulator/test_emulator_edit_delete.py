@@ -6,7 +6,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Evet", callback_data="yes")]])
 

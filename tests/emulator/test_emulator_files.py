@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import BadRequest
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 
 
 async def test_send_document_bytes_round_trip(

@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 
 # PTB warns inside RetryAfter itself about the int-to-timedelta change of retry_after.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -73,7 +73,7 @@ async def test_hanging_request_times_out(bot: Bot, emulator: EmulatorClient) -> 
 async def test_a_burst_of_one_still_allows_the_first_send(start, token) -> None:
     from telegram import Bot
 
-    from bot.emulator import SimulatedUser
+    from devtools.emulator import SimulatedUser
 
     emulator = await start(per_chat_rate=1, per_chat_burst=1)
     user = SimulatedUser(emulator, 4711, "Ayşe", "tr")

@@ -15,8 +15,8 @@ from telegram import (
 )
 from telegram.error import BadRequest, Conflict
 
-from bot.emulator import EmulatorClient, SimulatedUser
-from bot.emulator.client import EmulatorError
+from devtools.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator.client import EmulatorError
 from tests.waiting import eventually
 
 

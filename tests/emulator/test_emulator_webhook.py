@@ -12,7 +12,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import Conflict
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 
 StartEmulator = Callable[..., Awaitable[EmulatorClient]]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Table, literal_column, select
 
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from services.events import local_text
 from storage import pseudonyms
 from storage.centres import load_centres

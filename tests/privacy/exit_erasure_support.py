@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Text, cast, func, or_, select
 
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from bot.outbox.drainer import Drainer, DrainStats
 from bot.services import Services
 from services import events, invites, roles

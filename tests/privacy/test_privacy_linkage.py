@@ -295,7 +295,7 @@ async def test_her_telegram_id_names_and_comment_are_never_stored_together(live_
 def _the_bots_own(record: logging.LogRecord) -> bool:
     """The bot's log, as `kentbot run` writes it: not the emulated Telegram's (its server and
     the simulated people talking to it run in this process too)."""
-    emulator = record.name.startswith(("aiohttp.", "bot.emulator"))
+    emulator = record.name.startswith(("aiohttp.", "devtools.emulator"))
     return not emulator and "/_sim/" not in record.getMessage()
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Text, cast, func, or_, select
 
 from bot.anonymous_storage import tidy
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from storage.models import Answer, Base
 from surveys import engine
 from surveys.definition import load_shipped

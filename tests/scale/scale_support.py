@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import load_settings
 from bot.connection_guard import GuardedRequest
-from bot.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
+from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.services import Services, build_services
 from storage.repositories import outbox
 

@@ -27,7 +27,7 @@ from scale_support import (
 )
 from sqlalchemy import func, select, text
 
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 from storage.models import Answer, Conversation, Response
 from storage.pseudonyms import citizen_key
 

@@ -10,7 +10,7 @@ import logging
 from sqlalchemy import select
 
 from bot.app import build_application, post_init
-from bot.emulator.inprocess import InProcessBotApi
+from tests.support.inprocess_bot_api import InProcessBotApi
 from bot.services import build_services
 from storage import database
 from storage.models import ChatTrail, Conversation

@@ -16,7 +16,7 @@ from scale_support import complete_disability_survey, emulator, environment
 from sqlalchemy import func, select
 from test_scale_crash import kentbot
 
-from bot.emulator import SimulatedUser
+from devtools.emulator import SimulatedUser
 from bot.web.telegram_webhook import WEBHOOK_PATH
 from storage.models import Answer, Conversation, ProcessedUpdate, Response
 

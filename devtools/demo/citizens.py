@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.chat.conversation.deep_links import make_payload
-from bot.emulator import EmulatorClient, SimulatedUser
+from devtools.emulator import EmulatorClient, SimulatedUser
 from surveys.definition import SurveyDefinition
 from surveys.labels import label
 

@@ -12,14 +12,14 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
-from bot.emulator.errors import ApiError, bad_request, forbidden
-from bot.emulator.faults import FaultInjector
-from bot.emulator.formatting import format_text
-from bot.emulator.markup import validate_markup
-from bot.emulator.media import document_object, image_size, photo_sizes
-from bot.emulator.params import Params, Upload
-from bot.emulator.rate_limit import FloodControl
-from bot.emulator.state import (
+from devtools.emulator.errors import ApiError, bad_request, forbidden
+from devtools.emulator.faults import FaultInjector
+from devtools.emulator.formatting import format_text
+from devtools.emulator.markup import validate_markup
+from devtools.emulator.media import document_object, image_size, photo_sizes
+from devtools.emulator.params import Params, Upload
+from devtools.emulator.rate_limit import FloodControl
+from devtools.emulator.state import (
     DEFAULT_UPDATE_TYPES,
     ChatMessage,
     EmulatorState,

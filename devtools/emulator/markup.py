@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.errors import bad_request
+from devtools.emulator.errors import bad_request
 
 MAX_CALLBACK_DATA_BYTES = 64
 INLINE_ACTIONS = (

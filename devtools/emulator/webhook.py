@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.emulator.state import EmulatorState, Webhook, update_type
+from devtools.emulator.state import EmulatorState, Webhook, update_type
 
 DELIVERY_TIMEOUT = aiohttp.ClientTimeout(total=10)
 

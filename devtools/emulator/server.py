@@ -8,14 +8,14 @@ import time
 
 from aiohttp import web
 
-from bot.emulator.bot_api import BotApi
-from bot.emulator.clock import EmulatorClock
-from bot.emulator.config import EmulatorConfig
-from bot.emulator.faults import FaultInjector
-from bot.emulator.rate_limit import FloodControl
-from bot.emulator.sim_api import SimApi
-from bot.emulator.state import EmulatorState
-from bot.emulator.webhook import WebhookSender
+from devtools.emulator.bot_api import BotApi
+from devtools.emulator.clock import EmulatorClock
+from devtools.emulator.config import EmulatorConfig
+from devtools.emulator.faults import FaultInjector
+from devtools.emulator.rate_limit import FloodControl
+from devtools.emulator.sim_api import SimApi
+from devtools.emulator.state import EmulatorState
+from devtools.emulator.webhook import WebhookSender
 
 _SENDER_KEY = web.AppKey("emulator_webhook_task", asyncio.Task)
 

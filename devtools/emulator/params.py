@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bot.emulator.errors import bad_request
+from devtools.emulator.errors import bad_request
 
 
 @dataclass

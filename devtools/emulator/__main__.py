@@ -1,4 +1,7 @@
-"""`python -m bot.emulator`: serve the emulator for `make demo` or a municipality's trial run."""
+"""`python -m devtools.emulator`: serve the emulator for `make demo` or a municipality's trial run.
+
+The first line printed is the URL (the demo and the tests read it); the next names the tokens
+it accepts, so a bot can be pointed at it by hand."""
 
 from __future__ import annotations
 
@@ -8,12 +11,12 @@ import contextlib
 import os
 import signal
 
-from bot.emulator.config import DEMO_TOKEN, EmulatorConfig
-from bot.emulator.server import start_emulator
+from devtools.emulator.config import DEMO_TOKEN, EmulatorConfig
+from devtools.emulator.server import start_emulator
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument(
@@ -39,6 +42,9 @@ async def serve(args: argparse.Namespace) -> None:
     )
     runner, url = await start_emulator(args.host, args.port, config)
     print(url, flush=True)
+    print(f"TELEGRAM_API_BASE_URL={url} TELEGRAM_BOT_TOKEN={tokens[0]}", flush=True)
+    for other in tokens[1:]:
+        print(f"also accepted: TELEGRAM_BOT_TOKEN={other}", flush=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:

@@ -10,11 +10,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.faults import FaultInjector, FaultPlan
-from bot.emulator.formatting import command_entities
-from bot.emulator.markup import inline_buttons
-from bot.emulator.media import document_object, image_size, photo_sizes
-from bot.emulator.state import CallbackRecord, ChatMessage, EmulatorState, SimUser
+from devtools.emulator.faults import FaultInjector, FaultPlan
+from devtools.emulator.formatting import command_entities
+from devtools.emulator.markup import inline_buttons
+from devtools.emulator.media import document_object, image_size, photo_sizes
+from devtools.emulator.state import CallbackRecord, ChatMessage, EmulatorState, SimUser
 
 SimHandler = Callable[[web.Request], Awaitable[tuple[int, Any]]]
 IZMIR_KONAK = (38.4189, 27.1287)

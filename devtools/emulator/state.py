@@ -9,8 +9,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.clock import EmulatorClock
-from bot.emulator.config import EmulatorConfig
+from devtools.emulator.clock import EmulatorClock
+from devtools.emulator.config import EmulatorConfig
 
 MESSAGE_KINDS = ("text", "document", "photo", "sticker", "voice", "location", "contact")
 

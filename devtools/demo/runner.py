@@ -15,10 +15,10 @@ from pathlib import Path
 from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from bot.consent import notice
-from bot.demo.citizens import CitizenDriver, personas
-from bot.demo.figures import print_figures, set_demo_plan
-from bot.demo.staff_activity import simulate_staff_year
-from bot.emulator import DEMO_TOKEN, EmulatorClient
+from devtools.demo.citizens import CitizenDriver, personas
+from devtools.demo.figures import print_figures, set_demo_plan
+from devtools.demo.staff_activity import simulate_staff_year
+from devtools.emulator import DEMO_TOKEN, EmulatorClient
 from reports.plan import PlanError, load_plan
 from storage.centres import CentreError, load_centres
 from storage.database import create_engine, session_factory
@@ -108,8 +108,8 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
 
 
 def _start_emulator() -> tuple[subprocess.Popen[bytes], str]:
-    """`python -m bot.emulator` on a free port, without flood limits; it prints its URL first."""
-    command = [sys.executable, "-m", "bot.emulator", "--port", "0", "--token", DEMO_TOKEN, "--rate", "0", "--per-chat", "0"]
+    """`python -m devtools.emulator` on a free port, without flood limits; it prints its URL first."""
+    command = [sys.executable, "-m", "devtools.emulator", "--port", "0", "--token", DEMO_TOKEN, "--rate", "0", "--per-chat", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
     url = process.stdout.readline().decode().strip()

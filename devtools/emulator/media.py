@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from bot.emulator.state import StoredFile
+from devtools.emulator.state import StoredFile
 
 
 def image_size(content: bytes) -> tuple[int, int] | None:

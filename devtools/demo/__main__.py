@@ -1,0 +1,46 @@
+"""`kentbot-demo` (or `python -m devtools.demo`): what `make demo` runs. Settings come from the
+environment or a .env file, as for `kentbot`; the demo keeps its own database in the data folder."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.cli import EXIT_USAGE, QUIET_LOGGERS
+from bot.cli_args import whole
+from bot.config import ConfigError, load_settings
+from devtools.demo.runner import run_demo
+from storage.private_files import OWNER_ONLY_UMASK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kentbot-demo",
+        description="The Bot API emulator, the real bot process, simulated citizens and staff, then the indicators.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--citizens", type=whole, default=240, help="how many simulated citizens answer")
+    parser.add_argument("--seed", type=int, default=4242, help="the random seed: the same seed gives the same figures")
+    parser.add_argument("--out", default="out", help="folder for the report files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # The demo's database, log and reports are the owner's alone, as the bot's are.
+    os.umask(OWNER_ONLY_UMASK)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in QUIET_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    try:
+        return run_demo(load_settings(), citizens=args.citizens, seed=args.seed, out=args.out)
+    except ConfigError as error:
+        print(f"kentbot-demo: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
