@@ -27,16 +27,16 @@ from bot.app import build_application, post_init
 from bot.clock import Clock, system_clock
 from bot.config import Settings, load_settings
 from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
-from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
-from tests.support.inprocess_bot_api import BOT_USER, InProcessBotApi
 from bot.services import Services, build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
 from bot.web.server import listening_socket, serving
 from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
+from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.support.inprocess_bot_api import BOT_USER, InProcessBotApi
 
 POSTGRES_ENV = "KENTBOT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]

@@ -50,15 +50,15 @@ from telegram.ext import ApplicationBuilder, TypeHandler  # noqa: E402
 
 from bot.app import build_application, post_init  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from devtools.emulator import EmulatorClient, EmulatorConfig, start_emulator  # noqa: E402
-from tests.support.inprocess_bot_api import InProcessBotApi  # noqa: E402
 from bot.outbox import Drainer, RateLimiter  # noqa: E402
 from bot.services import build_services  # noqa: E402
+from devtools.emulator import EmulatorClient, EmulatorConfig, start_emulator  # noqa: E402
 from storage.centres import load_centres  # noqa: E402
 from storage.database import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Answer, Response, SurveyDefinition  # noqa: E402
 from storage.repositories import centres, outbox  # noqa: E402
+from tests.support.inprocess_bot_api import InProcessBotApi  # noqa: E402
 
 TOKEN = "123456789:kentbot-bench-token"
 SECRET = "bench-secret-0123456789abcdef"

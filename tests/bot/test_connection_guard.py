@@ -10,8 +10,8 @@ from telegram import Bot
 
 from bot import connection_guard
 from bot.connection_guard import ConnectionHeld, GuardedRequest, connections_held
-from tests.support.inprocess_bot_api import InProcessBotApi
 from tests.conftest import BOT_TOKEN
+from tests.support.inprocess_bot_api import InProcessBotApi
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Text, cast, func, or_, select
 
-from devtools.emulator import SimulatedUser
 from bot.outbox.drainer import Drainer, DrainStats
 from bot.services import Services
+from devtools.emulator import SimulatedUser
 from services import events, invites, roles
 from services.attendance import checkin_payload
 from services.events import local_text

@@ -24,9 +24,9 @@ from sqlalchemy import select, text
 from telegram import Bot, Update
 
 from bot.cli import QUIET_LOGGERS, main
+from bot.inbound import storable_update
 from devtools.demo.runner import _start_bot
 from devtools.emulator import SimulatedUser
-from bot.inbound import storable_update
 from reports.weekly import build_weekly_report, write_report_files
 from services import invites
 from storage.centres import load_centres

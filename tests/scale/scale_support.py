@@ -14,8 +14,8 @@ from telegram.request import HTTPXRequest
 
 from bot.config import load_settings
 from bot.connection_guard import GuardedRequest
-from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from bot.services import Services, build_services
+from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from storage.repositories import outbox
 
 BOT_TOKEN = "123456789:kentbot-scale-token"

@@ -10,11 +10,11 @@ import logging
 from sqlalchemy import select
 
 from bot.app import build_application, post_init
-from tests.support.inprocess_bot_api import InProcessBotApi
 from bot.services import build_services
 from storage import database
 from storage.models import ChatTrail, Conversation
 from tests.conftest import BOT_TOKEN, InProcessBot, make_settings
+from tests.support.inprocess_bot_api import InProcessBotApi
 
 PEOPLE = 6
 LATENCY = 0.25  # each Bot API call; a /start sends one message after its transaction

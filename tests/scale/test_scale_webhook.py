@@ -16,8 +16,8 @@ from scale_support import complete_disability_survey, emulator, environment
 from sqlalchemy import func, select
 from test_scale_crash import kentbot
 
-from devtools.emulator import SimulatedUser
 from bot.web.telegram_webhook import WEBHOOK_PATH
+from devtools.emulator import SimulatedUser
 from storage.models import Answer, Conversation, ProcessedUpdate, Response
 
 SECRET = "webhook-secret_42"
