@@ -18,7 +18,6 @@ from storage.models import Event
 from storage.repositories import events as event_store
 
 PAGE = 8
-TEXT_SCREENS = {"staff.walkin": "walkin", "staff.headcount": "headcount", "staff.move": "move"}
 
 
 async def list_mine(turn: Turn, update: Update) -> None:
