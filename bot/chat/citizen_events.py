@@ -14,6 +14,7 @@ from bot.chat.conversation import consent
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import centre_name, invite_context, retire_buttons
 from services import attendance, events, registrations
+from services.refusal import Refusal
 from storage.models import Centre, Event, Person
 from storage.repositories import events as event_store
 
@@ -139,7 +140,7 @@ async def _register(turn: Turn, update: Update, event_id: int, *, agreed: bool) 
         )
     try:
         outcome = await registrations.register(turn.session, event_id=event_id, person_id=person.id, now=turn.now)
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         return
     event = await turn.session.get(Event, event_id)
@@ -162,7 +163,7 @@ async def _unregister(turn: Turn, event_id: int) -> None:
         promotion = await registrations.cancel(turn.session, event_id=event_id, person_id=person.id, now=turn.now)
         if promotion is not None:
             await notices.queue(turn.session, [promotion.notice], zone=turn.services.zone, now=turn.now)
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         return
     turn.send(turn.text("events.unregister.done"))
@@ -195,7 +196,7 @@ async def check_in(turn: Turn, update: Update, payload: str) -> None:
             turn.session, filter(None, [marked.invitation]), zone=turn.services.zone, now=turn.now,
             bot_username=update.get_bot().username,
         )
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         return
     turn.send(turn.text("checkin.done" if marked.present else "checkin.again"))

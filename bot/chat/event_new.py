@@ -21,6 +21,7 @@ from bot.chat.staff import (
 )
 from bot.i18n import LANGUAGES
 from services import events, roles
+from services.refusal import Refusal
 from storage.models import Centre
 
 SCREEN = FLOW_SCREENS["event_new"]
@@ -175,7 +176,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict, *, publish: bool) -
         end_screen(turn)
         turn.send(turn.text("staff.refused"))
         return
-    except events.EventError as error:
+    except Refusal as error:
         end_screen(turn)
         turn.send(turn.text(f"events.error.{error.reason}"))
         return

@@ -22,6 +22,7 @@ from bot.chat.staff import (
     staff_actor,
 )
 from services import memberships, registrations, roles
+from services.refusal import Refusal
 from storage.models import Centre, Membership
 from storage.repositories import centres as centre_store
 from storage.repositories import events as event_store
@@ -159,7 +160,7 @@ async def _submit(turn: Turn, update: Update, draft: dict) -> None:
             member_name=draft["member_name"], birth_date=date.fromisoformat(draft["birth_date"]),
             contact_preference=draft["contact"], secret=turn.services.secret, now=turn.now,
         )
-    except memberships.MembershipError as error:
+    except Refusal as error:
         end_screen(turn)
         turn.send(turn.text(f"membership.error.{error.reason}"))
         return
@@ -237,7 +238,7 @@ async def _decide(turn: Turn, actor: roles.Actor, membership_id: int, *, approve
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
         return
-    except memberships.MembershipError as error:
+    except Refusal as error:
         turn.send(turn.text(f"membership.error.{error.reason}"))
         return
     turn.send(turn.text("membership.decided.approved" if approve else "membership.decided.declined"))

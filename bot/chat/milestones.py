@@ -23,6 +23,7 @@ from bot.chat.staff import (
     staff_actor,
 )
 from services import entries, roles
+from services.refusal import Refusal
 from storage.models import Centre
 from storage.repositories import centres as centre_store
 from storage.repositories import entries as entry_store
@@ -156,7 +157,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict, note: str) -> None:
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
-    except entries.EntryError as error:
+    except Refusal as error:
         if error.reason == "future":
             turn.send(turn.text("entries.error.future"))
             draft["step"] = "date"
@@ -173,7 +174,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict, note: str) -> None:
     end_screen(turn)
 
 
-async def _refused(turn: Turn, draft: dict, error: entries.EntryError) -> None:
+async def _refused(turn: Turn, draft: dict, error: Refusal) -> None:
     """A milestone already logged for the centre is shown, with a way to correct it."""
     existing = None
     if error.reason == "duplicate":
