@@ -15,6 +15,7 @@ from bot.chat.conversation import consent
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import (
     cancel_row,
+    cancel_step,
     centre_name,
     end_screen,
     parse_day,
@@ -61,15 +62,14 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         turn.toast()
         await _notice_detail(turn, value)
         return
-    if turn.state.get("screen") != SCREEN or (field != "cancel" and field != draft.get("step")):
+    if field == "cancel":
+        cancel_step(turn, update, "membership")
+        return
+    if turn.state.get("screen") != SCREEN or field != draft.get("step"):
         turn.toast(turn.text("unexpected.stale_button"))
         return
     turn.toast()
     retire_buttons(turn, update)
-    if field == "cancel":
-        end_screen(turn)
-        turn.send(turn.text("staff.cancelled"))
-        return
     if field == "rel" and value in memberships.RELATIONS:
         draft["relation"], draft["step"] = value, "name"
         turn.send(turn.text("membership.name"))
