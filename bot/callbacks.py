@@ -41,7 +41,6 @@ FLOW_SCREENS = {
     "correction": "staff.correct",
     "membership": "member",
 }
-NAVIGATION = ("submit", "back", "skip", "next")
 _VALUE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,59}")
 
 
@@ -63,11 +62,6 @@ def fits(kind: str, value: str) -> bool:
     """Whether `value` can travel in a button of this kind."""
     prefix = next(p for p, name in PREFIXES.items() if name == kind)
     return len(f"{prefix}:{value}".encode()) <= MAX_BYTES and bool(_VALUE.fullmatch(value))
-
-
-def on_its_screen(kind: str, screen: str | None) -> bool:
-    """Whether a button of a step-by-step flow belongs to the screen the conversation is on."""
-    return FLOW_SCREENS[kind] == screen
 
 
 def parse(data: str | None) -> Callback | None:

@@ -40,7 +40,3 @@ def accepted(key: str) -> list[str]:
     """Every name that runs the command, for a CommandHandler."""
     turkish, english, others = _NAMES[key]
     return list(dict.fromkeys((turkish, english, *others)))
-
-
-def all_shown(lang: str) -> set[str]:
-    return {shown(key, lang) for key in _NAMES}

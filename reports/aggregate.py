@@ -161,11 +161,6 @@ def period_changes(
     return changes
 
 
-def week_changes(frame: pd.DataFrame, plan: Plan, last: date, year_start: date) -> dict[str, float | None]:
-    """The change over the seven days ending at `last` (those inside the year)."""
-    return period_changes(frame, plan, max(last - timedelta(days=6), year_start), last, year_start)
-
-
 def week_ends(first: date, last: date) -> list[date]:
     """Every Sunday in [first, last], then `last` itself when it is not a Sunday."""
     day = first + timedelta(days=(6 - first.weekday()) % 7)

@@ -28,10 +28,6 @@ def week_bounds(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def utc_bounds(first: date, last: date, zone: ZoneInfo = ISTANBUL) -> tuple[datetime, datetime]:
     """The instants [local midnight starting `first`, local midnight after `last`)."""
     start = datetime.combine(first, time(0), zone)

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from storage.strict_yaml import load_yaml, yaml_problem
+
 DEFAULT_PATH = Path(__file__).with_name("plan.yaml")
 
 UNITS = ("count", "persons", "percent")
@@ -119,9 +121,9 @@ def load_plan(path: Path | str | None = None) -> Plan:
     path = Path(path) if path is not None else DEFAULT_PATH
     where = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise PlanError(f"{where}: not valid YAML: {error}") from error
+        raise PlanError(f"{where}: not valid YAML: {yaml_problem(error)}") from error
     if not isinstance(data, dict):
         raise PlanError(f"{where}: expected a mapping with goal, target and indicators")
     _no_unknown_fields(where, data, _TOP_FIELDS)

@@ -15,7 +15,6 @@ from typing import NamedTuple
 Z95 = 1.96
 SMALL_SAMPLE_N = 30
 MIN_CELL_N = 5
-SCALE_POINTS = 5
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
@@ -32,17 +31,6 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == n else min(1.0, centre + half)
     return low, high
-
-
-def top2box(answers: Iterable[int], scale: int = SCALE_POINTS) -> tuple[int, int]:
-    """(satisfied, n): answers in the top two points of the scale, out of all answers."""
-    satisfied = n = 0
-    for answer in answers:
-        if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= scale:
-            raise ValueError(f"answer {answer!r} is not on the 1..{scale} scale")
-        n += 1
-        satisfied += answer >= scale - 1
-    return satisfied, n
 
 
 def share_percent(satisfied: int, n: int) -> float | None:

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import invitations
-from services.events import EventError, snapshot
+from services.events import snapshot
 from services.notices import SurveyInvitation
+from services.refusal import Refusal
 from services.roles import Actor, require
 from storage.models import Attendance, Event, Person
 from storage.pseudonyms import beneficiary_key
@@ -80,11 +81,11 @@ def in_window(event: Event, now: datetime) -> bool:
 async def _open_event(session: AsyncSession, event_id: int, now: datetime) -> Event:
     event = await event_store.event_for_update(session, event_id)
     if event is None:
-        raise EventError("unknown")
+        raise Refusal("unknown")
     if event.status not in ("published", "held"):
-        raise EventError("state")
+        raise Refusal("state")
     if now < event.starts_at - WINDOW:
-        raise EventError("too_early")
+        raise Refusal("too_early")
     return event
 
 
@@ -127,7 +128,7 @@ async def tick(
     registration = await event_store.registration(session, event_id, person_id)
     person = await session.get(Person, person_id)
     if registration is None or registration.status == "cancelled" or person is None:
-        raise EventError("not_registered")
+        raise Refusal("not_registered")
     key = person_key(secret, person.telegram_user_id)
     existing = await event_store.attendance_row(session, event_id, key)
     if existing is not None:
@@ -148,7 +149,7 @@ async def walk_in(session: AsyncSession, actor: Actor | None, *, event_id: int, 
     event = await _open_event(session, event_id, now)
     actor = require(actor, "attendance.record", event.centre_id)
     if not normalise_name(name) or len(name) > 200:
-        raise EventError("text")
+        raise Refusal("text")
     marked = await _add(
         session, event, key=walkin_key(secret, event.centre_id, name), kind="walkin", person=None,
         recorded_by=actor.staff_id, actor=actor.label, now=now, invite=None,
@@ -161,7 +162,7 @@ async def set_headcount(session: AsyncSession, actor: Actor | None, *, event_id:
     event = await _open_event(session, event_id, now)
     actor = require(actor, "attendance.record", event.centre_id)
     if not 0 < count <= MAX_HEADCOUNT:
-        raise EventError("headcount")
+        raise Refusal("headcount")
     before = snapshot(event)
     event.headcount = count
     _mark_held(event, now)
@@ -179,9 +180,9 @@ async def check_in(
     """A citizen scanned the QR code at the event; present is True when newly recorded."""
     event = await event_store.event_for_update(session, event_id)
     if event is None or event.status not in ("published", "held"):
-        raise EventError("unknown")
+        raise Refusal("unknown")
     if not in_window(event, now):
-        raise EventError("checkin_window")
+        raise Refusal("checkin_window")
     return await _add(
         session, event, key=person_key(secret, person.telegram_user_id), kind="self", person=person,
         recorded_by=None, actor=f"person:{person.id}", now=now, invite=invite,

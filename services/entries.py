@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.refusal import Refusal
 from services.roles import Actor, label_for, require
 from storage.locks import lock_in_transaction
 from storage.models import Centre, IndicatorEntry
@@ -25,14 +26,6 @@ AID = "4.2.3"
 MILESTONES = {"4.2.1": ("youth_centre",), "4.2.6": ("women_centre",)}
 MAX_AID_BATCH = 500
 _SCHOOL_ID = re.compile(r"[0-9A-Za-z]{1,20}")
-
-
-class EntryError(ValueError):
-    """Refused input; `reason` is a message key suffix under `entries.error.`."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def aid_key(secret: bytes, school_id: str, year: int) -> str:
@@ -69,11 +62,11 @@ async def log_aid(
     date (Europe/Istanbul): between 00:00 and 03:00 the UTC date is still yesterday."""
     actor = require(actor, "entry.add", centre_id)
     if await session.get(Centre, centre_id) is None:
-        raise EntryError("centre")
+        raise Refusal("centre")
     if not school_ids or len(school_ids) > MAX_AID_BATCH:
-        raise EntryError("batch")
+        raise Refusal("batch")
     if occurred_on > today:
-        raise EntryError("future")
+        raise Refusal("future")
     added = duplicates = 0
     for school_id in school_ids:
         key = aid_key(secret, school_id, occurred_on.year)
@@ -102,18 +95,18 @@ async def add_milestone(
     `today` is the local date, as for aid."""
     label = label_for(actor, "entry.milestone", centre_id)
     if code not in MILESTONES:
-        raise EntryError("code")
+        raise Refusal("code")
     centre = await session.get(Centre, centre_id)
     if centre is None or centre.type not in MILESTONES[code]:
-        raise EntryError("centre")
+        raise Refusal("centre")
     if not note.strip():
-        raise EntryError("note")
+        raise Refusal("note")
     if completed_on > today:
-        raise EntryError("future")
+        raise Refusal("future")
     # Two managers entering the same centre at once: the second waits, then sees the first.
     await lock_in_transaction(session, f"milestone:{code}:{centre_id}")
     if await entry_store.effective_milestone(session, code, centre_id) is not None:
-        raise EntryError("duplicate")
+        raise Refusal("duplicate")
     entry = IndicatorEntry(
         indicator_code=code, centre_id=centre_id, occurred_on=completed_on, quantity=1, note=note.strip(),
         entered_by=label, entered_at=now,
@@ -134,15 +127,15 @@ async def correct(
     """Replace an effective entry by a new row; quantity 0 withdraws it."""
     original = await session.get(IndicatorEntry, entry_id, with_for_update=True)
     if original is None:
-        raise EntryError("unknown")
+        raise Refusal("unknown")
     label = label_for(actor, "entry.correct", original.centre_id)
     if await entry_store.corrected_by(session, entry_id) is not None:
-        raise EntryError("already_corrected")
+        raise Refusal("already_corrected")
     if not reason.strip():
-        raise EntryError("reason")
+        raise Refusal("reason")
     if quantity not in (0, 1):
         # Every entry is one student's aid or one completed centre: it is kept (1) or withdrawn (0).
-        raise EntryError("quantity")
+        raise Refusal("quantity")
     entry = IndicatorEntry(
         indicator_code=original.indicator_code, centre_id=original.centre_id,
         occurred_on=occurred_on or original.occurred_on, quantity=quantity,

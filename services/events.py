@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notices import EventNotice
+from services.refusal import Refusal
 from services.roles import Actor, require
 from storage.models import Centre, Event
 from storage.repositories import audit
@@ -28,14 +29,6 @@ EVENT_TYPES: dict[str, tuple[str, tuple[str, ...] | None]] = {
 AUDIENCES = ("everyone", "women", "children", "youth", "older", "disabled", "families")
 MAX_CAPACITY = 5000
 _LOCAL = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2})[:.](\d{2})\s*")
-
-
-class EventError(ValueError):
-    """Refused input or state; `reason` is a message key suffix under `events.error.`."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def parse_local(text: str, zone: ZoneInfo) -> datetime | None:
@@ -86,16 +79,16 @@ async def create(session: AsyncSession, actor: Actor | None, draft: Draft, *, pu
     require(actor, "event.create", draft.centre_id)
     assert actor is not None
     if draft.type not in EVENT_TYPES:
-        raise EventError("type")
+        raise Refusal("type")
     centre = await session.get(Centre, draft.centre_id)
     if centre is None or not centre.active or not centre_fits(draft.type, centre.type):
-        raise EventError("centre")
+        raise Refusal("centre")
     if draft.starts_at <= now:
-        raise EventError("past")
+        raise Refusal("past")
     if draft.capacity is not None and not 1 <= draft.capacity <= MAX_CAPACITY:
-        raise EventError("capacity")
+        raise Refusal("capacity")
     if not draft.title.strip() or len(draft.title) > 200 or not draft.place.strip() or len(draft.place) > 200:
-        raise EventError("text")
+        raise Refusal("text")
     event = Event(
         centre_id=draft.centre_id, type=draft.type, title=draft.title.strip(), starts_at=draft.starts_at,
         place=draft.place.strip(), capacity=draft.capacity, audience=draft.audience, language=draft.language,
@@ -116,7 +109,7 @@ async def publish(session: AsyncSession, actor: Actor | None, event_id: int, now
     event = await _locked(session, event_id)
     actor = require(actor, "event.publish", event.centre_id)
     if event.status != "draft":
-        raise EventError("state")
+        raise Refusal("state")
     await _publish(session, actor, event, now)
     return event
 
@@ -135,7 +128,7 @@ async def cancel(session: AsyncSession, actor: Actor | None, event_id: int, *, n
     event = await _locked(session, event_id)
     actor = require(actor, "event.cancel", event.centre_id)
     if event.status not in ("draft", "published"):
-        raise EventError("state")
+        raise Refusal("state")
     before = snapshot(event)
     event.status = "cancelled"
     await audit.append(
@@ -152,9 +145,9 @@ async def move(
     event = await _locked(session, event_id)
     actor = require(actor, "event.move", event.centre_id)
     if event.status not in ("draft", "published"):
-        raise EventError("state")
+        raise Refusal("state")
     if starts_at <= now:
-        raise EventError("past")
+        raise Refusal("past")
     before = snapshot(event)
     event.starts_at = starts_at
     await audit.append(
@@ -177,6 +170,6 @@ async def _tell_registered(session: AsyncSession, event: Event, what: str) -> li
 async def _locked(session: AsyncSession, event_id: int) -> Event:
     event = await event_store.event_for_update(session, event_id)
     if event is None:
-        raise EventError("unknown")
+        raise Refusal("unknown")
     return event
 

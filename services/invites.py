@@ -12,20 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.refusal import Refusal
 from services.roles import ROLES, Actor, label_for
 from storage.models import Centre, Invite, StaffMember
 from storage.repositories import audit
 from storage.repositories import staff as staff_store
 
 PAYLOAD_PREFIX = "inv_"
-
-
-class InviteError(ValueError):
-    """The invite cannot be created or used; `reason` is a message key suffix."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def code_hash(code: str) -> str:
@@ -47,15 +40,15 @@ async def create(
     """A new invite, by an admin; staff must be tied to a centre, managers and admins need none."""
     label = label_for(actor, "staff.invite")
     if role not in ROLES:
-        raise InviteError(f"role must be one of {', '.join(ROLES)}")
+        raise Refusal(f"role must be one of {', '.join(ROLES)}")
     if role == "staff" and centre_id is None:
-        raise InviteError("a staff invite needs --centre")
+        raise Refusal("a staff invite needs --centre")
     if centre_id is not None:
         centre = await session.get(Centre, centre_id)
         if centre is None or not centre.active:
-            raise InviteError(f"unknown centre {centre_id!r}")
+            raise Refusal(f"unknown centre {centre_id!r}")
     if not 0 < hours <= 24 * 30:
-        raise InviteError("--hours must be between 0 and 720")
+        raise Refusal("--hours must be between 0 and 720")
     code = secrets.token_urlsafe(18)
     expires_at = now + timedelta(hours=hours)
     hashed = code_hash(code)
@@ -73,11 +66,11 @@ async def redeem(
     """Use an invite once: create (or restore) the staff member and give them the centre."""
     invite = await staff_store.invite_by_hash(session, code_hash(code))
     if invite is None:
-        raise InviteError("unknown")
+        raise Refusal("unknown")
     if invite.used_at is not None:
-        raise InviteError("used")
+        raise Refusal("used")
     if invite.expires_at <= now:
-        raise InviteError("expired")
+        raise Refusal("expired")
     member = await staff_store.member_by_telegram(session, telegram_user_id)
     before = None
     if member is None:
@@ -107,9 +100,9 @@ async def revoke(session: AsyncSession, *, staff_id: int, actor: Actor | str | N
     label = label_for(actor, "staff.revoke")
     member = await session.get(StaffMember, staff_id)
     if member is None:
-        raise InviteError(f"no staff member {staff_id}")
+        raise Refusal(f"no staff member {staff_id}")
     if not member.active:
-        raise InviteError(f"staff member {staff_id} is already revoked")
+        raise Refusal(f"staff member {staff_id} is already revoked")
     member.active = False
     member.revoked_at = now
     await audit.append(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.attendance import normalise_name
 from services.notices import MembershipNotice
+from services.refusal import Refusal
 from services.roles import Actor, require
 from storage.models import Centre, Membership, Person
 from storage.pseudonyms import beneficiary_key
@@ -26,14 +27,6 @@ from storage.repositories import memberships as membership_store
 RELATIONS = ("self", "family")
 CONTACTS = ("telegram", "phone")
 MAX_REASON = 500
-
-
-class MembershipError(ValueError):
-    """Refused; `reason` is a message key suffix under `membership.error.`."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -59,19 +52,19 @@ async def apply(
     contact_preference: str, secret: bytes, now: datetime,
 ) -> Membership:
     if person.health_consent_at is None:
-        raise MembershipError("consent")
+        raise Refusal("consent")
     centre = await session.get(Centre, centre_id)
     if centre is None or centre.type != "alzheimer_centre" or not centre.active:
-        raise MembershipError("centre")
+        raise Refusal("centre")
     if relation not in RELATIONS or contact_preference not in CONTACTS:
-        raise MembershipError("choice")
+        raise Refusal("choice")
     if not normalise_name(member_name) or len(member_name) > 200:
-        raise MembershipError("name")
+        raise Refusal("name")
     if contact_preference == "phone" and not person.phone:
-        raise MembershipError("phone")
+        raise Refusal("phone")
     key = identity_key(secret, member_name, birth_date)
     if await membership_store.live_with_identity(session, key) is not None:
-        raise MembershipError("duplicate")
+        raise Refusal("duplicate")
     membership = Membership(
         person_id=person.id, centre_id=centre_id, relation=relation, member_name=member_name.strip(),
         identity_key=key, contact_preference=contact_preference, status="pending", created_at=now,
@@ -88,13 +81,13 @@ async def decide(
     """Approve, or decline with a reason; the person is owed a notice either way."""
     membership = await membership_store.for_update(session, membership_id)
     if membership is None:
-        raise MembershipError("unknown")
+        raise Refusal("unknown")
     action = "membership.approve" if approve else "membership.decline"
     actor = require(actor, action, membership.centre_id)
     if membership.status != "pending":
-        raise MembershipError("decided")
+        raise Refusal("decided")
     if not approve and (not reason or not reason.strip() or len(reason) > MAX_REASON):
-        raise MembershipError("reason")
+        raise Refusal("reason")
     before = _snapshot(membership)
     membership.status = "approved" if approve else "declined"
     membership.decided_by = actor.staff_id

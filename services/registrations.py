@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.events import EventError
 from services.notices import EventNotice
+from services.refusal import Refusal
 from storage.models import Event, Person, Registration
 from storage.repositories import events as event_store
 
@@ -59,7 +59,7 @@ async def register(session: AsyncSession, *, event_id: int, person_id: int, now:
     """Confirm a place, or queue on the waiting list when the event is full."""
     event = await event_store.event_for_update(session, event_id)
     if event is None or event.status != "published" or event.starts_at <= now:
-        raise EventError("closed")
+        raise Refusal("closed")
     existing = await event_store.registration(session, event_id, person_id)
     if existing is not None and existing.status != "cancelled":
         return Outcome(existing, new=False)
@@ -80,7 +80,7 @@ async def cancel(session: AsyncSession, *, event_id: int, person_id: int, now: d
     event = await event_store.event_for_update(session, event_id)
     registration = await event_store.registration(session, event_id, person_id)
     if event is None or registration is None or registration.status == "cancelled":
-        raise EventError("not_registered")
+        raise Refusal("not_registered")
     freed = registration.status == "confirmed"
     registration.status = "cancelled"
     await session.flush()

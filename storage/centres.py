@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from storage.strict_yaml import load_yaml, yaml_problem
+
 DEFAULT_PATH = Path(__file__).with_name("data") / "centres.yaml"
 
 CENTRE_TYPES = (
@@ -65,9 +67,9 @@ def load_centres(path: Path | str | None = None) -> list[Centre]:
     path = Path(path) if path is not None else DEFAULT_PATH
     where = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise CentreError(f"{where}: not valid YAML: {error}") from error
+        raise CentreError(f"{where}: not valid YAML: {yaml_problem(error)}") from error
     raw = data.get("centres") if isinstance(data, dict) else None
     if not isinstance(raw, list) or not raw:
         raise CentreError(f"{where}: field 'centres': expected a non-empty list")

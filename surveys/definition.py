@@ -31,12 +31,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from storage.centres import Centre, CentreError, load_centres
+from storage.strict_yaml import load_yaml, yaml_problem
 from surveys.centre_options import copied_centre_problems, fill_centre_options
 from surveys.definition_checks import check_definition
 from surveys.definition_problems import problem_from_pydantic
 from surveys.labels import LANGUAGES, LIKERT5_SCALE, Labels
 from surveys.slugs import INDICATOR_CODE, LINK_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
-from surveys.strict_yaml import load_yaml
 
 SHIPPED_DIR = Path(__file__).parent / "definitions"
 
@@ -247,7 +247,7 @@ def load_definition(path: str | Path) -> SurveyDefinition:
     try:
         raw = load_yaml(text)
     except yaml.YAMLError as error:
-        raise SurveyDefinitionError([f"{source}: invalid YAML: {_yaml_problem(error)}"]) from None
+        raise SurveyDefinitionError([f"{source}: invalid YAML: {yaml_problem(error)}"]) from None
     copied = [problem.render(source) for problem in copied_centre_problems(raw)]
     try:
         definition = parse_definition(raw, source)
@@ -256,13 +256,6 @@ def load_definition(path: str | Path) -> SurveyDefinition:
     if copied:
         raise SurveyDefinitionError(copied)
     return definition
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        mark = error.problem_mark
-        return f"{error.problem} (line {mark.line + 1}, column {mark.column + 1})"
-    return str(error)
 
 
 def validate_files(paths: Iterable[str | Path]) -> dict[str, list[str]]:

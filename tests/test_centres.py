@@ -117,3 +117,13 @@ def test_the_disability_survey_offers_exactly_the_disability_centres():
     offered = {option.value: option.label.tr for option in centre_question.options}
     centres = {c.id: c for c in load_centres() if c.type == "disability_centre"}
     assert offered == {centre_id: centre.name_tr for centre_id, centre in centres.items()}
+
+
+def test_a_key_given_twice_is_refused_with_the_file_and_the_key(tmp_path):
+    """A copy-pasted second `district:` would silently move the centre."""
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "centres.yaml"
+    path.write_text(text.replace("    district: Bornova\n", "    district: Bornova\n    district: Buca\n", 1), encoding="utf-8")
+    with pytest.raises(CentreError) as error:
+        load_centres(path)
+    assert str(error.value) == "centres.yaml: not valid YAML: the key 'district' appears twice (line 11, column 5)"

@@ -15,6 +15,7 @@ from bot.chat.staff import (
     staff_actor,
 )
 from services import entries, roles
+from services.refusal import Refusal
 from storage.repositories import centres as centre_store
 
 SCREEN = "staff.aid"
@@ -60,7 +61,7 @@ async def on_text(turn: Turn, text: str) -> None:
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
-    except entries.EntryError as error:
+    except Refusal as error:
         turn.send(turn.text(f"entries.error.{error.reason}"))
         return
     else:

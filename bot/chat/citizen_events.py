@@ -15,6 +15,7 @@ from bot.chat.conversation.turn import Turn
 from bot.chat.staff import centre_name, invite_context, retire_buttons
 from bot.consent import purposes
 from services import attendance, events, registrations
+from services.refusal import Refusal
 from storage.models import Centre, Event, Person
 from storage.repositories import events as event_store
 
@@ -131,7 +132,7 @@ async def register(turn: Turn, update: Update, event_id: int) -> None:
         )
     try:
         outcome = await registrations.register(turn.session, event_id=event_id, person_id=person.id, now=turn.now)
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         return
     event = await turn.session.get(Event, event_id)
@@ -154,7 +155,7 @@ async def _unregister(turn: Turn, event_id: int) -> None:
         promotion = await registrations.cancel(turn.session, event_id=event_id, person_id=person.id, now=turn.now)
         if promotion is not None:
             await notices.queue(turn.session, [promotion.notice], zone=turn.services.zone, now=turn.now)
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         return
     turn.send(turn.text("events.unregister.done"))
@@ -187,7 +188,7 @@ async def check_in(turn: Turn, update: Update, payload: str) -> None:
             turn.session, filter(None, [marked.invitation]), zone=turn.services.zone, now=turn.now,
             bot_username=update.get_bot().username,
         )
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         return
     turn.send(turn.text("checkin.done" if marked.present else "checkin.again"))

@@ -20,6 +20,7 @@ from bot.chat.staff import (
     staff_actor,
 )
 from services import entries, roles
+from services.refusal import Refusal
 from storage.models import Centre, IndicatorEntry
 from storage.repositories import entries as entry_store
 
@@ -133,7 +134,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], reason: s
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
-    except entries.EntryError as error:
+    except Refusal as error:
         turn.send(turn.text(f"entries.error.{error.reason}"))
     else:
         turn.send(turn.text("entries.correct.done", id=entry.id, old=draft["entry_id"], quantity=f"{entry.quantity:g}"))

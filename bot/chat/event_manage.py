@@ -14,11 +14,11 @@ from bot.chat import notices
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import end_screen, invite_context, retire_buttons, staff_actor
 from services import attendance, events, roles
+from services.refusal import Refusal
 from storage.models import Event
 from storage.repositories import events as event_store
 
 PAGE = 8
-TEXT_SCREENS = {"staff.walkin": "walkin", "staff.headcount": "headcount", "staff.move": "move"}
 
 
 async def list_mine(turn: Turn, update: Update) -> None:
@@ -106,7 +106,7 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         await _act(turn, actor, event, verb, [int(p) for p in parts[1:]], update, message_id)
     except roles.Refused:
         turn.toast(turn.text("staff.refused"))
-    except events.EventError as error:
+    except Refusal as error:
         turn.toast()
         turn.send(turn.text(f"events.error.{error.reason}"))
 
@@ -188,7 +188,7 @@ async def on_text(turn: Turn, text: str) -> None:
             turn.send(turn.text("events.moved", told=told))
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
-    except events.EventError as error:
+    except Refusal as error:
         turn.send(turn.text(f"events.error.{error.reason}"))
         if error.reason not in ("headcount", "past", "text"):
             end_screen(turn)

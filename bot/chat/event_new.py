@@ -22,6 +22,7 @@ from bot.chat.staff import (
 )
 from bot.i18n import LANGUAGES
 from services import events, roles
+from services.refusal import Refusal
 from storage.models import Centre
 
 SCREEN = FLOW_SCREENS["event_new"]
@@ -176,7 +177,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], *, publis
         end_screen(turn)
         turn.send(turn.text("staff.refused"))
         return
-    except events.EventError as error:
+    except Refusal as error:
         end_screen(turn)
         turn.send(turn.text(f"events.error.{error.reason}"))
         return

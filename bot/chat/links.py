@@ -14,6 +14,7 @@ from bot.chat.conversation.turn import Turn
 from bot.chat.members import LINK
 from services import invites
 from services.attendance import CHECKIN_PREFIX
+from services.refusal import Refusal
 from storage.centres import shipped_by_id
 from storage.repositories import staff as staff_store
 
@@ -45,7 +46,7 @@ async def redeem(turn: Turn, update: Update, code: str) -> None:
             turn.session, code=code, telegram_user_id=turn.user_id, display_name=(user.full_name if user else "") or "-",
             language=turn.lang, now=turn.now,
         )
-    except invites.InviteError as error:
+    except Refusal as error:
         turn.send(turn.text(f"staff.invite.error.{error.reason}"))
         return
     named = shipped_by_id()

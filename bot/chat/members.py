@@ -16,6 +16,7 @@ from bot.chat.conversation import consent
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import (
     cancel_row,
+    cancel_step,
     centre_name,
     end_screen,
     parse_day,
@@ -24,6 +25,7 @@ from bot.chat.staff import (
 )
 from bot.consent import purposes
 from services import memberships, registrations, roles
+from services.refusal import Refusal
 from storage.models import Centre, Membership
 from storage.repositories import centres as centre_store
 from storage.repositories import events as event_store
@@ -62,15 +64,14 @@ async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
         turn.toast()
         await _notice_detail(turn, value)
         return
-    if turn.state.get("screen") != SCREEN or (field != "cancel" and field != draft.get("step")):
+    if field == "cancel":
+        cancel_step(turn, update, "membership")
+        return
+    if turn.state.get("screen") != SCREEN or field != draft.get("step"):
         turn.toast(turn.text("unexpected.stale_button"))
         return
     turn.toast()
     retire_buttons(turn, update)
-    if field == "cancel":
-        end_screen(turn)
-        turn.send(turn.text("staff.cancelled"))
-        return
     if field == "rel" and value in memberships.RELATIONS:
         draft["relation"], draft["step"] = value, "name"
         turn.send(turn.text("membership.name"))
@@ -161,7 +162,7 @@ async def _submit(turn: Turn, update: Update, draft: dict[str, Any]) -> None:
             member_name=draft["member_name"], birth_date=date.fromisoformat(draft["birth_date"]),
             contact_preference=draft["contact"], secret=turn.services.secret, now=turn.now,
         )
-    except memberships.MembershipError as error:
+    except Refusal as error:
         end_screen(turn)
         turn.send(turn.text(f"membership.error.{error.reason}"))
         return
@@ -239,7 +240,7 @@ async def _decide(turn: Turn, actor: roles.Actor, membership_id: int, *, approve
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
         return
-    except memberships.MembershipError as error:
+    except Refusal as error:
         turn.send(turn.text(f"membership.error.{error.reason}"))
         return
     turn.send(turn.text("membership.decided.approved" if approve else "membership.decided.declined"))

@@ -24,6 +24,7 @@ from bot.chat.staff import (
     staff_actor,
 )
 from services import entries, roles
+from services.refusal import Refusal
 from storage.models import Centre
 from storage.repositories import centres as centre_store
 from storage.repositories import entries as entry_store
@@ -157,7 +158,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], note: str
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))
-    except entries.EntryError as error:
+    except Refusal as error:
         if error.reason == "future":
             turn.send(turn.text("entries.error.future"))
             draft["step"] = "date"
@@ -174,7 +175,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], note: str
     end_screen(turn)
 
 
-async def _refused(turn: Turn, draft: dict[str, Any], error: entries.EntryError) -> None:
+async def _refused(turn: Turn, draft: dict[str, Any], error: Refusal) -> None:
     """A milestone already logged for the centre is shown, with a way to correct it."""
     existing = None
     if error.reason == "duplicate":

@@ -26,7 +26,6 @@ from storage.private_files import private_file, write_private
 from storage.repositories import audit
 from storage.repositories import responses as store
 
-FORMATS = ("csv", "xlsx", "sav")
 DATA_SHEET, CODEBOOK_SHEET = "Yanıtlar", "Kod kitabı"
 
 

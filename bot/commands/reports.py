@@ -45,7 +45,6 @@ from storage.private_files import private_folder, write_private
 from storage.repositories import plan as plan_values
 
 EXIT_BAD_INPUT = 2
-FORMATS = ("text", "json", "xlsx", "png")
 DASH = "—"
 
 

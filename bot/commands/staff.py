@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.i18n import t
 from services import entries, invites
+from services.refusal import Refusal
 from storage.centres import load_centres
 from storage.database import create_engine, session_factory
 from storage.repositories import centres
@@ -43,7 +44,7 @@ async def invite(settings: Settings, *, role: str, centre: str | None, hours: fl
     try:
         async with transaction(settings) as session:
             created = await invites.create(session, role=role, centre_id=centre, hours=hours, actor=cli_actor(), now=now)
-    except invites.InviteError as error:
+    except Refusal as error:
         print(f"kentbot: {error}", file=sys.stderr)
         return 1
     print(created.link(bot_username))
@@ -65,7 +66,7 @@ async def revoke(settings: Settings, staff_id: int) -> int:
     try:
         async with transaction(settings) as session:
             await invites.revoke(session, staff_id=staff_id, actor=cli_actor(), now=datetime.now(timezone.utc))
-    except invites.InviteError as error:
+    except Refusal as error:
         print(f"kentbot: {error}", file=sys.stderr)
         return 1
     print(f"staff member {staff_id} revoked; their staff menu is removed by the running bot within a minute")
@@ -80,7 +81,7 @@ async def milestone(settings: Settings, *, code: str, centre: str, on: date, not
                 today=datetime.now(settings.zone).date(),
             )
             print(f"entry {entry.id}: {code} {centre} completed {on.isoformat()}")
-    except entries.EntryError as error:
+    except Refusal as error:
         print(f"kentbot: milestone refused: {t('en', f'entries.error.{error.reason}')}", file=sys.stderr)
         return 2
     return 0
@@ -94,7 +95,7 @@ async def correct(settings: Settings, *, entry_id: int, quantity: float, on: dat
                 now=datetime.now(timezone.utc),
             )
             print(f"entry {entry.id} corrects entry {entry_id}")
-    except entries.EntryError as error:
+    except Refusal as error:
         print(f"kentbot: correction refused: {t('en', f'entries.error.{error.reason}')}", file=sys.stderr)
         return 2
     return 0

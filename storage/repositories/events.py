@@ -78,16 +78,6 @@ async def registered_people(
     return [(r, p) for r, p in (await session.execute(statement)).all()]
 
 
-async def registrations_of_person(session: AsyncSession, person_id: int, now: datetime) -> Sequence[tuple[Registration, Event]]:
-    statement = (
-        select(Registration, Event)
-        .join(Event, Event.id == Registration.event_id)
-        .where(Registration.person_id == person_id, Registration.status != "cancelled", Event.starts_at > now)
-        .order_by(Event.starts_at)
-    )
-    return [(r, e) for r, e in (await session.execute(statement)).all()]
-
-
 async def attended_people(session: AsyncSession, event_id: int) -> set[int]:
     statement = select(Attendance.person_id).where(Attendance.event_id == event_id, Attendance.person_id.is_not(None))
     return set((await session.execute(statement)).scalars())  # type: ignore[arg-type]  # SQL keeps set ids

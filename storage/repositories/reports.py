@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, distinct, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import (
@@ -40,26 +41,29 @@ APPROVED = "approved"
 # --- Reduced figures -------------------------------------------------------------------------
 
 
+def _answered(survey_ids: Sequence[str], start: date, end: date) -> ColumnElement[bool]:
+    """Responses to these surveys with a satisfaction answer, completed on the local days
+    [start, end], both included: the one date rule of every satisfaction figure."""
+    return and_(
+        Response.survey_id.in_(survey_ids),
+        Response.completed_on >= start,
+        Response.completed_on <= end,
+        Response.satisfied.is_not(None),
+    )
+
+
+def _satisfaction(survey_ids: Sequence[str], start: date, end: date, *groups: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
+    """(*groups, satisfied, n) for [start, end]: top-2-box counts reduced by the database;
+    unanswered satisfaction questions (NULL) are not in n."""
+    satisfied = func.coalesce(func.sum(case((Response.satisfied.is_(True), 1), else_=0)), 0)
+    return select(*groups, satisfied, func.count(Response.id)).where(_answered(survey_ids, start, end)).group_by(*groups)
+
+
 async def survey_days(
     session: AsyncSession, survey_ids: Sequence[str], start: date, end: date
 ) -> list[tuple[str, date, int, int]]:
-    """(survey_id, completed_on, satisfied, n) per day for [start, end]; unanswered
-    satisfaction questions (NULL) are not in n."""
-    statement = (
-        select(
-            Response.survey_id,
-            Response.completed_on,
-            func.coalesce(func.sum(case((Response.satisfied.is_(True), 1), else_=0)), 0),
-            func.count(Response.id),
-        )
-        .where(
-            Response.survey_id.in_(survey_ids),
-            Response.completed_on >= start,
-            Response.completed_on <= end,
-            Response.satisfied.is_not(None),
-        )
-        .group_by(Response.survey_id, Response.completed_on)
-    )
+    """(survey_id, completed_on, satisfied, n) per day for [start, end]."""
+    statement = _satisfaction(survey_ids, start, end, Response.survey_id, Response.completed_on)
     return [(s, d, int(y), int(n)) for s, d, y, n in (await session.execute(statement)).all()]
 
 
@@ -68,16 +72,7 @@ async def survey_breakdown(
 ) -> list[tuple[str | None, int, int]]:
     """(group, satisfied, n) by `centre`, `language` or `role` for [start, end]."""
     column = {"centre": Response.centre_id, "language": Response.language, "role": Response.respondent_role}[by]
-    statement = (
-        select(column, func.coalesce(func.sum(case((Response.satisfied.is_(True), 1), else_=0)), 0), func.count())
-        .where(
-            Response.survey_id == survey_id,
-            Response.completed_on >= start,
-            Response.completed_on <= end,
-            Response.satisfied.is_not(None),
-        )
-        .group_by(column)
-    )
+    statement = _satisfaction([survey_id], start, end, column)
     return [(key, int(y), int(n)) for key, y, n in (await session.execute(statement)).all()]
 
 
@@ -254,12 +249,7 @@ async def responses(session: AsyncSession, survey_id: str, start: date, end: dat
             Response.satisfied,
         )
         .outerjoin(Centre, Centre.id == Response.centre_id)
-        .where(
-            Response.survey_id == survey_id,
-            Response.completed_on >= start,
-            Response.completed_on <= end,
-            Response.satisfied.is_not(None),
-        )
+        .where(_answered([survey_id], start, end))
         .order_by(Response.completed_on, Response.id)
     )
     return [ResponseRow(*row) for row in (await session.execute(statement)).all()]  # type: ignore[arg-type]  # SQL: satisfied is set
@@ -409,12 +399,6 @@ def _is_manager() -> ColumnElement[bool]:
     return and_(StaffMember.role.in_(MANAGER_ROLES), StaffMember.active.is_(True), StaffMember.revoked_at.is_(None))
 
 
-async def manager_by_telegram(session: AsyncSession, telegram_user_id: int) -> StaffMember | None:
-    """The active manager or admin with this Telegram account, or None for anyone else."""
-    statement = select(StaffMember).where(StaffMember.telegram_user_id == telegram_user_id, _is_manager())
-    return (await session.execute(statement)).scalar_one_or_none()
-
-
 async def subscribe(session: AsyncSession, staff_id: int, now: datetime) -> bool:
     """True when newly subscribed, False when already subscribed."""
     statement = insert_ignoring_conflicts(session, ReportSubscription).values(staff_id=staff_id, created_at=now)
@@ -458,7 +442,3 @@ async def record_recipients(session: AsyncSession, week: str, recipients: int) -
     run = (await session.execute(select(ReportRun).where(ReportRun.week == week))).scalar_one()
     run.recipients = recipients
     await session.flush()
-
-
-async def runs(session: AsyncSession) -> Sequence[ReportRun]:
-    return (await session.execute(select(ReportRun).order_by(ReportRun.week))).scalars().all()

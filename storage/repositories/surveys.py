@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
@@ -132,26 +132,3 @@ async def save_response(session: AsyncSession, new: NewResponse) -> int:
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-@dataclass(frozen=True)
-class SatisfactionCount:
-    survey_id: str
-    satisfied: int
-    n: int
-
-
-async def satisfaction(session: AsyncSession, survey_id: str, start: date, end: date) -> SatisfactionCount:
-    """Top-2-box counts for [start, end), reduced by the database."""
-    statement = select(
-        func.count(Response.id),
-        func.coalesce(func.sum(case((Response.satisfied.is_(True), 1), else_=0)), 0),
-    ).where(
-        Response.survey_id == survey_id,
-        Response.completed_on >= start,
-        Response.completed_on < end,
-        Response.satisfied.is_not(None),
-    )
-    n, satisfied = (await session.execute(statement)).one()
-    return SatisfactionCount(survey_id=survey_id, satisfied=int(satisfied), n=int(n))
-

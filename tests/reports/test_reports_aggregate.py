@@ -15,8 +15,8 @@ from reports.aggregate import (
     daily_frame,
     observe,
     observe_year,
+    period_changes,
     satisfaction_breakdown,
-    week_changes,
     week_ends,
 )
 from reports.drilldown import drill, event_rows
@@ -83,7 +83,7 @@ async def test_week_changes_and_distinct_people(seeded) -> None:
     plan = load_plan()
     async with db.sessions() as session:
         frame = await daily_frame(session, plan, date(YEAR, 1, 1), WEEK[1])
-    changes = week_changes(frame, plan, WEEK[1], date(YEAR, 1, 1))
+    changes = period_changes(frame, plan, WEEK[0], WEEK[1], date(YEAR, 1, 1))
     assert changes == pytest.approx(WEEK_CHANGES, nan_ok=True)
 
 
@@ -92,7 +92,7 @@ async def test_a_week_reaching_back_before_new_year_counts_from_nothing(seeded) 
     plan = load_plan()
     async with db.sessions() as session:
         frame = await daily_frame(session, plan, date(YEAR, 1, 1), date(YEAR, 1, 3))
-    changes = week_changes(frame, plan, date(YEAR, 1, 3), date(YEAR, 1, 1))
+    changes = period_changes(frame, plan, date(YEAR, 1, 1), date(YEAR, 1, 3), date(YEAR, 1, 1))
     assert changes["4.2.2"] == 1
     assert changes["4.2.5"] is None  # a share cannot change from "no answers"
     assert changes["4.2.3"] is None  # no aid entered before 1 February

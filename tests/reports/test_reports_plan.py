@@ -152,3 +152,13 @@ def test_values_in_the_file_are_read(tmp_path):
     plan = load_plan(write_plan(tmp_path, set_values))
     assert plan.planned("4.2.8", 2022) == 1200.0
     assert plan.baseline("4.2.8", 2022) == 300.0
+
+
+def test_a_key_given_twice_is_refused_with_the_file_and_the_key(tmp_path):
+    """A copy-pasted second `weight:` would silently replace the first one."""
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("    weight: 15\n", "    weight: 15\n    weight: 25\n", 1), encoding="utf-8")
+    with pytest.raises(PlanError) as error:
+        load_plan(path)
+    assert str(error.value) == "plan.yaml: not valid YAML: the key 'weight' appears twice (line 33, column 5)"

@@ -10,7 +10,6 @@ from reports.stats import (
     interval_percent,
     share_percent,
     suppress_small,
-    top2box,
     wilson_interval,
 )
 
@@ -62,17 +61,6 @@ def test_wilson_interval_contains_the_share_and_stays_in_0_1(case):
     successes, n = case
     low, high = wilson_interval(successes, n)
     assert 0.0 <= low <= successes / n <= high <= 1.0
-
-
-def test_top2box_counts_the_top_two_points_of_five():
-    assert top2box([5, 4, 3, 2, 1, 4]) == (3, 6)
-    assert top2box([]) == (0, 0)
-
-
-@pytest.mark.parametrize("answer", [0, 6, True, "5"])
-def test_top2box_rejects_answers_off_the_scale(answer):
-    with pytest.raises(ValueError, match=rf"answer {answer!r} is not on the 1..5 scale"):
-        top2box([5, answer])
 
 
 def test_cells_under_five_answers_are_suppressed_including_their_n():

@@ -22,6 +22,7 @@ from services import (
     roles,
 )
 from services.invitations import InviteContext
+from services.refusal import Refusal
 from storage.models import (
     Attendance,
     AuditEntry,
@@ -61,15 +62,15 @@ async def test_an_invite_is_stored_as_a_hash_and_works_once(db, crew) -> None:
         assert made.code not in stored and invites.code_hash(made.code) in stored
         assert made.link("kentbot").startswith("https://t.me/kentbot?start=inv_")
         await invites.redeem(session, code=made.code, telegram_user_id=8100, display_name="Ali", language="tr", now=NOW)
-        with pytest.raises(invites.InviteError) as used:
+        with pytest.raises(Refusal) as used:
             await invites.redeem(session, code=made.code, telegram_user_id=8101, display_name="Veli", language="tr", now=NOW)
         assert used.value.reason == "used"
         late = await invites.create(session, role="manager", centre_id=None, hours=1, actor="cli:it", now=NOW)
-        with pytest.raises(invites.InviteError) as expired:
+        with pytest.raises(Refusal) as expired:
             await invites.redeem(session, code=late.code, telegram_user_id=8102, display_name="Can", language="tr", now=NOW + timedelta(hours=2))
         assert expired.value.reason == "expired"
         assert await roles.current(session, 8102) is None
-        with pytest.raises(invites.InviteError):
+        with pytest.raises(Refusal):
             await invites.create(session, role="staff", centre_id=None, hours=1, actor="cli:it", now=NOW)
 
 
@@ -151,7 +152,7 @@ async def test_cancelling_or_moving_an_event_tells_everyone_registered(db, crew)
         moved = await events.move(session, crew.konak, event_id, NOW + timedelta(days=3), now=NOW)
         assert await notices.queue(session, moved, zone=ZONE, now=NOW) == 2
         assert await notices.queue(session, await events.cancel(session, crew.konak, event_id, now=NOW), zone=ZONE, now=NOW) == 2
-        with pytest.raises(events.EventError):
+        with pytest.raises(Refusal):
             await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
     assert len(await _outbox(db, "event-moved:")) == 2
     cancelled = await _outbox(db, "event-cancelled:")
@@ -204,7 +205,7 @@ async def test_qr_check_in_only_with_a_genuine_code_around_the_event(db, crew) -
     assert attendance.parse_checkin(b"another-secret-0123456789", payload) is None
     async with db.sessions.begin() as session:
         person = await make_person(session, 25000)
-        with pytest.raises(events.EventError) as early:
+        with pytest.raises(Refusal) as early:
             await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW)
         assert early.value.reason == "checkin_window"
         assert (await attendance.check_in(session, event_id=event_id, person=person, secret=SECRET, now=NOW + timedelta(hours=2))).present
@@ -229,7 +230,7 @@ async def test_aid_counts_a_student_once_a_year_and_corrections_add_rows(db, cre
         assert "1234" not in stored and entries.aid_key(SECRET, "1234", 2026) in stored
         wrong = (await entry_store.effective(session, "4.2.3"))[0]
         fixed = await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=0, occurred_on=None, note=None, reason="mükerrer", now=NOW)
-        with pytest.raises(entries.EntryError):
+        with pytest.raises(Refusal):
             await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=1, occurred_on=None, note=None, reason="x", now=NOW)
         effective = await entry_store.effective(session, "4.2.3")
         assert sum(e.quantity for e in effective) == 2 and fixed in effective and wrong not in effective
@@ -239,10 +240,10 @@ async def test_aid_counts_a_student_once_a_year_and_corrections_add_rows(db, cre
 async def test_a_milestone_is_entered_once_per_centre(db, crew) -> None:
     async with db.sessions.begin() as session:
         await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 2), note="kabul", now=NOW, today=TODAY)
-        with pytest.raises(entries.EntryError) as twice:
+        with pytest.raises(Refusal) as twice:
             await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW, today=TODAY)
         assert twice.value.reason == "duplicate"
-        with pytest.raises(entries.EntryError):
+        with pytest.raises(Refusal):
             await entries.add_milestone(session, crew.manager, code="4.2.6", centre_id="torbali-genclik", completed_on=date(2026, 11, 3), note="kabul", now=NOW, today=TODAY)
 
 
@@ -255,7 +256,7 @@ async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, c
                 # Not a wait: it widens the race the lock closes (without it both would have checked
                 # before either commits); the outcome below must hold whatever the timing.
                 await asyncio.sleep(0.05)
-        except entries.EntryError as error:
+        except Refusal as error:
             return error.reason
         return "added"
 
@@ -265,16 +266,16 @@ async def test_two_managers_entering_one_centre_at_once_make_one_milestone(db, c
 async def test_memberships_catch_the_same_member_and_tell_the_applicant(db, crew) -> None:
     async with db.sessions.begin() as session:
         alice, bob = await make_person(session, 26000), await make_person(session, 26001, language="ar")
-        with pytest.raises(memberships.MembershipError) as no_consent:
+        with pytest.raises(Refusal) as no_consent:
             await memberships.apply(session, person=alice, centre_id="karsiyaka-alzheimer", relation="family", member_name="Hasan Demir", birth_date=date(1945, 5, 6), contact_preference="telegram", secret=SECRET, now=NOW)
         assert no_consent.value.reason == "consent"
         alice.health_consent_at = bob.health_consent_at = NOW
         first = await memberships.apply(session, person=alice, centre_id="karsiyaka-alzheimer", relation="family", member_name="Hasan Demir", birth_date=date(1945, 5, 6), contact_preference="telegram", secret=SECRET, now=NOW)
-        with pytest.raises(memberships.MembershipError) as twice:
+        with pytest.raises(Refusal) as twice:
             await memberships.apply(session, person=bob, centre_id="karsiyaka-alzheimer", relation="family", member_name="hasan  DEMİR", birth_date=date(1945, 5, 6), contact_preference="telegram", secret=SECRET, now=NOW)
         assert twice.value.reason == "duplicate"
         other = await memberships.apply(session, person=bob, centre_id="karsiyaka-alzheimer", relation="self", member_name="Leyla Ak", birth_date=date(1950, 1, 1), contact_preference="telegram", secret=SECRET, now=NOW)
-        with pytest.raises(memberships.MembershipError):
+        with pytest.raises(Refusal):
             await memberships.decide(session, crew.manager, membership_id=other.id, approve=False, reason=" ", zone=ZONE, now=NOW)
         for decision in (
             await memberships.decide(session, crew.manager, membership_id=first.id, approve=True, reason=None, zone=ZONE, now=NOW),
@@ -320,7 +321,7 @@ async def test_someone_who_cancelled_a_place_that_is_still_free_gets_it_back(db,
         again = await registrations.register(session, event_id=event_id, person_id=person.id, now=NOW)
         assert again.new and again.registration.status == "confirmed"
         await registrations.cancel(session, event_id=event_id, person_id=person.id, now=NOW)
-        with pytest.raises(events.EventError):
+        with pytest.raises(Refusal):
             await registrations.cancel(session, event_id=event_id, person_id=person.id, now=NOW)
 
 

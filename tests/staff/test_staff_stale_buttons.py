@@ -1,12 +1,13 @@
 """A button counts only for the flow it was shown in: through the real bot over real HTTP to the
-emulator, an old Cancel of event creation pressed during another flow ends nothing."""
+emulator, an old Cancel of event creation pressed during another flow ends nothing, and the
+Cancel of a flow on its screen ends that flow."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from services import invites
-from storage.models import IndicatorEntry
+from storage.models import IndicatorEntry, Membership
 
 KONAK = "Konak Kadın Danışma ve Eğitim Merkezi"
 
@@ -46,3 +47,23 @@ async def test_an_old_event_cancel_button_does_not_end_the_aid_flow(live_bot, db
     async with db.sessions() as session:
         stored = (await session.execute(select(IndicatorEntry))).scalars().all()
     assert [(e.indicator_code, e.centre_id) for e in stored] == [("4.2.3", "konak-kadin")] * 2
+
+
+async def test_the_membership_cancel_ends_the_application_and_stores_nothing(live_bot, db) -> None:
+    daughter = live_bot.citizen(7152, "tr", first_name="Elif")
+    await daughter.send("/start")
+    await daughter.wait_for(has_button("Türkçe"))
+    await daughter.press("Türkçe")
+    await daughter.wait_for(has_button("Evet, onaylıyorum"))
+    await daughter.press("Evet, onaylıyorum")
+    await daughter.wait_for(says("Hangi hizmeti"))
+
+    await daughter.send("/uye")
+    await daughter.wait_for(has_button("Bir yakınım için"))
+    await daughter.press("Vazgeç")
+    cancelled = await daughter.wait_for(says("İşlem bırakıldı"))
+    await daughter.send("Hasan Demir")
+    answer = await daughter.wait_for(lambda m: m["message_id"] > cancelled["message_id"], timeout=30)
+    assert "doğum tarihini" not in (answer.get("text") or "")
+    async with db.sessions() as session:
+        assert (await session.execute(select(Membership))).scalars().all() == []

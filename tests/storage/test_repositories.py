@@ -17,6 +17,7 @@ from storage.models import Answer, AuditEntry, Base, Centre, Conversation, PlanV
 from storage.person_lock import PersonLocks
 from storage.pseudonyms import citizen_key
 from storage.repositories import audit, centres, citizens, plan, surveys, updates
+from storage.repositories import reports as report_store
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 SECRET = b"0123456789abcdef0123456789abcdef"
@@ -186,16 +187,28 @@ async def test_one_response_per_respondent_and_period(db) -> None:
         assert (await session.execute(select(func.count(Response.id)))).scalar_one() == 1
 
 
-async def test_satisfaction_counts_top_two_box_in_the_window(db) -> None:
+async def test_satisfaction_counts_top_two_box_on_every_day_of_the_period_and_no_other(db) -> None:
     async with db.sessions.begin() as session:
         await centres.sync(session, [_Centre("c1")])
         await _definition(session)
         for index, satisfied in enumerate([True, True, False, True, None]):
             await surveys.save_response(session, _response(f"k{index}", satisfied=satisfied))
-        await surveys.save_response(session, _response("late", on=date(2026, 12, 1)))
+        await surveys.save_response(session, _response("first", on=date(2026, 11, 1)))
+        await surveys.save_response(session, _response("last", satisfied=False, on=date(2026, 11, 30)))
+        await surveys.save_response(session, _response("before", on=date(2026, 10, 31)))
+        await surveys.save_response(session, _response("after", on=date(2026, 12, 1)))
+    first, last = date(2026, 11, 1), date(2026, 11, 30)
     async with db.sessions() as session:
-        count = await surveys.satisfaction(session, "disability_centre", date(2026, 11, 1), date(2026, 12, 1))
-    assert (count.satisfied, count.n) == (3, 4)
+        days = await report_store.survey_days(session, ["disability_centre"], first, last)
+        by_centre = await report_store.survey_breakdown(session, "disability_centre", first, last, "centre")
+        rows = await report_store.responses(session, "disability_centre", first, last)
+    assert sorted(days) == [
+        ("disability_centre", date(2026, 11, 1), 1, 1),
+        ("disability_centre", date(2026, 11, 2), 3, 4),
+        ("disability_centre", date(2026, 11, 30), 0, 1),
+    ]
+    assert by_centre == [("c1", 4, 6)]
+    assert (sum(row.satisfied for row in rows), len(rows)) == (4, 6)
 
 
 async def test_centres_follow_the_file_and_are_never_deleted(db) -> None:

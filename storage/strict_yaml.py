@@ -1,7 +1,8 @@
-"""YAML reading that refuses duplicate keys.
+"""YAML reading that refuses duplicate keys, for every file kentbot reads: survey
+definitions, the plan and the centres.
 
-PyYAML keeps the last of two equal keys without a word, so a copy-pasted
-`label:` would silently replace the first one in a survey definition.
+PyYAML keeps the last of two equal keys without a word, so a copy-pasted `label:` would
+silently replace the first one in a survey definition, or a second `weight:` an indicator's.
 """
 
 from __future__ import annotations
@@ -35,3 +36,11 @@ class _StrictLoader(yaml.SafeLoader):
 def load_yaml(text: str) -> object:
     """Parse one YAML document safely; raises yaml.YAMLError, also for duplicate keys."""
     return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """What is wrong and where, in one line (the file's name is the caller's to add)."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"{error.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return str(error)
