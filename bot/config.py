@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="KENTBOT_WEBHOOK_PORT")
     webhook_url: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_URL")
     webhook_secret: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_SECRET")
+    # /healthz and /metrics in polling mode (webhook mode serves them beside the webhook); unset: not served.
+    health_listen: str = Field(default="127.0.0.1", alias="KENTBOT_HEALTH_LISTEN")
+    health_port: int | None = Field(default=None, ge=1, le=65535, alias="KENTBOT_HEALTH_PORT")
     # Outbox sends per second for the whole bot: one worker at a time holds the drain lease.
     rate_global: float = Field(default=25.0, gt=0, le=1000, alias="KENTBOT_RATE_GLOBAL")
     rate_per_chat: float = Field(default=1.0, gt=0, le=30, alias="KENTBOT_RATE_PER_CHAT")

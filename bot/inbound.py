@@ -46,7 +46,9 @@ def read_strings(update: Update) -> Iterator[str | None]:
 
 
 class KentApplication(Application):
-    """python-telegram-bot's Application with one inbound boundary for polling, webhook and tests."""
+    """python-telegram-bot's Application with one inbound boundary for polling, webhook and tests,
+    where each update is also counted and timed (`bot.metrics`)."""
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(storable_update(update, self.bot))
+        with self.bot_data["services"].metrics.turn(update):
+            await super().process_update(storable_update(update, self.bot))

@@ -10,9 +10,12 @@ stops the jobs and exits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import socket
+from collections.abc import AsyncIterator
 
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
@@ -23,6 +26,7 @@ from bot.config import ConfigError, Settings
 from bot.services import build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
+from bot.web.health import health_routes
 from bot.web.server import listening_socket, serving
 from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
 from storage.repositories.surveys import DefinitionChanged
@@ -94,7 +98,8 @@ async def _serve(settings: Settings, *, webhook: bool) -> None:
                 if webhook:
                     await _serve_webhook(application, settings, stop)
                 else:
-                    await _poll(application, stop)
+                    async with _serving_health(application, settings):
+                        await _poll(application, stop)
             finally:
                 await application.stop()
         finally:
@@ -110,15 +115,33 @@ async def _poll(application: Application, stop: asyncio.Event) -> None:
     await poller.run(stop, grace=SHUTDOWN_GRACE)
 
 
-async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+def _listening(host: str, port: int, variables: str) -> socket.socket:
     try:
-        sock = listening_socket(settings.webhook_listen, settings.webhook_port)
+        return listening_socket(host, port)
     except OSError as error:
         raise StartupError(
-            f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} "
-            f"(KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT): {os.strerror(error.errno) if error.errno else error}"
+            f"cannot listen on {host}:{port} ({variables}): {os.strerror(error.errno) if error.errno else error}"
         ) from None
-    app = create_web_app([telegram_webhook_route(application, settings.webhook_secret or "")])
+
+
+@contextlib.asynccontextmanager
+async def _serving_health(application: Application, settings: Settings) -> AsyncIterator[None]:
+    """/healthz and /metrics on their own port while polling, when KENTBOT_HEALTH_PORT is set."""
+    if settings.health_port is None:
+        yield
+        return
+    sock = _listening(settings.health_listen, settings.health_port, "KENTBOT_HEALTH_LISTEN, KENTBOT_HEALTH_PORT")
+    async with serving(create_web_app(health_routes(application.bot_data["services"])), sock, grace=SHUTDOWN_GRACE):
+        log.info("serving /healthz and /metrics on %s:%s", settings.health_listen, settings.health_port)
+        yield
+
+
+async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+    sock = _listening(settings.webhook_listen, settings.webhook_port, "KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT")
+    app = create_web_app([
+        telegram_webhook_route(application, settings.webhook_secret or ""),
+        *health_routes(application.bot_data["services"]),
+    ])
     async with serving(app, sock, grace=SHUTDOWN_GRACE) as server:
         # Listening already: Telegram may send the first update as soon as the webhook is set.
         url = f"{(settings.webhook_url or '').rstrip('/')}/{WEBHOOK_PATH}"

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.metrics import Metrics
 from storage.database import create_engine, session_factory
 from storage.person_lock import PersonLocks
 from surveys.definition import SurveyDefinition, load_shipped
@@ -23,6 +24,7 @@ class Services:
     surveys: dict[str, SurveyDefinition]
     person_locks: PersonLocks
     clock: Clock = field(default=system_clock)
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def zone(self) -> ZoneInfo:

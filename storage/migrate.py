@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -45,3 +46,18 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
 async def is_up_to_date(engine: AsyncEngine) -> bool:
     return await current_revision(engine) == head_revision()
+
+
+def schema_state(current: str | None) -> str:
+    """"current" when the database is at the code's head; "behind" when it is empty or at a
+    revision the code knows (an upgrade is due); "ahead" when its revision is unknown to this
+    code (newer code migrated it: this worker is the old one)."""
+    if current == head_revision():
+        return "current"
+    if current is None:
+        return "behind"
+    try:
+        known = ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except CommandError:
+        return "ahead"
+    return "behind" if known is not None else "ahead"

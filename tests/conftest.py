@@ -30,6 +30,7 @@ from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
 from bot.services import Services, build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
+from bot.web.health import health_routes
 from bot.web.server import listening_socket, serving
 from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
 from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
@@ -232,7 +233,8 @@ WEBHOOK_SECRET = "test-webhook-secret_1"
 
 @pytest.fixture
 async def webhook_bot(db: Database, emulator_client: EmulatorClient, tmp_path: Path) -> AsyncIterator[WebhookBot]:
-    """The real application behind the web server `kentbot run --webhook` serves, on `db`."""
+    """The real application behind the web server `kentbot run --webhook` serves (the webhook,
+    /healthz and /metrics), on `db`."""
     services = build_services(make_settings(db, emulator_client.base_url, tmp_path))
     application = build_application(services, BOT_TOKEN)
     sock = listening_socket("127.0.0.1", 0)
@@ -240,7 +242,8 @@ async def webhook_bot(db: Database, emulator_client: EmulatorClient, tmp_path: P
     async with application:
         await post_init(application)
         await application.start()
-        async with serving(create_web_app([telegram_webhook_route(application, WEBHOOK_SECRET)]), sock, grace=10.0):
+        routes = [telegram_webhook_route(application, WEBHOOK_SECRET), *health_routes(services)]
+        async with serving(create_web_app(routes), sock, grace=10.0):
             await application.bot.set_webhook(url, secret_token=WEBHOOK_SECRET)
             try:
                 yield WebhookBot(emulator_client, services, application, url)

@@ -196,6 +196,7 @@ class Drainer:
 
     async def _failed(self, row: outbox.Claimed, error: Exception, stats: DrainStats) -> None:
         outcome = classify(error, row.attempts, backoff_base=self.backoff_base)
+        self.services.metrics.telegram_error(error)
         if outcome.action == "retry":
             if outcome.pause_everyone:
                 stats.rate_limited += 1

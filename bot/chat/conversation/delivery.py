@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.metrics import Metrics
+
 if TYPE_CHECKING:
     from bot.chat.conversation.turn import Action
 
@@ -46,10 +48,10 @@ class Shown:
     unreachable: bool = False
 
 
-async def show(actions: Sequence[Action], update: Update, bot: Bot, chat_id: int) -> Shown:
+async def show(actions: Sequence[Action], update: Update, bot: Bot, chat_id: int, metrics: Metrics) -> Shown:
     shown = Shown()
     alongside = [_touch(action, bot, chat_id) for action in actions if action.kind in ("edit", "edit_keyboard", "delete")]
-    touching = asyncio.ensure_future(_in_order(alongside, update.update_id, shown)) if alongside else None
+    touching = asyncio.ensure_future(_in_order(alongside, update.update_id, shown, metrics)) if alongside else None
     try:
         toast = await _send(actions, bot, chat_id, shown)
         query = update.callback_query
@@ -61,13 +63,17 @@ async def show(actions: Sequence[Action], update: Update, bot: Bot, chat_id: int
                 )
             )
     except Forbidden as error:
+        metrics.telegram_error(error)
         shown.unreachable = True
         log.info("update %s: the person blocked the bot (%s)", update.update_id, error.message)
     except BadRequest as error:
+        metrics.telegram_error(error)
         log.error("update %s: Telegram refused a message (%s); the state is saved, the rest is not shown", update.update_id, error)
     except RetryAfter as error:
+        metrics.telegram_error(error)
         log.warning("update %s: Telegram's flood control held on (%s); the state is saved, the rest is not shown", update.update_id, error)
     except TelegramError as error:
+        metrics.telegram_error(error)
         log.warning("update %s: Telegram failed part-way (%s); the state is saved, the rest is not shown", update.update_id, error)
     finally:
         if touching is not None:
@@ -108,16 +114,18 @@ def _touch(action: Action, bot: Bot, chat_id: int) -> Callable[[], Awaitable[Any
     return delete
 
 
-async def _in_order(calls: list[Callable[[], Awaitable[Any]]], update_id: int, shown: Shown) -> None:
+async def _in_order(calls: list[Callable[[], Awaitable[Any]]], update_id: int, shown: Shown, metrics: Metrics) -> None:
     """Edits and deletions one after the other; a failure is logged and ends them, never the
     turn: no state depends on them (a message left with old buttons has them refused)."""
     try:
         for call in calls:
             await _tolerant(call)
     except Forbidden as error:
+        metrics.telegram_error(error)
         shown.unreachable = True
         log.info("update %s: the person blocked the bot (%s)", update_id, error.message)
     except TelegramError as error:
+        metrics.telegram_error(error)
         log.warning("update %s: Telegram failed to change an older message (%s); the rest of such changes is dropped", update_id, error)
 
 

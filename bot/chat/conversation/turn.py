@@ -143,7 +143,7 @@ async def run_turn(update: Update, services: Services, bot: Bot, flow: Flow) -> 
         turn = await _decide(update, services, flow, user, key)
         if turn is None:
             return
-        delivered = await show(turn.actions, update, bot, chat.id)
+        delivered = await show(turn.actions, update, bot, chat.id, services.metrics)
         await _record(services, held, turn, delivered, chat.id)
         await drafts.after_commit(turn)
 
