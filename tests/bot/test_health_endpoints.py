@@ -22,11 +22,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
-from bot.emulator import SimulatedUser
 from bot.services import Services, build_services
 from bot.web.app import create_web_app
 from bot.web.health import health_routes
 from bot.web.server import listening_socket, serving
+from devtools.emulator import SimulatedUser
 from storage.database import create_engine
 from storage.migrate import head_revision, upgrade
 from storage.models import OutboxMessage, ReportRun
