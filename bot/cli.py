@@ -21,7 +21,10 @@ EXIT_USAGE = 2
 QUIET_LOGGERS = ("httpx", "alembic", "apscheduler", "aiohttp.access")
 
 
-BOT_USERNAME_HELP = "the bot's Telegram username, for the link (default: KENTBOT_BOT_USERNAME)"
+BOT_USERNAME_HELP = (
+    "the bot's Telegram username, for the link (default: asked from Telegram when TELEGRAM_BOT_TOKEN is set, "
+    "else KENTBOT_BOT_USERNAME)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,13 +73,17 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", required=True, help="the new backup file (must not exist)")
     commands.add_parser("retention", help="delete what is past its retention time now (also runs hourly)")
 
+    setup = commands.add_parser("setup", help="first start: the first admin's invite link, and what to do next")
+    setup.add_argument("--hours", type=cli_args.hours, default=72, help="how long the link stays valid")
+    setup.add_argument("--bot-username", help=BOT_USERNAME_HELP)
+
     staff = commands.add_parser("staff", help="staff accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     invite = staff_commands.add_parser("invite", help="print a single-use invite link")
     invite.add_argument("--role", required=True, choices=("admin", "manager", "staff"), help="the rights the invite gives")
     invite.add_argument("--centre", help="centre id, required for staff (see `kentbot centre list`)")
     invite.add_argument("--hours", type=cli_args.hours, default=72, help="how long the link stays valid")
-    invite.add_argument("--bot-username", required=True, help="the bot's Telegram username, for the link")
+    invite.add_argument("--bot-username", help=BOT_USERNAME_HELP)
     staff_commands.add_parser("list", help="list staff members")
     revoke = staff_commands.add_parser("revoke", help="take a member's rights away at once")
     revoke.add_argument("staff_id", type=cli_args.whole, help="the member's id from `kentbot staff list`")
@@ -108,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     event_list.add_argument("--centre", help="only this centre's events (see `kentbot centre list`)")
     event_qr = event_commands.add_parser("qr", help="write the check-in QR code of an event")
     event_qr.add_argument("event_id", type=cli_args.whole, help="the event's id from `kentbot event list`")
-    event_qr.add_argument("--bot-username", required=True, help="the bot's Telegram username, for the link")
+    event_qr.add_argument("--bot-username", help=BOT_USERNAME_HELP)
     event_qr.add_argument("--out", required=True, help="the PNG file to write")
 
     audit = commands.add_parser("audit", help="list the audit log")
@@ -126,7 +133,7 @@ def _survey_parsers(commands: argparse._SubParsersAction) -> None:
     link = survey_commands.add_parser("link", help="print the deep link (and write a QR code) for a survey poster")
     link.add_argument("survey", help="survey id (see `kentbot survey list`)")
     link.add_argument("--centre", help="centre id the poster hangs in, so the centre question is answered already")
-    link.add_argument("--bot-username", required=True, help="the bot's Telegram username, for the link")
+    link.add_argument("--bot-username", help=BOT_USERNAME_HELP)
     link.add_argument("--qr", help="write a PNG QR code to this file")
 
 
@@ -246,7 +253,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return main_validate(args.paths)
         from bot.commands.links import survey_link
 
-        return survey_link(args.survey, args.centre, args.bot_username, args.qr)
+        return survey_link(args.survey, args.centre, _bot_username(args, settings), args.qr)
     if args.command == "results" or getattr(args, "export_command", None) == "responses":
         return _dispatch_results(args, settings)
     if args.command in ("indicators", "indicator", "report", "plan", "export"):
@@ -255,7 +262,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.commands.campaign import invite
 
         return asyncio.run(
-            invite(settings, args.survey, args.audience, args.since, dry_run=args.dry_run, bot_username=args.bot_username)
+            invite(
+                settings, args.survey, args.audience, args.since, dry_run=args.dry_run,
+                bot_username=_bot_username(args, settings),
+            )
         )
     if args.command == "outbox":
         from bot.commands import outbox
@@ -271,11 +281,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.retention import run_now
 
         return asyncio.run(run_now(settings))
+    if args.command == "setup":
+        from bot.commands import staff
+
+        return asyncio.run(staff.setup(settings, hours=args.hours, bot_username=_bot_username(args, settings)))
     if args.command == "staff":
         from bot.commands import staff
 
         if args.staff_command == "invite":
-            return asyncio.run(staff.invite(settings, role=args.role, centre=args.centre, hours=args.hours, bot_username=args.bot_username))
+            return asyncio.run(staff.invite(
+                settings, role=args.role, centre=args.centre, hours=args.hours, bot_username=_bot_username(args, settings)
+            ))
         if args.staff_command == "list":
             return asyncio.run(staff.list_staff(settings))
         return asyncio.run(staff.revoke(settings, args.staff_id))
@@ -292,12 +308,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         if args.event_command == "list":
             return asyncio.run(events.list_events(settings, first=args.first, last=args.last, centre=args.centre))
-        return asyncio.run(events.qr(settings, event_id=args.event_id, bot_username=args.bot_username, out=args.out))
+        return asyncio.run(events.qr(settings, event_id=args.event_id, bot_username=_bot_username(args, settings), out=args.out))
     if args.command == "audit":
         from bot.commands import audit
 
         return asyncio.run(audit.list_since(settings, args.since))
     raise AssertionError(args.command)
+
+
+def _bot_username(args: argparse.Namespace, settings: Settings) -> str:
+    from bot.commands.bot_username import resolve
+
+    return asyncio.run(resolve(settings, args.bot_username))
 
 
 def _dispatch_reports(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,5 +1,5 @@
-"""`kentbot staff invite|list|revoke` and `kentbot entry milestone|correct|list`: the IT team's
-side of staff accounts and manual indicator entries. The actor in the audit log is the
+"""`kentbot setup`, `kentbot staff invite|list|revoke` and `kentbot entry milestone|correct|list`:
+the IT team's side of staff accounts and manual indicator entries. The actor in the audit log is the
 operating-system user who ran the command."""
 
 from __future__ import annotations
@@ -50,6 +50,36 @@ async def invite(settings: Settings, *, role: str, centre: str | None, hours: fl
     print(created.link(bot_username))
     until = created.expires_at.astimezone(settings.zone)
     print(f"single use, valid until {until:%Y-%m-%d %H:%M} {until.tzname()} ({settings.zone.key})")
+    return 0
+
+
+NEXT_STEPS = """\
+Next:
+  1. Start the bot and leave it running: kentbot run
+     (or your service, e.g. systemctl start kentbot; it answers only while it runs)
+  2. Open the link above in Telegram, on the account that will manage kentbot, and press Start.
+     That account becomes the admin. The link works once, until {until}.
+  3. In the same chat, send /abone (or /subscribe) to receive the weekly report.
+Then invite managers and staff with `kentbot staff invite`, or from the bot's staff menu."""
+
+
+async def setup(settings: Settings, *, hours: float, bot_username: str) -> int:
+    """The first admin's invite, once: with an admin in place, invites are theirs to make."""
+    now = datetime.now(timezone.utc)
+    async with transaction(settings) as session:
+        admins = [member for member in await staff_store.members(session) if member.role == "admin" and member.active]
+        if admins:
+            print(
+                f"kentbot: kentbot is set up already: {len(admins)} admin(s) (see `kentbot staff list`); "
+                "invite others with `kentbot staff invite`",
+                file=sys.stderr,
+            )
+            return 2
+        created = await invites.create(session, role="admin", centre_id=None, hours=hours, actor=cli_actor(), now=now)
+    until = created.expires_at.astimezone(settings.zone)
+    print("The first admin's invite link:")
+    print(f"  {created.link(bot_username)}")
+    print(NEXT_STEPS.format(until=f"{until:%Y-%m-%d %H:%M} ({settings.zone.key})"))
     return 0
 
 

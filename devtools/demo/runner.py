@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.consent import notice
 from devtools.demo.citizens import CitizenDriver, personas
 from devtools.demo.figures import print_figures, set_demo_plan
+from devtools.demo.progress import progress_bar
 from devtools.demo.staff_activity import simulate_staff_year
 from devtools.emulator import DEMO_TOKEN, EmulatorClient
 from reports.plan import PlanError, load_plan
@@ -152,12 +153,16 @@ async def _simulate(client: EmulatorClient, count: int, seed: int) -> int:
     surveys = load_shipped()
     centres = [c.id for c in load_centres() if c.type == "disability_centre"]
     gate = asyncio.Semaphore(CONCURRENT_CITIZENS)
+    with progress_bar() as progress:
+        task = progress.add_task("citizens answering", total=count)
 
-    async def one(persona) -> int:  # type: ignore[no-untyped-def]
-        async with gate:
-            return await CitizenDriver(client, persona, surveys, seed).run()
+        async def one(persona) -> int:  # type: ignore[no-untyped-def]
+            async with gate:
+                completed = await CitizenDriver(client, persona, surveys, seed).run()
+            progress.advance(task)
+            return completed
 
-    results = await asyncio.gather(*(one(p) for p in personas(count, seed, centres)))
+        results = await asyncio.gather(*(one(p) for p in personas(count, seed, centres)))
     return sum(results)
 
 

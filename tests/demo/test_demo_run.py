@@ -22,6 +22,7 @@ def test_a_small_demo_runs_end_to_end(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "8 simulated citizens (tr, en, ar) completed 10 surveys" in run.stdout
+    assert "\x1b" not in run.stdout  # no progress bar in a pipe
     # Both surveys were reached through their poster links, the sensitive one by its neutral code.
     assert "4.2.5 Violence-prevention satisfaction: " in run.stdout and "4.2.9 Disability-centre satisfaction: " in run.stdout
     files = {path.suffix for path in out.iterdir()}
