@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from telegram import Bot
 
+from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
 from devtools.emulator import EmulatorClient
 from storage.centres import load_centres
 from storage.database import create_engine, session_factory
@@ -68,7 +69,8 @@ async def main(people: int) -> dict[str, object]:
     client = EmulatorClient(base)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base, "DATABASE_URL": url,
            "KENTBOT_SECRET": "campaign-secret-0123456789", "KENTBOT_DATA_DIR": str(folder),
-           "KENTBOT_RATE_GLOBAL": str(RATE), "KENTBOT_BOT_USERNAME": "kentbot_emulator_bot"}
+           "KENTBOT_RATE_GLOBAL": str(RATE), "KENTBOT_BOT_USERNAME": "kentbot_emulator_bot",
+           "KENTBOT_KVKK_NOTICE": str(SAMPLE_NOTICE)}
     try:
         gate = asyncio.Semaphore(32)
 

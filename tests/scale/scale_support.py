@@ -14,6 +14,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import load_settings
 from bot.connection_guard import GuardedRequest
+from bot.consent.notice import SAMPLE as SAMPLE_NOTICE
 from bot.services import Services, build_services
 from devtools.emulator import EmulatorClient, EmulatorConfig, SimulatedUser, start_emulator
 from storage.repositories import outbox
@@ -61,6 +62,8 @@ def environment(db_url: str, base_url: str, data_dir: Path, **extra: str) -> dic
         "DATABASE_URL": db_url,
         "KENTBOT_SECRET": SECRET,
         "KENTBOT_DATA_DIR": str(data_dir),
+        # `kentbot run` refuses to start without the KVKK notice; the tests use the sample.
+        "KENTBOT_KVKK_NOTICE": str(SAMPLE_NOTICE),
         **extra,
     }
 

@@ -59,7 +59,9 @@ async def test_the_membership_cancel_ends_the_application_and_stores_nothing(liv
     await daughter.wait_for(says("Hangi hizmeti"))
 
     await daughter.send("/uye")
-    await daughter.wait_for(has_button("Bir yakınım için"))
+    await daughter.wait_for(says("Üyelik başvurusu için"))  # the membership has a consent of its own
+    await daughter.press("Evet, onaylıyorum")
+    await daughter.wait_for(has_button("Bir yakınım için"), timeout=30)
     await daughter.press("Vazgeç")
     cancelled = await daughter.wait_for(says("İşlem bırakıldı"))
     await daughter.send("Hasan Demir")
