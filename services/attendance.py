@@ -1,5 +1,6 @@
 """Attendance: ticked from the registration list, walk-ins, a headcount, or a self check-in
-by QR code around the event's time. Any of these makes the event `held`.
+by QR code around the event's time. Any of these makes the event `held`; taking the last
+attendance back, with no headcount, makes it `published` again, so it no longer counts.
 
 Each attendee is stored as a keyed beneficiary pseudonym, so 4.2.8 can count distinct people
 across events without a name in the attendance table. A headcount adds no beneficiaries.
@@ -95,6 +96,20 @@ def _mark_held(event: Event, now: datetime) -> None:
         event.held_at = now
 
 
+async def _remove(session: AsyncSession, event: Event, row: Attendance, *, actor: str, now: datetime) -> None:
+    """Take one attendance back; an event left with no attendance and no headcount was not
+    shown to be held, so it goes back to `published` and stops counting."""
+    status = event.status
+    await session.delete(row)
+    await session.flush()
+    if status == "held" and event.headcount is None and await event_store.attendance_count(session, event.id) == 0:
+        event.status, event.held_at = "published", None
+    await audit.append(
+        session, at=now, actor=actor, action="attendance.remove", object_type="event", object_id=str(event.id),
+        before={"attendance_id": row.id, "kind": row.kind, "status": status}, after={"status": event.status},
+    )
+
+
 async def _add(
     session: AsyncSession, event: Event, *, key: str, kind: str, person: Person | None, recorded_by: int | None,
     actor: str, now: datetime, invite: invitations.InviteContext | None,
@@ -132,11 +147,7 @@ async def tick(
     key = person_key(secret, person.telegram_user_id)
     existing = await event_store.attendance_row(session, event_id, key)
     if existing is not None:
-        await session.delete(existing)
-        await audit.append(
-            session, at=now, actor=actor.label, action="attendance.remove", object_type="event", object_id=str(event_id),
-            before={"attendance_id": existing.id, "kind": existing.kind}, after=None,
-        )
+        await _remove(session, event, existing, actor=actor.label, now=now)
         return Marked(False)
     return await _add(
         session, event, key=key, kind="registered", person=person, recorded_by=actor.staff_id, actor=actor.label,
