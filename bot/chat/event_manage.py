@@ -1,7 +1,7 @@
 """Staff see their centres' events and act on one: publish, take attendance (a paged list of
 names to tick), show the check-in QR code of the moment, add a walk-in, enter a headcount,
-move or cancel. Rights are checked again on
-every press: the event id in a button gives no right by itself."""
+move or cancel. Rights are checked again on every press: the event id in a button gives no
+right by itself."""
 
 from __future__ import annotations
 
@@ -95,7 +95,8 @@ async def _attendance_page(turn: Turn, event: Event, page: int, message_id: int 
 
 async def _show_code(turn: Turn, event: Event, bot_username: str) -> None:
     """The QR code of this 30-second step, as a photo with a button for the next one; a photo
-    the outbox could not send within a minute would show a dead code, so it is never sent."""
+    the outbox could not send within 30 seconds would show a code about to die, so it is
+    never sent."""
     url = checkin_link(bot_username, turn.services.secret, event.id, turn.now)
     again = keyboards.rows([(turn.text("attendance.button.qr_again"), pack("event_manage", f"qr.{event.id}"))])
     await outbox.enqueue(
