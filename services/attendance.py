@@ -1,5 +1,7 @@
 """Attendance: ticked from the registration list, walk-ins, a headcount, or a self check-in
-by QR code around the event's time. Any of these makes the event `held`.
+by QR code around the event's time. The check-in code changes every 30 seconds and staff show
+it from their phone, so a photo of it sent away is soon worth nothing: it proves presence. Any of these makes the event `held`; taking the last
+attendance back, with no headcount, makes it `published` again, so it no longer counts.
 
 Each attendee is stored as a keyed beneficiary pseudonym, so 4.2.8 can count distinct people
 across events without a name in the attendance table. A headcount adds no beneficiaries.
@@ -26,12 +28,18 @@ from storage.pseudonyms import beneficiary_key
 from storage.repositories import audit
 from storage.repositories import events as event_store
 
-# Attendance may be taken, and the QR check-in works, from two hours before the start to two
-# hours after it.
+# Staff may take attendance from two hours before the start.
 WINDOW = timedelta(hours=2)
+# Self check-in: from shortly before the start until an hour after the end, or three hours
+# after the start when no end is known.
+CHECKIN_OPENS = timedelta(hours=1)
+CHECKIN_AFTER_END = timedelta(hours=1)
+CHECKIN_WITHOUT_END = timedelta(hours=3)
+# A code lasts its own 30-second step and the next one.
+STEP_SECONDS = 30
 MAX_HEADCOUNT = 100_000
 CHECKIN_PREFIX = "chk_"
-_CHECKIN = re.compile(r"chk_(\d{1,12})_([0-9a-f]{16})")
+_CHECKIN = re.compile(r"chk_(\d{1,12})_(\d{1,12})_([0-9a-f]{16})")
 
 
 @dataclass(frozen=True)
@@ -56,26 +64,48 @@ def walkin_key(secret: bytes, centre_id: str, name: str) -> str:
     return beneficiary_key(secret, f"walkin:{centre_id}", normalise_name(name))
 
 
-def checkin_token(secret: bytes, event_id: int) -> str:
-    return hmac.new(secret, f"checkin\x1f{event_id}".encode(), hashlib.sha256).hexdigest()[:16]
+@dataclass(frozen=True)
+class CheckinCode:
+    """A genuine check-in code: the event and the 30-second step it was shown in."""
+
+    event_id: int
+    step: int
 
 
-def checkin_payload(secret: bytes, event_id: int) -> str:
-    return f"{CHECKIN_PREFIX}{event_id}_{checkin_token(secret, event_id)}"
+def checkin_step(now: datetime) -> int:
+    return int(now.timestamp()) // STEP_SECONDS
 
 
-def parse_checkin(secret: bytes, payload: str) -> int | None:
-    """The event id of a genuine check-in payload, or None for anything forged."""
+def checkin_token(secret: bytes, event_id: int, step: int) -> str:
+    return hmac.new(secret, f"checkin\x1f{event_id}\x1f{step}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def checkin_payload(secret: bytes, event_id: int, now: datetime) -> str:
+    """The deep-link payload staff show at `now`; it is accepted for a minute at most."""
+    step = checkin_step(now)
+    return f"{CHECKIN_PREFIX}{event_id}_{step}_{checkin_token(secret, event_id, step)}"
+
+
+def parse_checkin(secret: bytes, payload: str) -> CheckinCode | None:
+    """The code in a genuine check-in payload, whenever it was shown, or None for anything forged."""
     match = _CHECKIN.fullmatch(payload)
     if match is None:
         return None
-    event_id = int(match.group(1))
-    return event_id if hmac.compare_digest(match.group(2), checkin_token(secret, event_id)) else None
+    event_id, step = int(match.group(1)), int(match.group(2))
+    genuine = hmac.compare_digest(match.group(3), checkin_token(secret, event_id, step))
+    return CheckinCode(event_id, step) if genuine else None
+
+
+def is_current(code: CheckinCode, now: datetime, late: timedelta = timedelta(0)) -> bool:
+    """Shown in this step or the one before; `late` is the time the person was held up by the
+    bot itself (reading the notice before consenting) after scanning a current code."""
+    return checkin_step(now - late) - 1 <= code.step <= checkin_step(now)
 
 
 def in_window(event: Event, now: datetime) -> bool:
-    end = event.ends_at or event.starts_at
-    return event.starts_at - WINDOW <= now <= end + WINDOW
+    """Whether self check-in is open for the event at `now`."""
+    closes = event.ends_at + CHECKIN_AFTER_END if event.ends_at else event.starts_at + CHECKIN_WITHOUT_END
+    return event.starts_at - CHECKIN_OPENS <= now <= closes
 
 
 async def _open_event(session: AsyncSession, event_id: int, now: datetime) -> Event:
@@ -93,6 +123,20 @@ def _mark_held(event: Event, now: datetime) -> None:
     if event.status != "held":
         event.status = "held"
         event.held_at = now
+
+
+async def _remove(session: AsyncSession, event: Event, row: Attendance, *, actor: str, now: datetime) -> None:
+    """Take one attendance back; an event left with no attendance and no headcount was not
+    shown to be held, so it goes back to `published` and stops counting."""
+    status = event.status
+    await session.delete(row)
+    await session.flush()
+    if status == "held" and event.headcount is None and await event_store.attendance_count(session, event.id) == 0:
+        event.status, event.held_at = "published", None
+    await audit.append(
+        session, at=now, actor=actor, action="attendance.remove", object_type="event", object_id=str(event.id),
+        before={"attendance_id": row.id, "kind": row.kind, "status": status}, after={"status": event.status},
+    )
 
 
 async def _add(
@@ -132,11 +176,7 @@ async def tick(
     key = person_key(secret, person.telegram_user_id)
     existing = await event_store.attendance_row(session, event_id, key)
     if existing is not None:
-        await session.delete(existing)
-        await audit.append(
-            session, at=now, actor=actor.label, action="attendance.remove", object_type="event", object_id=str(event_id),
-            before={"attendance_id": existing.id, "kind": existing.kind}, after=None,
-        )
+        await _remove(session, event, existing, actor=actor.label, now=now)
         return Marked(False)
     return await _add(
         session, event, key=key, kind="registered", person=person, recorded_by=actor.staff_id, actor=actor.label,
@@ -174,15 +214,18 @@ async def set_headcount(session: AsyncSession, actor: Actor | None, *, event_id:
 
 
 async def check_in(
-    session: AsyncSession, *, event_id: int, person: Person, secret: bytes, now: datetime,
-    invite: invitations.InviteContext | None = None,
+    session: AsyncSession, *, code: CheckinCode, person: Person, secret: bytes, now: datetime,
+    late: timedelta = timedelta(0), invite: invitations.InviteContext | None = None,
 ) -> Marked:
-    """A citizen scanned the QR code at the event; present is True when newly recorded."""
-    event = await event_store.event_for_update(session, event_id)
+    """A citizen scanned the QR code staff show at the event; present is True when newly
+    recorded. An old code, or one scanned outside the event's time, is refused."""
+    event = await event_store.event_for_update(session, code.event_id)
     if event is None or event.status not in ("published", "held"):
         raise Refusal("unknown")
     if not in_window(event, now):
         raise Refusal("checkin_window")
+    if not is_current(code, now, late):
+        raise Refusal("checkin_expired")
     return await _add(
         session, event, key=person_key(secret, person.telegram_user_id), kind="self", person=person,
         recorded_by=None, actor=f"person:{person.id}", now=now, invite=invite,

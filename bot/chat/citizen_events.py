@@ -4,6 +4,8 @@ for events (with its own short notice), never the survey consent."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from telegram import Update
 
@@ -166,14 +168,34 @@ def _display_name(update: Update) -> str:
     return (user.full_name if user else "") or "-"
 
 
+# The time a person may spend reading the events notice and consenting after scanning a
+# current code: the check-in follows the consent without another scan.
+CONSENT_GRACE = timedelta(minutes=10)
+
+
+def refused_code(turn: Turn, payload: str) -> bool:
+    """Tell the person when a scanned check-in code is forged or no longer current; True then.
+    Checked before the consent screen, so only a code scanned in the room leads to it."""
+    code = attendance.parse_checkin(turn.services.secret, payload)
+    if code is None:
+        turn.send(turn.text("checkin.invalid"))
+    elif not attendance.is_current(code, turn.now):
+        turn.send(turn.text("events.error.checkin_expired"))
+    else:
+        return False
+    return True
+
+
 async def check_in(turn: Turn, update: Update, payload: str) -> None:
-    """/start chk_<event>_<token>: the QR code shown at the event."""
-    event_id = attendance.parse_checkin(turn.services.secret, payload)
-    if event_id is None:
+    """/start chk_<event>_<step>_<token>: the QR code staff show at the event. Reached from a
+    button, it follows the consent given after a current code was scanned."""
+    code = attendance.parse_checkin(turn.services.secret, payload)
+    if code is None:
         turn.send(turn.text("checkin.invalid"))
         return
     if not consent.has_consent(turn, purposes.EVENTS):
-        consent.ask(turn, payload)
+        if not refused_code(turn, payload):
+            consent.ask(turn, payload)
         return
     person = await registrations.ensure_person(
         turn.session, citizen_key=turn.key, telegram_user_id=turn.user_id, display_name=_display_name(update),
@@ -181,8 +203,8 @@ async def check_in(turn: Turn, update: Update, payload: str) -> None:
     )
     try:
         marked = await attendance.check_in(
-            turn.session, event_id=event_id, person=person, secret=turn.services.secret, now=turn.now,
-            invite=invite_context(turn),
+            turn.session, code=code, person=person, secret=turn.services.secret, now=turn.now,
+            late=CONSENT_GRACE if update.callback_query is not None else timedelta(0), invite=invite_context(turn),
         )
         await notices.queue(
             turn.session, filter(None, [marked.invitation]), zone=turn.services.zone, now=turn.now,

@@ -1,9 +1,11 @@
 """Staff see their centres' events and act on one: publish, take attendance (a paged list of
-names to tick), add a walk-in, enter a headcount, move or cancel. Rights are checked again on
-every press: the event id in a button gives no right by itself."""
+names to tick), show the check-in QR code of the moment, add a walk-in, enter a headcount,
+move or cancel. Rights are checked again on every press: the event id in a button gives no
+right by itself."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from telegram import Update
@@ -13,10 +15,12 @@ from bot.callbacks import Callback, pack
 from bot.chat import notices
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import end_screen, invite_context, retire_buttons, staff_actor
+from bot.checkin_qr import checkin_link, png
 from services import attendance, events, roles
 from services.refusal import Refusal
 from storage.models import Event
 from storage.repositories import events as event_store
+from storage.repositories import outbox
 
 PAGE = 8
 
@@ -56,6 +60,7 @@ async def _menu(turn: Turn, event: Event) -> None:
         buttons.append([(turn.text("events.button.publish"), pack("event_manage", f"pub.{event.id}"))])
     if event.status in ("published", "held"):
         buttons.append([(turn.text("attendance.button.list"), pack("event_manage", f"att.{event.id}.0"))])
+        buttons.append([(turn.text("attendance.button.qr"), pack("event_manage", f"qr.{event.id}"))])
         buttons.append([(turn.text("attendance.button.walkin"), pack("event_manage", f"walk.{event.id}"))])
         buttons.append([(turn.text("attendance.button.headcount"), pack("event_manage", f"head.{event.id}"))])
     if event.status in ("draft", "published"):
@@ -86,6 +91,22 @@ async def _attendance_page(turn: Turn, event: Event, page: int, message_id: int 
         turn.edit(message_id, text, keyboards.rows(*buttons, navigation))
     else:
         turn.send(text, keyboards.rows(*buttons, navigation))
+
+
+async def _show_code(turn: Turn, event: Event, bot_username: str) -> None:
+    """The QR code of this 30-second step, as a photo with a button for the next one; a photo
+    the outbox could not send within 30 seconds would show a code about to die, so it is
+    never sent."""
+    url = checkin_link(bot_username, turn.services.secret, event.id, turn.now)
+    again = keyboards.rows([(turn.text("attendance.button.qr_again"), pack("event_manage", f"qr.{event.id}"))])
+    await outbox.enqueue(
+        turn.session, dedupe_key=f"checkin-qr:{turn.user_id}:{url}", chat_id=turn.user_id, kind="checkin_qr",
+        payload={
+            "photo": {"file_name": "giris-kodu.png", "content_b64": base64.b64encode(png(url)).decode()},
+            "caption": turn.text("attendance.qr.caption"), "reply_markup": again.to_dict(),
+        },
+        not_before=turn.now, now=turn.now, expires_at=turn.now + timedelta(seconds=attendance.STEP_SECONDS),
+    )
 
 
 async def on_button(turn: Turn, callback: Callback, update: Update) -> None:
@@ -123,6 +144,11 @@ async def _act(
         retire_buttons(turn, update)
         await events.publish(turn.session, actor, event.id, turn.now)
         turn.send(turn.text("events.new.published", id=event.id))
+    elif verb == "qr":
+        turn.toast()
+        if event.status not in ("published", "held"):
+            raise Refusal("state")
+        await _show_code(turn, event, update.get_bot().username)
     elif verb == "att" and len(args) == 1:
         turn.toast()
         await _attendance_page(turn, event, args[0], None)

@@ -1,16 +1,17 @@
 """`kentbot event list` and `kentbot event qr EVENT_ID`: events in local time, and the check-in
-QR code to show at one."""
+QR code of one as it is now (it changes every 30 seconds; at the event, staff show it from the
+bot)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
-import qrcode
 from sqlalchemy import select
 
+from bot.checkin_qr import checkin_link, png
 from bot.config import Settings
-from services.attendance import checkin_payload
 from services.events import local_text
 from storage.database import create_engine, session_factory
 from storage.models import Event
@@ -26,10 +27,13 @@ async def qr(settings: Settings, *, event_id: int, bot_username: str, out: str) 
     if event is None:
         print(f"kentbot: no event {event_id}", file=sys.stderr)
         return 1
-    url = f"https://t.me/{bot_username.lstrip('@')}?start={checkin_payload(settings.resolved_secret(), event_id)}"
-    qrcode.make(url).save(out)  # type: ignore[arg-type]  # a PIL image (qrcode[pil]) saves to a path
+    url = checkin_link(bot_username, settings.resolved_secret(), event_id, datetime.now(settings.zone))
+    Path(out).write_bytes(png(url))
     print(url)
-    print(f"QR code for {event.title!r} ({local_text(event.starts_at, settings.zone)}) written to {out}; it works 2 hours either side of the start")
+    print(
+        f"QR code for {event.title!r} ({local_text(event.starts_at, settings.zone)}) written to {out}; it is accepted for "
+        "about a minute: at the event, staff show the current code with the bot's 'Show the check-in code' button"
+    )
     return 0
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, distinct, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -369,18 +369,20 @@ async def approved_memberships(session: AsyncSession, start: date, end: date) ->
 
 
 async def held_without_attendance(
-    session: AsyncSession, types: Sequence[str], start: datetime, end: datetime
+    session: AsyncSession, named_types: Sequence[str], start: datetime, end: datetime
 ) -> list[tuple[str, int]]:
-    """(centre name, events) of held events in [start, end) with no attendance recorded."""
+    """(centre name, events) of held events of any type in [start, end) with no attendance
+    recorded and no headcount; for `named_types`, whose indicator counts people by name, a
+    headcount is not enough."""
     statement = (
         select(Centre.name_tr, func.count(Event.id))
         .join(Centre, Centre.id == Event.centre_id)
         .where(
             Event.status == HELD,
-            Event.type.in_(types),
             Event.starts_at >= start,
             Event.starts_at < end,
             ~select(Attendance.id).where(Attendance.event_id == Event.id).exists(),
+            or_(Event.headcount.is_(None), Event.type.in_(named_types)),
         )
         .group_by(Centre.name_tr)
         .order_by(Centre.name_tr)

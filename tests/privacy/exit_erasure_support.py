@@ -171,7 +171,7 @@ async def apply_for_membership(user: SimulatedUser, member: str = "Hasan Demir")
 
 async def check_in(user: SimulatedUser, bot: Bot, event: Event) -> None:
     """The QR code at the event, scanned."""
-    await after(user, user.send(f"/start {checkin_payload(bot.services.secret, event.id)}"), says("Katılımınız kaydedildi"))
+    await after(user, user.send(f"/start {checkin_payload(bot.services.secret, event.id, bot.clock())}"), says("Katılımınız kaydedildi"))
 
 
 # --- What the staff side prepares ------------------------------------------------------------

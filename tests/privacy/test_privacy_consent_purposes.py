@@ -91,7 +91,7 @@ async def test_registering_and_checking_in_need_no_survey_consent(bot, db) -> No
 
     # A QR check-in by someone new asks the events consent only, and checks in after it.
     can = bot.citizen(8102, "tr", "Can")
-    await can.send(f"/start {checkin_payload(bot.services.secret, now.id)}")
+    await can.send(f"/start {checkin_payload(bot.services.secret, now.id, bot.clock())}")
     await press_on(can, "Türkçe")
     await can.wait_for(says(EVENTS_CONSENT), timeout=30)
     await press_on(can, "Evet, onaylıyorum")

@@ -293,7 +293,7 @@ async def test_a_qr_check_in_before_consent_is_completed_once_the_person_consent
     event = await _published(live_bot, db, "Kahve sohbeti", timedelta(minutes=30))
     event_id = event.id
     guest = live_bot.citizen(7401, "tr", first_name="Gül")
-    await guest.send(f"/start {attendance.checkin_payload(live_bot.services.secret, event_id)}")
+    await guest.send(f"/start {attendance.checkin_payload(live_bot.services.secret, event_id, live_bot.services.clock())}")
     await _choose_turkish_and_consent(guest)
     await guest.wait_for(says("Katılımınız kaydedildi"))
     async with db.sessions() as session:

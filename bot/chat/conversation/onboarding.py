@@ -32,6 +32,7 @@ from bot.chat.conversation.deep_links import parse_payload
 from bot.chat.conversation.turn import Turn
 from bot.consent import purposes
 from bot.i18n import LANGUAGES
+from services.attendance import CHECKIN_PREFIX
 
 
 def _anonymous_target(turn: Turn, target: str | None) -> str | None:
@@ -51,8 +52,10 @@ async def start(turn: Turn, payload: str | None, update: Update | None = None) -
     if update is not None and staff_links.handles(payload):
         if staff_links.for_citizens(payload) and not has_consent(turn, purposes.purpose_of(payload)):
             # A QR code at an event or a membership poster, scanned before consent: the notice
-            # and consent come first, then the link is followed without scanning it again.
-            ask(turn, payload)
+            # and consent come first, then the link is followed without scanning it again. A
+            # check-in code must be current when scanned, not only once consent is given.
+            if not (payload.startswith(CHECKIN_PREFIX) and chat_citizen_events.refused_code(turn, payload)):
+                ask(turn, payload)
             return
         await staff_links.open_link(turn, update, payload)
         return
