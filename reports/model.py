@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from reports.comments import Comment
 from reports.indicators import IndicatorResult, TargetResult, target_result
 from reports.plan import Indicator
 from reports.stats import BreakdownCell
@@ -152,6 +153,8 @@ class WeeklyReport:
     # The days the change column and the drill-down cover: the period, cut to the year.
     change_from: date | None = None
     change_to: date | None = None
+    # The period's free-text comments, newest first, anonymous groups under 5 left out.
+    comments: tuple[Comment, ...] = ()
 
     @property
     def compared_with(self) -> date | None:
@@ -209,6 +212,7 @@ def weekly_report(
     drilldown: Mapping[str, Iterable[DrillRow]] | None = None,
     trend: Iterable[TrendPoint] = (),
     extra_warnings: Iterable[ReportWarning] = (),
+    comments: Iterable[Comment] = (),
 ) -> WeeklyReport:
     """Assemble a report, deriving the target result and the indicator warnings."""
     lines = tuple(lines)
@@ -229,4 +233,5 @@ def weekly_report(
         trend=tuple(trend),
         change_from=change_from,
         change_to=change_to,
+        comments=tuple(comments),
     )

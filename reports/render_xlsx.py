@@ -21,6 +21,7 @@ from reports.indicators import IndicatorResult, method_notes
 from reports.labels import change_heading, group_name, label, reasons_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
 from reports.stats import MIN_CELL_N
+from surveys.labels import label as in_language
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
@@ -39,6 +40,7 @@ def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
     _satisfaction(book.create_sheet(), report, lang)
     _events(book.create_sheet(), report, lang)
     _drilldown(book.create_sheet(), report, lang)
+    _comments(book.create_sheet(), report, lang)
     _method(book.create_sheet(), lang)
     for sheet, key in zip(book.worksheets, _SHEETS):
         sheet.title = label(key, lang)
@@ -53,6 +55,7 @@ _SHEETS = (
     "sheet_satisfaction",
     "sheet_events",
     "sheet_drilldown",
+    "sheet_comments",
     "sheet_method",
 )
 
@@ -236,6 +239,28 @@ def _drill_total_row(sheet: Worksheet, code: str, rows: Sequence[DrillRow], unit
     sheet.cell(row, 11, total.contribution).font = Font(bold=True)
     if total.answers is not None:
         sheet.cell(row, 12, total.answers).font = Font(bold=True)
+
+
+def _comments(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    """One comment a row, newest first; an anonymous one with its period, not its day."""
+    headers = ("col_date", "col_period", "col_centre", "col_language", "col_survey", "col_question", "col_comment")
+    _header(sheet, headers, lang)
+    for comment in report.comments:
+        _row(
+            sheet,
+            (
+                (comment.day, DATE),
+                (comment.period, None),
+                (comment.centre, None),
+                (label(f"language_{comment.language}", lang), None),
+                (in_language(comment.survey_title, lang), None),
+                (in_language(comment.question, lang), None),
+                (comment.text, None),
+            ),
+        )
+    for cells in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    _finish(sheet, (12, 10, 30, 12, 30, 40, 80))
 
 
 def _method(sheet: Worksheet, lang: str) -> None:

@@ -24,6 +24,7 @@ from reports.aggregate import (
     satisfaction_breakdown,
     week_ends,
 )
+from reports.comments import Comment, comment_list, text_questions
 from reports.drilldown import drill, event_rows
 from reports.indicators import evaluate, target_result
 from reports.model import (
@@ -39,6 +40,8 @@ from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan
 from storage.private_files import private_folder, write_private
 from storage.repositories import reports as store
+from storage.repositories.comments import text_answers
+from surveys.definition import load_shipped
 
 
 class PeriodError(ValueError):
@@ -101,7 +104,15 @@ async def build_weekly_report(
         drilldown={code: rows for code, rows in drilldown.items() if rows},
         trend=trend,
         extra_warnings=missing,
+        comments=await period_comments(session, period_from, period_to),
     )
+
+
+async def period_comments(session: AsyncSession, first: date, last: date) -> list[Comment]:
+    """Every centre's comments of the period: the workbook goes to managers."""
+    surveys = load_shipped()
+    rows = await text_answers(session, first, last, text_questions(surveys.values()))
+    return list(comment_list(rows, surveys))
 
 
 async def satisfaction_rows(session: AsyncSession, plan: Plan, first: date, last: date) -> list[SatisfactionRow]:
