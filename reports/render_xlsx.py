@@ -41,6 +41,7 @@ def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
     _events(book.create_sheet(), report, lang)
     _drilldown(book.create_sheet(), report, lang)
     _comments(book.create_sheet(), report, lang)
+    _response_rates(book.create_sheet(), report, lang)
     _method(book.create_sheet(), lang)
     for sheet, key in zip(book.worksheets, _SHEETS):
         sheet.title = label(key, lang)
@@ -56,6 +57,7 @@ _SHEETS = (
     "sheet_events",
     "sheet_drilldown",
     "sheet_comments",
+    "sheet_response_rates",
     "sheet_method",
 )
 
@@ -261,6 +263,32 @@ def _comments(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     for cells in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     _finish(sheet, (12, 10, 30, 12, 30, 40, 80))
+
+
+def _response_rates(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    """Invited, delivered, started and completed per survey and source: in total, by centre, by week."""
+    headers = (
+        "col_survey", "col_sent_because", "col_breakdown", "col_group", "col_invited", "col_delivered",
+        "col_started", "col_completed", "col_completion_rate",
+    )
+    _header(sheet, headers, lang)
+    unknown = label("rate_unknown", lang)
+    for rate in report.response_rates:
+        _row(
+            sheet,
+            (
+                (rate.survey_id, None),
+                (label(f"source_{rate.source}", lang), None),
+                (label(f"breakdown_{rate.by}", lang), None),
+                (rate.key, None),
+                (rate.invited, COUNT),
+                (rate.delivered, COUNT),
+                (unknown if rate.started is None else rate.started, COUNT),
+                (unknown if rate.completed is None else rate.completed, COUNT),
+                (_fraction(rate.completion_rate), PERCENT),
+            ),
+        )
+    _finish(sheet, (18, 24, 12, 30, 12, 12, 12, 12, 14))
 
 
 def _method(sheet: Worksheet, lang: str) -> None:

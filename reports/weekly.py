@@ -38,7 +38,9 @@ from reports.model import (
 )
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan
+from reports.response_rates import response_rates
 from storage.private_files import private_folder, write_private
+from storage.repositories import invitations as invitation_store
 from storage.repositories import reports as store
 from storage.repositories.comments import text_answers
 from surveys.definition import load_shipped
@@ -105,6 +107,7 @@ async def build_weekly_report(
         trend=trend,
         extra_warnings=missing,
         comments=await period_comments(session, period_from, period_to),
+        response_rates=response_rates(await invitation_store.invitations(session, period_from, period_to)),
     )
 
 
