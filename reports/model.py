@@ -15,6 +15,7 @@ from reports.comments import Comment
 from reports.indicators import IndicatorResult, TargetResult, target_result
 from reports.plan import Indicator
 from reports.response_rates import RateRow
+from reports.results import SurveyResults
 from reports.stats import BreakdownCell
 
 # Indicator notes that managers must act on, in the order they are listed.
@@ -158,6 +159,8 @@ class WeeklyReport:
     comments: tuple[Comment, ...] = ()
     # The invitations of the period: invited, delivered, started, completed.
     response_rates: tuple[RateRow, ...] = ()
+    # Every question's results of each survey over the period (reports.results).
+    results: tuple[SurveyResults, ...] = ()
 
     @property
     def compared_with(self) -> date | None:
@@ -223,6 +226,7 @@ def weekly_report(
     extra_warnings: Iterable[ReportWarning] = (),
     comments: Iterable[Comment] = (),
     response_rates: Iterable[RateRow] = (),
+    results: Iterable[SurveyResults] = (),
 ) -> WeeklyReport:
     """Assemble a report, deriving the target result and the indicator warnings."""
     lines = tuple(lines)
@@ -247,4 +251,5 @@ def weekly_report(
         change_to=change_to,
         comments=tuple(comments),
         response_rates=response_rates,
+        results=tuple(results),
     )

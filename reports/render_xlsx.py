@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.indicators import IndicatorResult, method_notes
 from reports.labels import change_heading, group_name, label, reasons_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
+from reports.results import SurveyResults
 from reports.stats import MIN_CELL_N
 from surveys.labels import label as in_language
 
@@ -45,6 +46,11 @@ def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
     _method(book.create_sheet(), lang)
     for sheet, key in zip(book.worksheets, _SHEETS):
         sheet.title = label(key, lang)
+    for found in report.results:
+        sheet = book.create_sheet()
+        # Excel allows 31 characters in a sheet's name.
+        sheet.title = label("sheet_results", lang, survey=found.survey_id)[:31]
+        _results(sheet, found, lang)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -289,6 +295,54 @@ def _response_rates(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
             ),
         )
     _finish(sheet, (18, 24, 12, 30, 12, 12, 12, 12, 14))
+
+
+def _results(sheet: Worksheet, found: SurveyResults, lang: str) -> None:
+    """One survey's questions, each followed by its answers' counts, hidden ones said so."""
+    headers = (
+        "col_question_id", "col_question", "col_answer", "col_n", "col_count", "col_answer_share", "col_top2",
+        "col_mean", "col_median", "col_flags",
+    )
+    _header(sheet, headers, lang)
+    if found.suppressed:
+        sheet.cell(2, 1, label("results_suppressed", lang))
+        _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
+        return
+    sheet.cell(2, 1, label("results_responses", lang, n=found.responses))
+    hidden = label("results_hidden", lang)
+    for question in found.questions:
+        flags = label("results_too_few", lang) if question.suppressed else (
+            label("results_small", lang) if question.small_sample else None)
+        _row(
+            sheet,
+            (
+                (question.id, None),
+                (in_language(question.label, lang), None),
+                (None, None),
+                ("<5" if question.n is None else question.n, COUNT),
+                (None, None),
+                (_fraction(question.yes.percent) if question.yes else None, PERCENT),  # yes / no
+                (_fraction(question.top2.percent) if question.top2 else None, PERCENT),
+                (hidden if question.type == "likert5" and not question.suppressed and question.mean is None
+                 else question.mean, "0.00"),
+                (question.numbers.median if question.numbers else None, DECIMAL),
+                (flags, None),
+            ),
+        )
+        sides = [side for side in (question.not_applicable, question.skipped) if side is not None]
+        for cell in (*question.cells, *sides):
+            _row(
+                sheet,
+                (
+                    (question.id, None),
+                    (None, None),
+                    (in_language(cell.label, lang), None),
+                    (None, None),
+                    (hidden if cell.hidden or cell.count is None else cell.count, COUNT),
+                    (_fraction(cell.share), PERCENT),
+                ),
+            )
+    _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
 
 
 def _method(sheet: Worksheet, lang: str) -> None:
