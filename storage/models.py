@@ -455,6 +455,8 @@ class SurveyInvitationRecord(Base):
     source: Mapped[str] = mapped_column(String(16))
     centre_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("centres.id"))
     invited_on: Mapped[date] = mapped_column(Date, index=True)
+    # Kept here when its sent outbox row is purged (after 30 days): the rates still count it.
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
 

@@ -5,8 +5,9 @@ anonymous answer to the person invited."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
@@ -63,6 +64,14 @@ async def mark(session: AsyncSession, *, survey_id: str, period: str, telegram_u
         )
 
 
+async def keep_deliveries(session: AsyncSession, sent_keys: Select[Any]) -> None:
+    """Before sent outbox rows are purged, keep on their invitations that they were delivered."""
+    await session.execute(
+        update(SurveyInvitationRecord).where(SurveyInvitationRecord.dedupe_key.in_(sent_keys.scalar_subquery()))
+        .values(delivered=True)
+    )
+
+
 async def invitations(session: AsyncSession, first: date, last: date) -> list[InvitationRow]:
     """The invitations queued on the days [first, last], with whether each was delivered."""
     statement = (
@@ -75,7 +84,7 @@ async def invitations(session: AsyncSession, first: date, last: date) -> list[In
     return [
         InvitationRow(
             survey_id=row.survey_id, anonymous=row.anonymous, source=row.source, centre=centre,
-            invited_on=row.invited_on, delivered=status == "sent", started=row.started_on is not None,
+            invited_on=row.invited_on, delivered=row.delivered or status == "sent", started=row.started_on is not None,
             completed=row.completed_on is not None,
         )
         for row, centre, status in (await session.execute(statement)).all()

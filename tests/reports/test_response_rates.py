@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from bot.retention import run_retention
 from reports.document import report_document
 from reports.labels import warning_text
 from reports.render_xlsx import render_xlsx
@@ -126,6 +127,15 @@ async def test_response_rates_recomputed_from_the_raw_rows(db) -> None:
         10, 8, 5, 3, 3 / 8)
     anonymous = table[("open_anonymous", "Kampanya: herkes", "Toplam", None)]
     assert anonymous == (5, 5, "anonim ankette bilinmez", "anonim ankette bilinmez", None)
+
+    # Sent outbox rows are purged after 30 days; the invitations still count as delivered.
+    async with db.sessions.begin() as session:
+        removed = await run_retention(session, NOW + timedelta(days=31), conversation_days=365)
+    assert removed.outbox_rows == sum(delivered for *_, delivered, _, _ in PLAN)
+    async with db.sessions() as session:
+        later = await build_weekly_report(session, period_from=TODAY - timedelta(days=13), period_to=TODAY,
+                                          year=TODAY.year, now=NOW)
+    assert later.response_rates == report.response_rates
 
 
 async def test_an_invitation_is_marked_once_and_a_completion_keeps_the_day_it_started(db) -> None:

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column('source', sa.String(16), nullable=False),
         sa.Column('centre_id', sa.String(64), nullable=True),
         sa.Column('invited_on', sa.Date(), nullable=False),
+        sa.Column('delivered', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column('started_on', sa.Date(), nullable=True),
         sa.Column('completed_on', sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_survey_invitations_centre_id_centres')),
