@@ -31,6 +31,7 @@ PREFIXES = {
     "n": "notice",
     "w": "withdraw",
     "h": "health",
+    "b": "comments",
 }
 # The screen a step-by-step flow's buttons belong to: a button of one of these kinds counts
 # only while the conversation is on its screen, so an old button of another flow, its Cancel

@@ -22,6 +22,7 @@ _NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "notice": ("aydinlatma", "notice", ()),
     "report": ("rapor", "report", ()),
     "indicator": ("gosterge", "indicator", ()),
+    "comments": ("yorumlar", "comments", ()),
     "subscribe": ("abone", "subscribe", ()),
     "unsubscribe": ("abonelikten_cik", "unsubscribe", ()),
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers import (
+    comments,
     consent,
     errors,
     events,
@@ -37,6 +38,7 @@ FEATURES = (
     membership,
     survey,
     reports,
+    comments,
     reachability,
     fallback,
 )

@@ -115,6 +115,15 @@ def report_document(report: WeeklyReport) -> dict[str, Any]:
     }
     units = {line.ytd.code: line.ytd.unit for line in report.indicators}
     document["drilldown"] = {code: drill_entry(rows, units[code]) for code, rows in report.drilldown.items()}
+    # started and completed are null for an anonymous survey: they are never recorded.
+    document["response_rates"] = [
+        {
+            "survey": rate.survey_id, "source": rate.source, "by": rate.by, "group": rate.key,
+            "invited": rate.invited, "delivered": rate.delivered, "started": rate.started,
+            "completed": rate.completed, "completion_rate_percent": rate.completion_rate, "low": rate.low,
+        }
+        for rate in report.response_rates
+    ]
     return document
 
 

@@ -11,8 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from reports.comments import Comment
 from reports.indicators import IndicatorResult, TargetResult, target_result
 from reports.plan import Indicator
+from reports.response_rates import RateRow
+from reports.results import SurveyResults
 from reports.stats import BreakdownCell
 
 # Indicator notes that managers must act on, in the order they are listed.
@@ -152,6 +155,12 @@ class WeeklyReport:
     # The days the change column and the drill-down cover: the period, cut to the year.
     change_from: date | None = None
     change_to: date | None = None
+    # The period's free-text comments, newest first, anonymous groups under 5 left out.
+    comments: tuple[Comment, ...] = ()
+    # The invitations of the period: invited, delivered, started, completed.
+    response_rates: tuple[RateRow, ...] = ()
+    # Every question's results of each survey over the period (reports.results).
+    results: tuple[SurveyResults, ...] = ()
 
     @property
     def compared_with(self) -> date | None:
@@ -197,6 +206,12 @@ def breakdown_warnings(rows: Iterable[SatisfactionRow]) -> tuple[ReportWarning, 
     return tuple(warnings)
 
 
+def rate_warnings(rates: Iterable[RateRow]) -> tuple[ReportWarning, ...]:
+    """The surveys and sources whose invitations were seldom completed, each with its rate."""
+    low = tuple(f"{rate.survey_id}/{rate.source} ({rate.completion_rate:.1f}%)" for rate in rates if rate.low)
+    return (ReportWarning("low_response_rate", low),) if low else ()
+
+
 def weekly_report(
     *,
     period_from: date,
@@ -209,11 +224,16 @@ def weekly_report(
     drilldown: Mapping[str, Iterable[DrillRow]] | None = None,
     trend: Iterable[TrendPoint] = (),
     extra_warnings: Iterable[ReportWarning] = (),
+    comments: Iterable[Comment] = (),
+    response_rates: Iterable[RateRow] = (),
+    results: Iterable[SurveyResults] = (),
 ) -> WeeklyReport:
     """Assemble a report, deriving the target result and the indicator warnings."""
     lines = tuple(lines)
     satisfaction = tuple(satisfaction)
-    warnings = [*indicator_warnings(lines), *breakdown_warnings(satisfaction), *extra_warnings]
+    response_rates = tuple(response_rates)
+    warnings = [*indicator_warnings(lines), *breakdown_warnings(satisfaction), *rate_warnings(response_rates),
+                *extra_warnings]
     change_from, change_to = change_window(period_from, period_to, year)
     return WeeklyReport(
         period_from=period_from,
@@ -229,4 +249,7 @@ def weekly_report(
         trend=tuple(trend),
         change_from=change_from,
         change_to=change_to,
+        comments=tuple(comments),
+        response_rates=response_rates,
+        results=tuple(results),
     )

@@ -20,7 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.indicators import IndicatorResult, method_notes
 from reports.labels import change_heading, group_name, label, reasons_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
+from reports.results import SurveyResults
 from reports.stats import MIN_CELL_N
+from surveys.labels import label as in_language
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
@@ -39,9 +41,16 @@ def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
     _satisfaction(book.create_sheet(), report, lang)
     _events(book.create_sheet(), report, lang)
     _drilldown(book.create_sheet(), report, lang)
+    _comments(book.create_sheet(), report, lang)
+    _response_rates(book.create_sheet(), report, lang)
     _method(book.create_sheet(), lang)
     for sheet, key in zip(book.worksheets, _SHEETS):
         sheet.title = label(key, lang)
+    for found in report.results:
+        sheet = book.create_sheet()
+        # Excel allows 31 characters in a sheet's name.
+        sheet.title = label("sheet_results", lang, survey=found.survey_id)[:31]
+        _results(sheet, found, lang)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -53,6 +62,8 @@ _SHEETS = (
     "sheet_satisfaction",
     "sheet_events",
     "sheet_drilldown",
+    "sheet_comments",
+    "sheet_response_rates",
     "sheet_method",
 )
 
@@ -236,6 +247,102 @@ def _drill_total_row(sheet: Worksheet, code: str, rows: Sequence[DrillRow], unit
     sheet.cell(row, 11, total.contribution).font = Font(bold=True)
     if total.answers is not None:
         sheet.cell(row, 12, total.answers).font = Font(bold=True)
+
+
+def _comments(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    """One comment a row, newest first; an anonymous one with its period, not its day."""
+    headers = ("col_date", "col_period", "col_centre", "col_language", "col_survey", "col_question", "col_comment")
+    _header(sheet, headers, lang)
+    for comment in report.comments:
+        _row(
+            sheet,
+            (
+                (comment.day, DATE),
+                (comment.period, None),
+                (comment.centre, None),
+                (label(f"language_{comment.language}", lang), None),
+                (in_language(comment.survey_title, lang), None),
+                (in_language(comment.question, lang), None),
+                (comment.text, None),
+            ),
+        )
+    for cells in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    _finish(sheet, (12, 10, 30, 12, 30, 40, 80))
+
+
+def _response_rates(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
+    """Invited, delivered, started and completed per survey and source: in total, by centre, by week."""
+    headers = (
+        "col_survey", "col_sent_because", "col_breakdown", "col_group", "col_invited", "col_delivered",
+        "col_started", "col_completed", "col_completion_rate",
+    )
+    _header(sheet, headers, lang)
+    unknown = label("rate_unknown", lang)
+    for rate in report.response_rates:
+        _row(
+            sheet,
+            (
+                (rate.survey_id, None),
+                (label(f"source_{rate.source}", lang), None),
+                (label(f"breakdown_{rate.by}", lang), None),
+                (rate.key, None),
+                (rate.invited, COUNT),
+                (rate.delivered, COUNT),
+                (unknown if rate.started is None else rate.started, COUNT),
+                (unknown if rate.completed is None else rate.completed, COUNT),
+                (_fraction(rate.completion_rate), PERCENT),
+            ),
+        )
+    _finish(sheet, (18, 24, 12, 30, 12, 12, 12, 12, 14))
+
+
+def _results(sheet: Worksheet, found: SurveyResults, lang: str) -> None:
+    """One survey's questions, each followed by its answers' counts, hidden ones said so."""
+    headers = (
+        "col_question_id", "col_question", "col_answer", "col_n", "col_count", "col_answer_share", "col_top2",
+        "col_mean", "col_median", "col_flags",
+    )
+    _header(sheet, headers, lang)
+    if found.suppressed:
+        sheet.cell(2, 1, label("results_suppressed", lang))
+        _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
+        return
+    sheet.cell(2, 1, label("results_responses", lang, n=found.responses))
+    hidden = label("results_hidden", lang)
+    for question in found.questions:
+        flags = label("results_too_few", lang) if question.suppressed else (
+            label("results_small", lang) if question.small_sample else None)
+        _row(
+            sheet,
+            (
+                (question.id, None),
+                (in_language(question.label, lang), None),
+                (None, None),
+                ("<5" if question.n is None else question.n, COUNT),
+                (None, None),
+                (_fraction(question.yes.percent) if question.yes else None, PERCENT),  # yes / no
+                (_fraction(question.top2.percent) if question.top2 else None, PERCENT),
+                (hidden if question.type == "likert5" and not question.suppressed and question.mean is None
+                 else question.mean, "0.00"),
+                (question.numbers.median if question.numbers else None, DECIMAL),
+                (flags, None),
+            ),
+        )
+        sides = [side for side in (question.not_applicable, question.skipped) if side is not None]
+        for cell in (*question.cells, *sides):
+            _row(
+                sheet,
+                (
+                    (question.id, None),
+                    (None, None),
+                    (in_language(cell.label, lang), None),
+                    (None, None),
+                    (hidden if cell.hidden or cell.count is None else cell.count, COUNT),
+                    (_fraction(cell.share), PERCENT),
+                ),
+            )
+    _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
 
 
 def _method(sheet: Worksheet, lang: str) -> None:

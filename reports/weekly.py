@@ -24,6 +24,7 @@ from reports.aggregate import (
     satisfaction_breakdown,
     week_ends,
 )
+from reports.comments import Comment, comment_list, text_questions
 from reports.drilldown import drill, event_rows
 from reports.indicators import evaluate, target_result
 from reports.model import (
@@ -37,8 +38,14 @@ from reports.model import (
 )
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan
+from reports.response_rates import response_rates
+from reports.results import SurveyResults, read_versions, survey_results
 from storage.private_files import private_folder, write_private
+from storage.repositories import invitations as invitation_store
 from storage.repositories import reports as store
+from storage.repositories import responses
+from storage.repositories.comments import text_answers
+from surveys.definition import load_shipped
 
 
 class PeriodError(ValueError):
@@ -101,7 +108,27 @@ async def build_weekly_report(
         drilldown={code: rows for code, rows in drilldown.items() if rows},
         trend=trend,
         extra_warnings=missing,
+        comments=await period_comments(session, period_from, period_to),
+        response_rates=response_rates(await invitation_store.invitations(session, period_from, period_to)),
+        results=await period_results(session, period_from, period_to),
     )
+
+
+async def period_results(session: AsyncSession, first: date, last: date) -> list[SurveyResults]:
+    """Every shipped survey's per-question results over the period, city-wide."""
+    found = []
+    for current in load_shipped().values():
+        versions = read_versions(await responses.stored_definitions(session, current.id), current)
+        rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
+        found.append(survey_results(current, versions, rows, first=first, last=last))
+    return found
+
+
+async def period_comments(session: AsyncSession, first: date, last: date) -> list[Comment]:
+    """Every centre's comments of the period: the workbook goes to managers."""
+    surveys = load_shipped()
+    rows = await text_answers(session, first, last, text_questions(surveys.values()))
+    return list(comment_list(rows, surveys))
 
 
 async def satisfaction_rows(session: AsyncSession, plan: Plan, first: date, last: date) -> list[SatisfactionRow]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notices import SurveyInvitation
 from storage.models import Event, Person
 from storage.repositories import participation
+from storage.repositories.invitations import invitation_key
 from surveys.definition import SurveyDefinition
 from surveys.periods import period_of
 
@@ -36,4 +37,4 @@ async def owed(session: AsyncSession, context: InviteContext, *, event: Event, p
     period = period_of(defn.period, context.local_date)
     if await participation.answered(session, context.secret, defn.id, defn.anonymity, period, person.telegram_user_id):
         return None
-    return SurveyInvitation(defn, event, person, f"survey-invite:{defn.id}:{period}:{person.id}")
+    return SurveyInvitation(defn, event, person, period, invitation_key(defn.id, period, person.id))

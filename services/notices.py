@@ -40,6 +40,7 @@ class SurveyInvitation:
     survey: SurveyDefinition
     event: Event
     person: Person
+    period: str
     dedupe_key: str
 
 

@@ -24,6 +24,7 @@ CENTRE_ACTIONS = frozenset(
         "entry.add",
         "membership.approve",
         "membership.decline",
+        "comment.read",
     }
 )
 # Actions reserved for managers and admins.
@@ -67,6 +68,14 @@ def can(actor: Actor | None, action: str, centre_id: str | None = None) -> bool:
     if action in MANAGER_ACTIONS:
         return False
     return centre_id is not None and centre_id in actor.centres
+
+
+def centres_for(actor: Actor | None, action: str) -> frozenset[str] | None:
+    """The centres `actor` may take a centre action for: None for every centre (managers and
+    admins), an empty set for a citizen."""
+    if actor is not None and actor.role in ("admin", "manager"):
+        return None if can(actor, action) else frozenset()
+    return frozenset(centre for centre in (actor.centres if actor else ()) if can(actor, action, centre))
 
 
 def require(actor: Actor | None, action: str, centre_id: str | None = None) -> Actor:

@@ -438,6 +438,29 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
 
 
+class SurveyInvitationRecord(Base):
+    """One survey invitation queued, what sent it and how far it led, for the response rates.
+
+    Keyed by its outbox row's dedupe key (one per person, survey and period, whatever sent it).
+    `source` is what sent it: "attendance" (after an activity, `centre_id` its centre) or a
+    campaign's audience ("attendees", "members", "all"). Started and completed are marked by the
+    survey flow for identified surveys only: for an anonymous survey they stay empty, since
+    marking them would tie an anonymous answer to the person invited."""
+
+    __tablename__ = "survey_invitations"
+    dedupe_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    survey_id: Mapped[str] = mapped_column(String(64))
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    period: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    centre_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("centres.id"))
+    invited_on: Mapped[date] = mapped_column(Date, index=True)
+    # Kept here when its sent outbox row is purged (after 30 days): the rates still count it.
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    started_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+
 class ChatTrail(Base):
     """The ids of messages in a chat about whose person nothing else is kept (before consent,
     after an erasure), so the safe exit can still clear it; purged within minutes.

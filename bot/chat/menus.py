@@ -41,6 +41,7 @@ def staff_commands(lang: str, actor: roles.Actor | None = None) -> list[BotComma
     ]
     return (
         [BotCommand(name, t(lang, f"staff.command.{name}")) for name in STAFF_COMMANDS]
+        + [BotCommand(shown("comments", lang), t(lang, "staff.command.comments"))]
         + (managing if roles.can(actor, "report.read") else [])
         + [BotCommand(shown(name, lang), t(lang, f"command.{name}")) for name in CITIZEN_COMMANDS]
     )

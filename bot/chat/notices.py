@@ -23,6 +23,7 @@ from bot.i18n import t
 from services import events
 from services.notices import EventNotice, MembershipNotice, Notice, SurveyInvitation
 from storage.models import Event, Membership
+from storage.repositories import invitations as invitation_store
 from storage.repositories import outbox
 
 # Event notices by kind, and the letter their detail button carries.
@@ -93,8 +94,15 @@ async def queue(
         else:
             assert isinstance(notice, SurveyInvitation)
             kind, payload = "survey_invitation", invitations.payload(notice, bot_username)
-        queued += await outbox.enqueue(
+        new = await outbox.enqueue(
             session, dedupe_key=notice.dedupe_key, chat_id=notice.person.telegram_user_id, kind=kind, payload=payload,
             not_before=now, now=now, expires_at=expires_at,
         )
+        if new and isinstance(notice, SurveyInvitation):
+            await invitation_store.record(
+                session, dedupe_key=notice.dedupe_key, survey_id=notice.survey.id,
+                anonymous=notice.survey.anonymity == "anonymous", period=notice.period, source="attendance",
+                centre_id=notice.event.centre_id, today=now.astimezone(zone).date(),
+            )
+        queued += new
     return queued

@@ -26,6 +26,8 @@ from bot.i18n import t
 from bot.services import build_services
 from storage.models import Attendance, Event, Membership, Person
 from storage.repositories import audit, outbox, participation
+from storage.repositories import invitations as invitation_store
+from storage.repositories.invitations import invitation_key
 from surveys.definition import SurveyDefinition
 from surveys.periods import period_of
 
@@ -39,10 +41,7 @@ class Campaign:
     since: date
     period: str
     bot_username: str
-
-
-def invitation_key(survey_id: str, period: str, person_id: int) -> str:
-    return f"survey-invite:{survey_id}:{period}:{person_id}"
+    today: date  # in the municipality's time zone: the day invitations are recorded under
 
 
 async def audience(session: AsyncSession, who: str, since_start: datetime, since: date) -> list[Person]:
@@ -98,6 +97,12 @@ async def run_campaign(session: AsyncSession, campaign: Campaign, *, secret: byt
             not_before=now,
             now=now,
         )
+        if queued:
+            await invitation_store.record(
+                session, dedupe_key=invitation_key(defn.id, campaign.period, person.id), survey_id=defn.id,
+                anonymous=defn.anonymity == "anonymous", period=campaign.period, source=campaign.audience,
+                centre_id=None, today=campaign.today,
+            )
         outcomes["queued" if queued else "already_invited"] += 1
     return outcomes
 
@@ -128,7 +133,7 @@ async def invite(settings: Settings, survey_id: str, who: str, since: date, *, d
             print(f"kentbot: {refusal}", file=sys.stderr)
             return 1
         defn = services.surveys[survey_id]
-        campaign = Campaign(defn, who, since, period_of(defn.period, today), username)
+        campaign = Campaign(defn, who, since, period_of(defn.period, today), username, today)
         since_start = datetime.combine(since, time.min, tzinfo=services.zone)
         async with services.sessions() as session:
             transaction = await session.begin()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import OutboxMessage, Person
+from storage.repositories import invitations
 from storage.rowcount import changed_rows
 
 
@@ -254,11 +255,14 @@ async def erase_chat(session: AsyncSession, chat_id: int) -> ChatErased:
 
 
 async def delete_sent_before(session: AsyncSession, cutoff: datetime) -> int:
-    result = await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.status.in_((SENT, EXPIRED)),
-            # Rows settled by hand and expired ones have no send time; their creation time stands in.
-            func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
-        )
+    settled = (
+        OutboxMessage.status.in_((SENT, EXPIRED)),
+        # Rows settled by hand and expired ones have no send time; their creation time stands in.
+        func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
     )
+    # The response rates still count a survey invitation as delivered once its row is gone.
+    await invitations.keep_deliveries(
+        session, select(OutboxMessage.dedupe_key).where(*settled, OutboxMessage.status == SENT)
+    )
+    result = await session.execute(delete(OutboxMessage).where(*settled))
     return changed_rows(result)

@@ -17,7 +17,7 @@ def book():
 
 def test_sheets_are_named_in_turkish(book):
     assert book.sheetnames == [
-        "Özet", "Göstergeler", "Memnuniyet", "Etkinlikler", "İnceleme", "Yöntem",
+        "Özet", "Göstergeler", "Memnuniyet", "Etkinlikler", "İnceleme", "Yorumlar", "Yanıt oranları", "Yöntem",
     ]
 
 

@@ -60,7 +60,11 @@ async def test_workbook_from_the_database(seeded, tmp_path) -> None:
     assert len(responses) == 2  # the week's two answers; the unanswered one is not a row behind the number
     corrected = [row for row in drill if row[0] == "4.2.3"]
     assert sorted(row[1] for row in corrected) == ["correction", "replaced"]
-    all_cells = " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+    # Free text is read on the comments sheet only, each comment alone.
+    comments = [row for row in book["Yorumlar"].iter_rows(min_row=2, values_only=True)]
+    assert comments and all(row[6] == "özel yorum metni" for row in comments)
+    all_cells = " ".join(str(cell) for sheet in book if sheet.title != "Yorumlar"
+                         for row in sheet.iter_rows(values_only=True) for cell in row)
     assert "respondent-secret" not in all_cells and "özel yorum" not in all_cells and "Üye 1" not in all_cells
     summary = {row[0]: row[1] for row in book["Özet"].iter_rows(min_row=2, values_only=True) if row[0]}
     assert summary["Dönem başı"] == datetime(2026, 11, 16)

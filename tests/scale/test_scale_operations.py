@@ -26,6 +26,7 @@ from storage.models import (
     OutboxMessage,
     Person,
     ProcessedUpdate,
+    SurveyInvitationRecord,
 )
 from storage.pseudonyms import respondent_key
 from storage.repositories import centres, outbox
@@ -114,6 +115,12 @@ async def test_an_invitation_campaign_reaches_each_reachable_person_once(db, tmp
     assert link == f"https://t.me/{BOT}?start=disability_centre"
     assert {row.dedupe_key for row in rows} == {f"survey-invite:disability_centre:{label}:{ids[n]}" for n in ("attendee", "member", "both")}
     assert [entry.after["queued"] for entry in audit] == [3, 0]
+    # Each invitation keeps what sent it (the campaign to all, neither the dry run nor the second
+    # campaign that found them invited already) for the response rates.
+    async with db.sessions() as session:
+        records = (await session.execute(select(SurveyInvitationRecord))).scalars().all()
+    assert sorted((r.dedupe_key, r.source, r.invited_on) for r in records) == sorted(
+        (row.dedupe_key, "all", today) for row in rows)
 
 
 async def test_campaigns_refuse_sensitive_surveys_and_bad_input(db, tmp_path, capsys) -> None:

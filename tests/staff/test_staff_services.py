@@ -31,6 +31,7 @@ from storage.models import (
     Invite,
     OutboxMessage,
     Registration,
+    SurveyInvitationRecord,
 )
 from storage.repositories import entries as entry_store
 from surveys.definition import load_shipped
@@ -181,6 +182,11 @@ async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, cr
     assert "start=disability_centre__bornova-engelli" in str(invitations[0].payload["reply_markup"])
     assert "engel" not in invitations[0].payload["text"].lower()  # the topic is not named
     assert invitations[0].payload["disable_notification"] is True  # and, after a sensitive activity, makes no sound
+    # What sent it is kept for the response rates: after an activity, at its centre.
+    async with db.sessions() as session:
+        record = await session.get(SurveyInvitationRecord, invitations[0].dedupe_key)
+    assert record is not None and (record.source, record.centre_id, record.anonymous) == ("attendance", "bornova-engelli", False)
+    assert record.invited_on == NOW.astimezone(ZONE).date() and record.started_on is None
 
 
 async def test_an_opted_out_person_gets_no_invitation_and_untick_removes(db, crew) -> None:

@@ -16,6 +16,7 @@ from bot.chat.conversation import drafts
 from bot.chat.conversation.turn import Turn
 from bot.consent import health, purposes
 from storage.pseudonyms import respondent_key
+from storage.repositories import invitations as invitation_store
 from storage.repositories import participation
 from storage.repositories import surveys as survey_store
 from surveys import engine
@@ -70,6 +71,8 @@ async def begin(turn: Turn, survey_id: str, centre: str | None) -> None:
     step = engine.start(defn, prefill)
     turn.state["screen"] = "survey"
     turn.state["survey"] = step.state.to_json()
+    if not _anonymous(defn):
+        await _mark_invitation(turn, defn.id, _period(turn, defn), "started")
     turn.send(label(defn.intro, turn.lang), quiet=defn.sensitive)
     _show_question(turn, defn, step.state)
 
@@ -274,7 +277,16 @@ async def _save(turn: Turn, defn: SurveyDefinition, new: survey_store.NewRespons
         await survey_store.save_response(turn.session, new)
     except survey_store.AlreadyAnswered:
         return False
+    await _mark_invitation(turn, defn.id, new.period, "completed")
     return True
+
+
+async def _mark_invitation(turn: Turn, survey_id: str, period: str, step: str) -> None:
+    """How far an invitation led, for the response rates; identified surveys only."""
+    await invitation_store.mark(
+        turn.session, survey_id=survey_id, period=period, telegram_user_id=turn.user_id, step=step,
+        today=turn.now.astimezone(turn.services.zone).date(),
+    )
 
 
 async def on_button(turn: Turn, callback: Callback, message_id: int | None) -> None:
