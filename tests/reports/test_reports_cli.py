@@ -10,6 +10,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from cli_support import seed_for_cli
 from openpyxl import load_workbook
 from reports_db_sample import ACHIEVEMENTS, ACTUALS, CI_4_2_9, PLAN, TARGET, WEIGHTS, YEAR, seed
 from sqlalchemy import select
@@ -20,14 +21,7 @@ from storage.models import AuditEntry, PlanValue
 
 @pytest.fixture
 async def seeded(db, monkeypatch, tmp_path, capsys):
-    async with db.sessions.begin() as session:
-        await seed(session)
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    monkeypatch.setenv("KENTBOT_SECRET", "test-secret-0123456789abcdef")
-    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    db.capsys = capsys
-    return db
+    return await seed_for_cli(db, monkeypatch, tmp_path, capsys, seed)
 
 
 async def kentbot(db, tmp_path: Path, *args: str) -> tuple[int, str, str]:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from cli_support import seed_for_cli
 from flags_db_sample import ACTUALS, YEAR, seed
 from matplotlib.text import Text
 from openpyxl import load_workbook
@@ -31,12 +32,7 @@ COVERED_WEIGHT = 100 - 15 - 7 - 7
 @pytest.fixture
 async def cli(db, monkeypatch, tmp_path, capsys):
     """`kentbot …` on the seeded database, run as from a shell; returns (exit code, stdout)."""
-    async with db.sessions.begin() as session:
-        await seed(session)
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    monkeypatch.setenv("KENTBOT_SECRET", "test-secret-0123456789abcdef")
-    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
+    await seed_for_cli(db, monkeypatch, tmp_path, capsys, seed)
 
     async def run(*args: str) -> tuple[int, str]:
         capsys.readouterr()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyreadstat
 import pytest
+from cli_support import seed_for_cli
 from openpyxl import load_workbook
 from results_db_sample import BORNOVA, BUCA, RESPONDENT_PREFIX, YEAR, seed
 from sqlalchemy import select, text
@@ -33,14 +34,7 @@ CONDITIONS = {
 
 @pytest.fixture
 async def seeded(db, monkeypatch, tmp_path, capsys):
-    async with db.sessions.begin() as session:
-        await seed(session)
-    monkeypatch.setenv("DATABASE_URL", db.url)
-    monkeypatch.setenv("KENTBOT_SECRET", "test-secret-0123456789abcdef")
-    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    db.capsys = capsys
-    return db
+    return await seed_for_cli(db, monkeypatch, tmp_path, capsys, seed)
 
 
 async def raw_answers(db, survey_id: str, centre: str | None = None) -> list[dict]:
