@@ -15,18 +15,7 @@ from services.events import local_text
 from storage.centres import load_centres
 from storage.models import Attendance, Event
 from storage.repositories import centres
-
-
-def has_button(text: str):
-    def check(message: dict) -> bool:
-        markup = message.get("reply_markup") or {}
-        return any(button["text"] == text for row in markup.get("inline_keyboard", []) for button in row)
-
-    return check
-
-
-def says(fragment: str):
-    return lambda message: fragment in (message.get("text") or message.get("caption") or "")
+from tests.messages import has_button, says
 
 
 async def test_staff_show_the_current_code_and_only_it_checks_a_citizen_in(live_bot, db) -> None:

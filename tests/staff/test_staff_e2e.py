@@ -23,19 +23,8 @@ from storage.models import (
     StaffMember,
 )
 from storage.repositories import centres
+from tests.messages import has_button, says
 from tests.waiting import eventually
-
-
-def has_button(text: str):
-    def check(message: dict) -> bool:
-        markup = message.get("reply_markup") or {}
-        return any(button["text"] == text for row in markup.get("inline_keyboard", []) for button in row)
-
-    return check
-
-
-def says(fragment: str):
-    return lambda message: fragment in (message.get("text") or "")
 
 
 async def _menu(live_bot, user_id: int, *, staff: bool) -> list[str]:

@@ -8,20 +8,9 @@ from sqlalchemy import select
 
 from services import invites
 from storage.models import IndicatorEntry, Membership
+from tests.messages import has_button, says
 
 KONAK = "Konak Kadın Danışma ve Eğitim Merkezi"
-
-
-def has_button(text: str):
-    def check(message: dict) -> bool:
-        markup = message.get("reply_markup") or {}
-        return any(button["text"] == text for row in markup.get("inline_keyboard", []) for button in row)
-
-    return check
-
-
-def says(fragment: str):
-    return lambda message: fragment in (message.get("text") or "")
 
 
 async def test_an_old_event_cancel_button_does_not_end_the_aid_flow(live_bot, db) -> None:
