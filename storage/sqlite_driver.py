@@ -13,6 +13,7 @@ server-side one, which kentbot does not use.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -91,6 +92,16 @@ class OneHopConnection(aiosqlite.Connection):
     async def run_in_thread(self, function: Any, *args: Any) -> Any:
         """`function(sqlite3_connection, *args)` in the driver's thread, one hand-off."""
         return await self._execute(lambda: function(self._conn, *args))
+
+    async def _connect(self) -> OneHopConnection:
+        try:
+            await super()._connect()
+        except BaseException:
+            # aiosqlite has asked its thread to stop and does not wait: wait for it, or it may
+            # answer an event loop that has closed, printing a traceback after a one-line error.
+            await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+            raise
+        return self
 
     async def rollback(self) -> None:
         # Read outside the driver's thread: a flag, not a call into SQLite's connection.
