@@ -188,12 +188,17 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    # Whatever kentbot or a library writes (databases, reports, logs) is the owner's alone.
+def prepare_process() -> None:
+    """Whatever kentbot or a library writes (databases, reports, logs) is the owner's alone, and
+    the log says what kentbot does without the chattiest libraries' detail."""
     os.umask(OWNER_ONLY_UMASK)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    prepare_process()
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()

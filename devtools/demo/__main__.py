@@ -4,16 +4,13 @@ environment or a .env file, as for `kentbot`; the demo keeps its own database in
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import EXIT_USAGE, QUIET_LOGGERS
+from bot.cli import EXIT_USAGE, prepare_process
 from bot.cli_args import whole
 from bot.config import ConfigError, load_settings
 from devtools.demo.runner import run_demo
-from storage.private_files import OWNER_ONLY_UMASK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +26,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # The demo's database, log and reports are the owner's alone, as the bot's are.
-    os.umask(OWNER_ONLY_UMASK)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in QUIET_LOGGERS:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    prepare_process()  # the demo's database, log and reports are the owner's alone, as the bot's are
     args = _parser().parse_args(argv)
     try:
         return run_demo(load_settings(), citizens=args.citizens, seed=args.seed, out=args.out)
