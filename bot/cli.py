@@ -118,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     event_qr.add_argument("--bot-username", help=BOT_USERNAME_HELP)
     event_qr.add_argument("--out", required=True, help="the PNG file to write")
 
+    walkin = commands.add_parser("attendance", help="walk-ins and the registered people they turn out to be")
+    walkin_commands = walkin.add_subparsers(dest="attendance_command", required=True, metavar="ACTION")
+    walkin_list = walkin_commands.add_parser(
+        "walkins", help="a centre's walk-ins typed with a name, and registered people there with a similar name"
+    )
+    walkin_list.add_argument("--centre", required=True, help="centre id (see `kentbot centre list`)")
+    walkin_list.add_argument("--name", required=True, help="the walk-in's first and last name, as staff typed it")
+    merge = walkin_commands.add_parser("merge-walkin", help="count a walk-in as a registered person from now on")
+    merge.add_argument("walkin_id", type=cli_args.whole, help="the walk-in's id from `kentbot attendance walkins`")
+    merge.add_argument("--person", required=True, type=cli_args.whole, help="the person's id from the same list")
+    unmerge = walkin_commands.add_parser("unmerge-walkin", help="undo a merge: the walk-in counts on its own again")
+    unmerge.add_argument("walkin_id", type=cli_args.whole, help="the merged walk-in's id")
+
     audit = commands.add_parser("audit", help="list the audit log")
     audit.add_argument("--since", required=True, type=day, help="YYYY-MM-DD: entries from local midnight of this day")
 
@@ -314,6 +327,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.event_command == "list":
             return asyncio.run(events.list_events(settings, first=args.first, last=args.last, centre=args.centre))
         return asyncio.run(events.qr(settings, event_id=args.event_id, bot_username=_bot_username(args, settings), out=args.out))
+    if args.command == "attendance":
+        from bot.commands import walkins
+
+        if args.attendance_command == "walkins":
+            return asyncio.run(walkins.list_candidates(settings, centre=args.centre, name=args.name))
+        if args.attendance_command == "merge-walkin":
+            return asyncio.run(walkins.merge(settings, walkin_id=args.walkin_id, person_id=args.person))
+        return asyncio.run(walkins.unmerge(settings, walkin_id=args.walkin_id))
     if args.command == "audit":
         from bot.commands import audit
 

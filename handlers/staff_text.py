@@ -14,6 +14,7 @@ from bot.chat import event_manage as chat_event_manage
 from bot.chat import event_new as chat_event_new
 from bot.chat import members as chat_members
 from bot.chat import milestones as chat_milestones
+from bot.chat import walkin_merge as chat_walkin_merge
 from bot.chat.conversation import drafts
 from bot.chat.conversation.turn import Turn, citizen_handler
 from bot.chat.staff import end_screen
@@ -24,6 +25,9 @@ from handlers.start import COMMAND_FILTER
 SCREENS = {
     chat_event_new.SCREEN: chat_event_new.on_text,
     "staff.walkin": chat_event_manage.on_text,
+    chat_event_manage.WALKIN_CHOICE: chat_event_manage.on_text,
+    chat_walkin_merge.SCREEN: chat_event_manage.on_text,
+    chat_walkin_merge.PICK: chat_event_manage.on_text,
     "staff.headcount": chat_event_manage.on_text,
     "staff.move": chat_event_manage.on_text,
     chat_aid.SCREEN: chat_aid.on_text,

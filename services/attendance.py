@@ -5,6 +5,10 @@ attendance back, with no headcount, makes it `published` again, so it no longer 
 
 Each attendee is stored as a keyed beneficiary pseudonym, so 4.2.8 can count distinct people
 across events without a name in the attendance table. A headcount adds no beneficiaries.
+
+A walk-in is an identity of its own at the centre (storage `walkins`), not a name: when the
+typed name matches walk-ins already there, staff say which of them came, or that this is a new
+person, and nothing is recorded until they do. Two people with one name stay two.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from services.events import snapshot
 from services.notices import SurveyInvitation
 from services.refusal import Refusal
 from services.roles import Actor, require
-from storage.models import Attendance, Event, Person
+from storage.models import Attendance, Event, Person, Walkin
 from storage.pseudonyms import beneficiary_key
 from storage.repositories import audit
 from storage.repositories import events as event_store
+from storage.repositories import walkins as walkin_store
+from storage.repositories.erasure import random_key
+from storage.repositories.walkins import WalkinSummary
 
 # Staff may take attendance from two hours before the start.
 WINDOW = timedelta(hours=2)
@@ -61,7 +68,24 @@ def normalise_name(name: str) -> str:
 
 
 def walkin_key(secret: bytes, centre_id: str, name: str) -> str:
+    """The name key of a walk-in: finds the walk-ins typed with this name at the centre (and,
+    for walk-ins recorded before they had identities, their beneficiary key too)."""
     return beneficiary_key(secret, f"walkin:{centre_id}", normalise_name(name))
+
+
+# The choice that says the typed name is a person not yet recorded at the centre.
+NEW_PERSON = 0
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """`present`: newly recorded. When `choices` is not empty nothing was recorded: walk-ins
+    with this name are already known at the centre and staff must say which one came, or that
+    this is a new person; `name_key` is what the choice is made for (the name is not kept)."""
+
+    present: bool
+    name_key: str
+    choices: tuple[WalkinSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,21 +165,21 @@ async def _remove(session: AsyncSession, event: Event, row: Attendance, *, actor
 
 async def _add(
     session: AsyncSession, event: Event, *, key: str, kind: str, person: Person | None, recorded_by: int | None,
-    actor: str, now: datetime, invite: invitations.InviteContext | None,
+    actor: str, now: datetime, invite: invitations.InviteContext | None, walkin_id: int | None = None,
 ) -> Marked:
     if await event_store.attendance_row(session, event.id, key) is not None:
         return Marked(False)
     before = snapshot(event)
     row = Attendance(
         event_id=event.id, beneficiary_key=key, person_id=person.id if person else None, kind=kind,
-        recorded_by=recorded_by, recorded_at=now,
+        recorded_by=recorded_by, recorded_at=now, walkin_id=walkin_id,
     )
     session.add(row)
     _mark_held(event, now)
     await session.flush()
     await audit.append(
         session, at=now, actor=actor, action="attendance.record", object_type="event", object_id=str(event.id),
-        before={"status": before["status"]}, after={"attendance_id": row.id, "kind": kind, "status": event.status},
+        before={"status": before["status"]}, after={"attendance_id": row.id, "kind": kind, "walkin_id": walkin_id, "status": event.status},
     )
     if person is not None and invite is not None:
         return Marked(True, await invitations.owed(session, invite, event=event, person=person))
@@ -184,17 +208,49 @@ async def tick(
     )
 
 
-async def walk_in(session: AsyncSession, actor: Actor | None, *, event_id: int, name: str, secret: bytes, now: datetime) -> bool:
-    """A person who came without registering; the name is hashed, never stored. True: newly recorded."""
+async def walk_in(
+    session: AsyncSession, actor: Actor | None, *, event_id: int, name: str, secret: bytes, now: datetime,
+    choice: int | None = None,
+) -> WalkIn:
+    """A person who came without registering; the name is hashed, never stored. `choice`: None
+    asks when the name is known at the centre, NEW_PERSON, or the id of the walk-in who came."""
     event = await _open_event(session, event_id, now)
-    actor = require(actor, "attendance.record", event.centre_id)
+    require(actor, "attendance.record", event.centre_id)
     if not normalise_name(name) or len(name) > 200:
         raise Refusal("text")
-    marked = await _add(
-        session, event, key=walkin_key(secret, event.centre_id, name), kind="walkin", person=None,
-        recorded_by=actor.staff_id, actor=actor.label, now=now, invite=None,
+    return await record_walkin(
+        session, actor, event_id=event_id, name_key=walkin_key(secret, event.centre_id, name), secret=secret, now=now,
+        choice=choice,
     )
-    return marked.present
+
+
+async def record_walkin(
+    session: AsyncSession, actor: Actor | None, *, event_id: int, name_key: str, secret: bytes, now: datetime,
+    choice: int | None = None,
+) -> WalkIn:
+    """Record the walk-in staff chose for a typed name (its `name_key`): see `walk_in`."""
+    event = await _open_event(session, event_id, now)
+    actor = require(actor, "attendance.record", event.centre_id)
+    known = await walkin_store.same_name(session, event.centre_id, name_key)
+    if choice is None and known:
+        return WalkIn(False, name_key, tuple(known))
+    if choice is None or choice == NEW_PERSON:
+        walkin = await walkin_store.create(
+            session, centre_id=event.centre_id, name_key=name_key, beneficiary_key=random_key(), now=now
+        )
+    elif choice in {k.walkin_id for k in known}:
+        walkin = await session.get_one(Walkin, choice)
+    else:
+        raise Refusal("walkin_choice")
+    key, person = walkin.beneficiary_key, None
+    if walkin.person_id is not None:  # merged with a registered person: counted as them
+        person = await session.get_one(Person, walkin.person_id)
+        key = person_key(secret, person.telegram_user_id)
+    marked = await _add(
+        session, event, key=key, kind="walkin", person=person, recorded_by=actor.staff_id, actor=actor.label,
+        now=now, invite=None, walkin_id=walkin.id,
+    )
+    return WalkIn(marked.present, name_key)
 
 
 async def set_headcount(session: AsyncSession, actor: Actor | None, *, event_id: int, count: int, now: datetime) -> Event:

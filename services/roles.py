@@ -21,6 +21,7 @@ CENTRE_ACTIONS = frozenset(
         "event.cancel",
         "event.move",
         "attendance.record",
+        "attendance.merge",
         "entry.add",
         "membership.approve",
         "membership.decline",

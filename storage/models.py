@@ -313,12 +313,35 @@ class Registration(Base):
     created_at: Mapped[datetime]
 
 
+class Walkin(Base):
+    """One person staff recorded by name, without Telegram, at one centre: their identity.
+
+    The name is never stored: `name_key` (a keyed hash of the centre and the normalised name)
+    only finds the walk-ins who share a name, so staff can say whether this is one of them or
+    a new person. `beneficiary_key` is what their attendance rows carry. `person_id` links the
+    walk-in to a registered person once staff merged them: their rows then carry the person's
+    key, so the two count once.
+    """
+
+    __tablename__ = "walkins"
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    centre_id: Mapped[str] = mapped_column(String(64), ForeignKey("centres.id"), index=True)
+    name_key: Mapped[str] = mapped_column(String(64), index=True)
+    beneficiary_key: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    merged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
 class Attendance(Base):
     """Who came to an event; a beneficiary key counts distinct people without naming them.
 
     `person_id` links a registered attendee so the tick list can show who is ticked. When that
     person is erased it is cleared and their key replaced by one random key shared by all their
     rows: distinct people are still counted right, and the secret no longer leads to them.
+    `walkin_id` is the walk-in identity a row was recorded for by name.
     """
 
     __tablename__ = "attendance"
@@ -334,6 +357,9 @@ class Attendance(Base):
     kind: Mapped[str] = mapped_column(String(16))
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)
     recorded_at: Mapped[datetime]
+    walkin_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("walkins.id", ondelete="SET NULL"), index=True
+    )
 
 
 class IndicatorEntry(Base):

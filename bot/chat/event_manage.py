@@ -1,7 +1,12 @@
 """Staff see their centres' events and act on one: publish, take attendance (a paged list of
 names to tick), show the check-in QR code of the moment, add a walk-in, enter a headcount,
 move or cancel. Rights are checked again on every press: the event id in a button gives no
-right by itself."""
+right by itself.
+
+A walk-in whose name is already known at the centre is recorded only once staff say which of
+those walk-ins came, or that this is a new person; the choice shows when each last came, never
+a name or a Telegram id. From the same menu staff merge a walk-in with the registered person
+it turned out to be (bot/chat/walkin_merge.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback, pack
-from bot.chat import notices
+from bot.chat import notices, walkin_merge
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import end_screen, invite_context, retire_buttons, staff_actor
 from bot.checkin_qr import checkin_link, png
@@ -63,6 +68,7 @@ async def _menu(turn: Turn, event: Event) -> None:
         buttons.append([(turn.text("attendance.button.qr"), pack("event_manage", f"qr.{event.id}"))])
         buttons.append([(turn.text("attendance.button.walkin"), pack("event_manage", f"walk.{event.id}"))])
         buttons.append([(turn.text("attendance.button.headcount"), pack("event_manage", f"head.{event.id}"))])
+        buttons.append([(turn.text("attendance.button.merge"), pack("event_manage", f"mrg.{event.id}"))])
     if event.status in ("draft", "published"):
         buttons.append([(turn.text("events.button.move"), pack("event_manage", f"move.{event.id}"))])
         buttons.append([(turn.text("events.button.cancel"), pack("event_manage", f"cancel.{event.id}"))])
@@ -162,12 +168,17 @@ async def _act(
         )
         turn.toast(turn.text("attendance.ticked" if marked.present else "attendance.unticked"))
         await _attendance_page(turn, event, args[1], message_id)
-    elif verb in ("walk", "head", "move"):
+    elif verb in ("walk", "head", "move", "mrg"):
         turn.toast()
-        screen = {"walk": "staff.walkin", "head": "staff.headcount", "move": "staff.move"}[verb]
+        screen = {"walk": "staff.walkin", "head": "staff.headcount", "move": "staff.move", "mrg": walkin_merge.SCREEN}[verb]
         turn.state["screen"] = screen
         turn.state["draft"] = {"event_id": event.id}
-        turn.send(turn.text({"walk": "attendance.walkin.ask", "head": "attendance.headcount.ask", "move": "events.move.ask"}[verb]))
+        asked = {"walk": "attendance.walkin.ask", "head": "attendance.headcount.ask", "move": "events.move.ask"}
+        turn.send(turn.text(asked.get(verb, "attendance.merge.ask")))
+    elif verb == "ws" and len(args) == 1:
+        await _chosen_walkin(turn, actor, event, args[0], update)
+    elif verb in walkin_merge.VERBS:
+        await walkin_merge.on_button(turn, actor, event, verb, args, update)
     elif verb == "cancel":
         turn.toast()
         turn.send(
@@ -193,11 +204,16 @@ async def on_text(turn: Turn, text: str) -> None:
         return
     event_id = int(draft["event_id"])
     try:
-        if screen == "staff.walkin":
-            added = await attendance.walk_in(turn.session, actor, event_id=event_id, name=text, secret=turn.services.secret, now=turn.now)
-            present = await event_store.attendance_count(turn.session, event_id)
-            turn.send(turn.text("attendance.walkin.done" if added else "attendance.walkin.again", present=present))
+        if screen in ("staff.walkin", WALKIN_CHOICE):
+            walked = await attendance.walk_in(turn.session, actor, event_id=event_id, name=text, secret=turn.services.secret, now=turn.now)
+            if walked.choices:
+                _ask_which(turn, event_id, walked)
+                return
+            await _walked_in(turn, event_id, walked.present)
             return  # stay on this screen: the next name may follow
+        if screen in (walkin_merge.SCREEN, walkin_merge.PICK):
+            await walkin_merge.on_name(turn, actor, event_id, text)
+            return
         if screen == "staff.headcount":
             if not text.strip().isdigit():
                 turn.send(turn.text("events.error.headcount"))
@@ -220,3 +236,38 @@ async def on_text(turn: Turn, text: str) -> None:
             end_screen(turn)
         return
     end_screen(turn)
+
+
+WALKIN_CHOICE = "staff.walkin_choice"
+
+
+def _ask_which(turn: Turn, event_id: int, walked: attendance.WalkIn) -> None:
+    """Walk-ins with the typed name are known at the centre: staff say which one came, or that
+    this is someone new. The draft keeps the name's key, never the name."""
+    turn.state["screen"] = WALKIN_CHOICE
+    turn.state["draft"] = {"event_id": event_id, "name_key": walked.name_key}
+    options = [[(walkin_merge.walkin_label(turn, c), pack("event_manage", f"ws.{event_id}.{c.walkin_id}"))] for c in walked.choices]
+    new = [(turn.text("attendance.button.walkin_new"), pack("event_manage", f"ws.{event_id}.{attendance.NEW_PERSON}"))]
+    turn.send(turn.text("attendance.walkin.choose"), keyboards.rows(*options, new))
+
+
+async def _chosen_walkin(turn: Turn, actor: roles.Actor, event: Event, choice: int, update: Update) -> None:
+    """Staff said which walk-in came (or a new person); the name's key is in the draft."""
+    draft = turn.state.get("draft") or {}
+    if turn.state.get("screen") != WALKIN_CHOICE or draft.get("event_id") != event.id or "name_key" not in draft:
+        turn.toast(turn.text("unexpected.stale_button"))
+        return
+    turn.toast()
+    retire_buttons(turn, update)
+    walked = await attendance.record_walkin(
+        turn.session, actor, event_id=event.id, name_key=str(draft["name_key"]), secret=turn.services.secret,
+        now=turn.now, choice=choice,
+    )
+    turn.state["screen"] = "staff.walkin"
+    turn.state["draft"] = {"event_id": event.id}
+    await _walked_in(turn, event.id, walked.present)
+
+
+async def _walked_in(turn: Turn, event_id: int, added: bool) -> None:
+    present = await event_store.attendance_count(turn.session, event_id)
+    turn.send(turn.text("attendance.walkin.done" if added else "attendance.walkin.again", present=present))

@@ -171,8 +171,14 @@ async def test_attendance_counts_distinct_people_and_makes_the_event_held(db, cr
             marked = await attendance.tick(session, crew.konak, event_id=event_id, person_id=person.id, secret=SECRET, now=NOW, invite=context)
             assert marked.present
             await notices.queue(session, filter(None, [marked.invitation]), zone=ZONE, now=NOW, bot_username="kentbot")
-        assert await attendance.walk_in(session, crew.konak, event_id=first, name="Ayşe  YILMAZ", secret=SECRET, now=NOW)
-        assert not await attendance.walk_in(session, crew.konak, event_id=first, name="ayse yilmaz", secret=SECRET, now=NOW)
+        assert (await attendance.walk_in(session, crew.konak, event_id=first, name="Ayşe  YILMAZ", secret=SECRET, now=NOW)).present
+        # The same name again: staff are asked, and say it is the walk-in already recorded.
+        again = await attendance.walk_in(session, crew.konak, event_id=first, name="ayse yilmaz", secret=SECRET, now=NOW)
+        assert not again.present and len(again.choices) == 1
+        chosen = await attendance.walk_in(
+            session, crew.konak, event_id=first, name="ayse yilmaz", secret=SECRET, now=NOW, choice=again.choices[0].walkin_id
+        )
+        assert not chosen.present
         await attendance.set_headcount(session, crew.konak, event_id=second, count=15, now=NOW)
         distinct = (await session.execute(select(func.count(func.distinct(Attendance.beneficiary_key))))).scalar_one()
         statuses = (await session.execute(select(Event.status).where(Event.id.in_((first, second))))).scalars().all()

@@ -15,6 +15,7 @@ from services.attendance import person_key
 from storage.repositories import citizens, outbox
 from storage.repositories import erasure as store
 from storage.repositories import events as event_store
+from storage.repositories import walkins as walkin_store
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ async def erase_person(
     attended = await store.make_attendance_nameless(
         session, person.id if person is not None else None, person_key(secret, telegram_user_id)
     )
+    if person is not None:
+        # Walk-ins merged into the person were them: their rows are now nameless with the rest.
+        await walkin_store.forget_linked(session, person.id)
     messages = await outbox.erase_chat(session, telegram_user_id)
     erased = await citizens.erase(session, key, respondent_keys)
     return Erasure(
