@@ -246,7 +246,11 @@ def _ask_which(turn: Turn, event_id: int, walked: attendance.WalkIn) -> None:
     this is someone new. The draft keeps the name's key, never the name."""
     turn.state["screen"] = WALKIN_CHOICE
     turn.state["draft"] = {"event_id": event_id, "name_key": walked.name_key}
-    options = [[(walkin_merge.walkin_label(turn, c), pack("event_manage", f"ws.{event_id}.{c.walkin_id}"))] for c in walked.choices]
+    options = [
+        [(turn.text("attendance.walkin.option", seen=walkin_merge.walkin_label(turn, c))[:walkin_merge.LABEL],
+          pack("event_manage", f"ws.{event_id}.{c.walkin_id}"))]
+        for c in walked.choices
+    ]
     new = [(turn.text("attendance.button.walkin_new"), pack("event_manage", f"ws.{event_id}.{attendance.NEW_PERSON}"))]
     turn.send(turn.text("attendance.walkin.choose"), keyboards.rows(*options, new))
 

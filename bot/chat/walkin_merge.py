@@ -25,9 +25,9 @@ LABEL = 60
 def walkin_label(turn: Turn, walkin: WalkinSummary) -> str:
     """A walk-in as staff tell it apart: when and where it last came, and how often."""
     if walkin.last_at is None or walkin.last_title is None:
-        return turn.text("attendance.walkin.option_none")
+        return turn.text("attendance.walkin.unseen")
     when = events.local_text(walkin.last_at, turn.services.zone)
-    return turn.text("attendance.walkin.option", when=when, title=walkin.last_title, count=walkin.attended)[:LABEL]
+    return turn.text("attendance.walkin.seen", when=when, title=walkin.last_title, count=walkin.attended)[:LABEL]
 
 
 def _person_label(turn: Turn, person: RegisteredAttendee) -> str:
