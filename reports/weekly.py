@@ -8,7 +8,8 @@ same days as the change, so the rows add up to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from reports.aggregate import (
 )
 from reports.comments import Comment, comment_list, text_questions
 from reports.drilldown import drill, event_rows
+from reports.drivers import CentreComparison, compare_centres
 from reports.indicators import evaluate, target_result
 from reports.model import (
     IndicatorLine,
@@ -39,7 +41,8 @@ from reports.model import (
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan
 from reports.response_rates import response_rates
-from reports.results import SurveyResults, read_versions, survey_results
+from reports.results import read_versions
+from storage.centres import shipped_by_id
 from storage.private_files import private_folder, write_private
 from storage.repositories import invitations as invitation_store
 from storage.repositories import reports as store
@@ -58,6 +61,8 @@ class ReportFiles:
     png: bytes
     xlsx: bytes
     stem: str
+    # Each survey's chart of item scores per centre (reports.render_item_scores), by survey id.
+    item_charts: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def check_period(period_from: date, period_to: date, year: int) -> None:
@@ -110,17 +115,17 @@ async def build_weekly_report(
         extra_warnings=missing,
         comments=await period_comments(session, period_from, period_to),
         response_rates=response_rates(await invitation_store.invitations(session, period_from, period_to)),
-        results=await period_results(session, period_from, period_to),
+        comparisons=await period_comparisons(session, period_from, period_to),
     )
 
 
-async def period_results(session: AsyncSession, first: date, last: date) -> list[SurveyResults]:
-    """Every shipped survey's per-question results over the period, city-wide."""
+async def period_comparisons(session: AsyncSession, first: date, last: date) -> list[CentreComparison]:
+    """Every shipped survey's per-question results over the period, city-wide and by centre."""
     found = []
     for current in load_shipped().values():
         versions = read_versions(await responses.stored_definitions(session, current.id), current)
         rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
-        found.append(survey_results(current, versions, rows, first=first, last=last))
+        found.append(compare_centres(current, versions, rows, first=first, last=last))
     return found
 
 
@@ -150,11 +155,26 @@ def render_all(report: WeeklyReport, lang: str = "tr") -> ReportFiles:
     from reports.render_xlsx import render_xlsx
 
     stem = f"hedef-4.2-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
-    return ReportFiles(render_text(report, lang), render_png(report, lang), render_xlsx(report, lang), stem)
+    charts = {comparison.city.survey_id: item_chart(comparison, lang) for comparison in report.comparisons}
+    return ReportFiles(render_text(report, lang), render_png(report, lang), render_xlsx(report, lang), stem, charts)
+
+
+def item_chart(comparison: CentreComparison, lang: str = "tr") -> bytes:
+    """A survey's item scores per centre as a PNG, centres by their names in `lang`."""
+    from reports.render_item_scores import render_item_scores
+
+    names = {centre_id: centre.name_in(lang) for centre_id, centre in shipped_by_id().items()}
+    return render_item_scores(comparison, lang, names)
+
+
+def item_chart_name(stem: str, survey_id: str) -> str:
+    """The file name of a survey's item chart beside the report's files."""
+    return f"{stem}-maddeler-{survey_id}.png"
 
 
 def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr") -> dict[str, Path]:
-    """Write the text, chart and workbook into `folder` (each 0600); returns the paths by format."""
+    """Write the text, chart, workbook and each survey's item chart into `folder` (each 0600);
+    returns the paths by format, the item charts as "items:SURVEY"."""
     folder = private_folder(Path(folder))
     files = render_all(report, lang)
     paths = {
@@ -165,5 +185,8 @@ def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr
     write_private(paths["text"], files.text + "\n")
     write_private(paths["png"], files.png)
     write_private(paths["xlsx"], files.xlsx)
+    for survey_id, chart in files.item_charts.items():
+        paths[f"items:{survey_id}"] = folder / item_chart_name(files.stem, survey_id)
+        write_private(paths[f"items:{survey_id}"], chart)
     return paths
 
