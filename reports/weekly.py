@@ -48,7 +48,7 @@ from storage.repositories import invitations as invitation_store
 from storage.repositories import reports as store
 from storage.repositories import responses
 from storage.repositories.comments import text_answers
-from surveys.definition import load_shipped
+from surveys.definition import SurveyDefinition, load_shipped
 
 
 class PeriodError(ValueError):
@@ -121,12 +121,14 @@ async def build_weekly_report(
 
 async def period_comparisons(session: AsyncSession, first: date, last: date) -> list[CentreComparison]:
     """Every shipped survey's per-question results over the period, city-wide and by centre."""
-    found = []
-    for current in load_shipped().values():
-        versions = read_versions(await responses.stored_definitions(session, current.id), current)
-        rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
-        found.append(compare_centres(current, versions, rows, first=first, last=last))
-    return found
+    return [await survey_comparison(session, current, first, last) for current in load_shipped().values()]
+
+
+async def survey_comparison(session: AsyncSession, current: SurveyDefinition, first: date, last: date) -> CentreComparison:
+    """One survey's results for the days [first, last], city-wide and by centre."""
+    versions = read_versions(await responses.stored_definitions(session, current.id), current)
+    rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
+    return compare_centres(current, versions, rows, first=first, last=last)
 
 
 async def period_comments(session: AsyncSession, first: date, last: date) -> list[Comment]:

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.reports import fail, report_session
 from bot.config import Settings
-from reports.drivers import CentreComparison, compare_centres, drivers
+from reports.drivers import CentreComparison, drivers
 from reports.render_results import results_document, results_text
 from reports.results import SurveyResults, read_versions, survey_results
-from reports.weekly import item_chart
+from reports.weekly import item_chart, survey_comparison
 from storage.centres import shipped_by_id
 from storage.private_files import write_private
 from storage.repositories import responses as store
@@ -61,13 +61,6 @@ def results_period(year: int | None, first: date | None, last: date | None) -> t
     return first, last
 
 
-async def comparison(session: AsyncSession, current: SurveyDefinition, first: date, last: date) -> CentreComparison:
-    """The results of `current` for the days [first, last], city-wide and by centre."""
-    versions = read_versions(await store.stored_definitions(session, current.id), current)
-    rows = await store.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
-    return compare_centres(current, versions, rows, first=first, last=last)
-
-
 async def results(
     settings: Settings, survey_id: str, period: tuple[int | None, date | None, date | None], centre_id: str | None,
     as_json: bool, chart: str | None = None,
@@ -80,7 +73,7 @@ async def results(
     async with report_session(settings) as session:
         found = await compute(session, current, first, last, centre)
         city = await compute(session, current, first, last, None) if centre else None
-        compared = await comparison(session, current, first, last) if chart else None
+        compared = await survey_comparison(session, current, first, last) if chart else None
     differences = drivers(found, city) if city is not None else ()
     if chart and compared is not None:
         if centre is not None:

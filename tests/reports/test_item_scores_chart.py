@@ -16,10 +16,9 @@ from raw_results import raw_by_centre, top2, wilson
 from results_db_sample import BUCA, YEAR, seed
 from test_reports_cli import kentbot
 
-from bot.commands.results import comparison
 from reports.drivers import compare_centres
 from reports.render_item_scores import draw_item_scores, render_item_scores
-from reports.weekly import build_weekly_report, item_chart_name, write_report_files
+from reports.weekly import build_weekly_report, item_chart_name, survey_comparison, write_report_files
 from storage.answered import ResponseAnswers
 from storage.centres import shipped_by_id
 from surveys.definition import load_shipped
@@ -61,7 +60,7 @@ async def test_the_chart_plots_each_centres_item_scores_recounted_from_raw_answe
         assert image.format == "PNG" and image.width == 1080 and image.height > 600
     current = load_shipped()["disability_centre"]
     async with seeded.sessions() as session:
-        compared = await comparison(session, current, *SPRING)
+        compared = await survey_comparison(session, current, *SPRING)
     # The file the command wrote is this figure.
     assert out.read_bytes() == render_item_scores(compared, "tr", names())
     figure = draw_item_scores(compared, "tr", names())
@@ -122,8 +121,8 @@ async def test_the_anonymous_survey_has_the_city_alone_and_nothing_under_5(seede
     assert code == 0, err
     current = load_shipped()["women_support"]
     async with seeded.sessions() as session:
-        year = await comparison(session, current, date(YEAR, 1, 1), date(YEAR, 12, 31))
-        may = await comparison(session, current, date(YEAR, 5, 1), date(YEAR, 5, 31))
+        year = await survey_comparison(session, current, date(YEAR, 1, 1), date(YEAR, 12, 31))
+        may = await survey_comparison(session, current, date(YEAR, 5, 1), date(YEAR, 5, 31))
     assert out.read_bytes() == render_item_scores(year, "tr", names())
     figure = draw_item_scores(year, "tr", names())
     everyone = [a for group in (await raw_by_centre(seeded, "women_support", date(YEAR, 1, 1), date(YEAR, 12, 31))).values()
