@@ -150,14 +150,16 @@ async def satisfaction_rows(session: AsyncSession, plan: Plan, first: date, last
     return rows
 
 
-def render_all(report: WeeklyReport, lang: str = "tr") -> ReportFiles:
+def render_all(report: WeeklyReport, lang: str = "tr", *, item_charts: bool = False) -> ReportFiles:
+    """The text, chart and workbook; with `item_charts`, each survey's item chart too (the files
+    written to a folder have them; a chat gets them on request)."""
     # Imported on first use: matplotlib and openpyxl would add a second to every bot start.
     from reports.render_png import render_png
     from reports.render_text import render_text
     from reports.render_xlsx import render_xlsx
 
     stem = f"hedef-4.2-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
-    charts = {comparison.city.survey_id: item_chart(comparison, lang) for comparison in report.comparisons}
+    charts = {c.city.survey_id: item_chart(c, lang) for c in report.comparisons} if item_charts else {}
     return ReportFiles(render_text(report, lang), render_png(report, lang), render_xlsx(report, lang), stem, charts)
 
 
@@ -178,7 +180,7 @@ def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr
     """Write the text, chart, workbook and each survey's item chart into `folder` (each 0600);
     returns the paths by format, the item charts as "items:SURVEY"."""
     folder = private_folder(Path(folder))
-    files = render_all(report, lang)
+    files = render_all(report, lang, item_charts=True)
     paths = {
         "text": folder / f"{files.stem}.txt",
         "png": folder / f"{files.stem}.png",
