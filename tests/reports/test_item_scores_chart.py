@@ -151,3 +151,17 @@ async def test_the_weekly_report_writes_each_surveys_item_chart(seeded, tmp_path
             assert image.format == "PNG" and image.width == 1080
         comparison_ = next(c for c in report.comparisons if c.city.survey_id == survey_id)
         assert path.read_bytes() == render_item_scores(comparison_, "tr", names())
+
+
+async def test_with_a_centre_the_chart_shows_that_centre_beside_the_city(seeded, tmp_path) -> None:
+    out = tmp_path / "bornova.png"
+    code, _, err = await kentbot(seeded, tmp_path, "results", "--survey", "disability_centre", "--year", str(YEAR),
+                                 "--centre", "bornova-engelli", "--chart", str(out))
+    assert code == 0, err
+    async with seeded.sessions() as session:
+        whole = await survey_comparison(session, load_shipped()["disability_centre"], date(YEAR, 1, 1), date(YEAR, 12, 31))
+    bornova = next(c for c in whole.centres if c.centre == "bornova-engelli")
+    only = type(whole)(whole.city, (bornova,), {"bornova-engelli": whole.drivers["bornova-engelli"]})
+    assert out.read_bytes() == render_item_scores(only, "tr", names())
+    drawn = points(draw_item_scores(only, "tr", names()))
+    assert {key.split("/")[0] for key in drawn} == {"city", "bornova-engelli"}
