@@ -24,7 +24,8 @@ from surveys.definition import SurveyDefinition, load_shipped
 
 
 class UnknownChoice(Exception):
-    """A survey or centre id the operator mistyped; the message names the known ones."""
+    """A survey or centre id the operator mistyped, or a period given wrongly; the message
+    names the known ones or what is wanted."""
 
 
 def known_survey(survey_id: str) -> SurveyDefinition:
@@ -70,6 +71,8 @@ async def results(
         first, last = results_period(*period)
     except UnknownChoice as error:
         return fail(str(error))
+    if chart and not Path(chart).parent.is_dir():
+        return fail(f"the folder of --chart {chart} does not exist; create it or choose another file")
     async with report_session(settings) as session:
         found = await compute(session, current, first, last, centre)
         city = await compute(session, current, first, last, None) if centre else None

@@ -97,3 +97,11 @@ async def test_a_range_that_ends_before_it_starts_is_refused(seeded, tmp_path) -
                                    "--from", f"{YEAR}-05-01", "--to", f"{YEAR}-04-30")
     assert code == 2 and out == ""
     assert err == f"kentbot: the period starts ({YEAR}-05-01) after it ends ({YEAR}-04-30)\n"
+
+
+async def test_a_chart_into_a_missing_folder_is_refused_before_anything_is_read(seeded, tmp_path) -> None:
+    chart = tmp_path / "yok" / "grafik.png"
+    code, out, err = await kentbot(seeded, tmp_path, "results", "--survey", "disability_centre", "--year", str(YEAR),
+                                   "--chart", str(chart))
+    assert code == 2 and out == "" and not chart.parent.exists()
+    assert err == f"kentbot: the folder of --chart {chart} does not exist; create it or choose another file\n"
