@@ -32,6 +32,8 @@ PREFIXES = {
     "w": "withdraw",
     "h": "health",
     "b": "comments",
+    "p": "survey_results",
+    "g": "item_chart",
 }
 # The screen a step-by-step flow's buttons belong to: a button of one of these kinds counts
 # only while the conversation is on its screen, so an old button of another flow, its Cancel

@@ -187,11 +187,14 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     responses.add_argument("--format", required=True, choices=("csv", "xlsx", "sav"), help="CSV, Excel or SPSS")
     responses.add_argument("--centre", help="only this centre's responses (see `kentbot centre list`)")
     responses.add_argument("--out", required=True, help="the file to write (a CSV or .sav gets its codebook beside it)")
-    results = commands.add_parser("results", help="every question's results of a survey for a year")
+    results = commands.add_parser("results", help="every question's results of a survey for a year or a range of days")
     results.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
-    results.add_argument("--year", type=cli_args.year, required=True, help=year_help)
+    results.add_argument("--year", type=cli_args.year, help=f"{year_help} (or --from and --to)")
+    results.add_argument("--from", dest="first", type=day, help="first day answered, YYYY-MM-DD (Istanbul calendar day)")
+    results.add_argument("--to", dest="last", type=day, help="last day answered, YYYY-MM-DD (Istanbul calendar day)")
     results.add_argument("--centre", help="one centre, compared with the whole city (see `kentbot centre list`)")
     results.add_argument("--json", action="store_true", help="machine-readable output")
+    results.add_argument("--chart", help="also write a PNG of each Likert item's score per centre to this file")
 
 
 def _version() -> str:
@@ -368,7 +371,7 @@ def _dispatch_results(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "results":
         from bot.commands.results import results
 
-        return run(results(settings, args.survey, args.year, args.centre, args.json))
+        return run(results(settings, args.survey, (args.year, args.first, args.last), args.centre, args.json, args.chart))
     from bot.commands.export import export_responses
 
     return run(export_responses(settings, args.survey, args.first, args.last, args.format, args.centre, args.out))

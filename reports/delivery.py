@@ -33,3 +33,11 @@ async def queue_files(
 
 def _file(name: str, content: bytes) -> dict[str, str]:
     return {"file_name": name, "content_b64": base64.b64encode(content).decode()}
+
+
+async def queue_photo(
+    session: AsyncSession, *, chat_id: int, key: str, name: str, png: bytes, caption: str, now: datetime
+) -> None:
+    """Queue one chart (a survey's item scores per centre) under the dedupe key `key`."""
+    payload = {"photo": _file(name, png), "caption": caption}
+    await outbox.enqueue(session, dedupe_key=key, chat_id=chat_id, kind=KIND, payload=payload, not_before=now, now=now)

@@ -14,6 +14,7 @@ from typing import Any
 from reports.indicators import IndicatorResult, TargetResult
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
 from reports.plan import Plan
+from reports.render_results import results_document
 
 BASELINE_RULE = "not set: achievement computed from a baseline of 0"
 
@@ -101,7 +102,8 @@ def indicators_document(
 
 def report_document(report: WeeklyReport) -> dict[str, Any]:
     """The report as JSON: the year-to-date figures with every flag, the change over the
-    period with its dates, the breakdowns, and the drill-down totals for the same days."""
+    period with its dates, the breakdowns, the drill-down totals for the same days, the
+    response rates and every survey's per-question results with the drivers."""
     document = indicators_document(
         report.year, [line.ytd for line in report.indicators], report.target, report.satisfaction
     )
@@ -123,6 +125,14 @@ def report_document(report: WeeklyReport) -> dict[str, Any]:
             "completed": rate.completed, "completion_rate_percent": rate.completion_rate, "low": rate.low,
         }
         for rate in report.response_rates
+    ]
+    # Each survey's per-question results city-wide, then each centre's with its drivers; an
+    # anonymous survey has no centres.
+    document["results"] = [
+        {**results_document(comparison.city),
+         "centres": [results_document(centre, comparison.drivers.get(centre.centre or "", ()))
+                     for centre in comparison.centres]}
+        for comparison in report.comparisons
     ]
     return document
 

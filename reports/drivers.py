@@ -11,10 +11,13 @@ The city figure includes the centre itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from reports.results import QuestionResult, Share, SurveyResults
+from reports.results import QuestionResult, Share, SurveyResults, survey_results
+from storage.answered import ResponseAnswers
+from surveys.definition import SurveyDefinition
 from surveys.labels import Labels
 
 
@@ -46,3 +49,34 @@ def _shares(results: SurveyResults) -> Iterator[tuple[QuestionResult, Share]]:
         share = question.top2 or question.yes
         if share is not None and not question.suppressed:
             yield question, share
+
+
+@dataclass(frozen=True)
+class CentreComparison:
+    """A survey's results city-wide and at each centre that has responses, with each centre's
+    drivers. An anonymous survey asks no centre, so it has the city-wide results alone."""
+
+    city: SurveyResults
+    centres: tuple[SurveyResults, ...]
+    drivers: Mapping[str, tuple[Driver, ...]]  # by centre id
+
+
+def compare_centres(
+    current: SurveyDefinition,
+    versions: Mapping[int, SurveyDefinition],
+    rows: Sequence[ResponseAnswers],
+    *,
+    first: date,
+    last: date,
+) -> CentreComparison:
+    """The results of `rows` for the whole city and split by centre, from the one set of rows."""
+    city = survey_results(current, versions, rows, first=first, last=last)
+    if current.anonymity == "anonymous":
+        return CentreComparison(city, (), {})
+    ids = sorted({row.centre_id for row in rows if row.centre_id is not None})
+    centres = tuple(
+        survey_results(current, versions, [row for row in rows if row.centre_id == centre], first=first, last=last,
+                       centre=centre)
+        for centre in ids
+    )
+    return CentreComparison(city, centres, {found.centre or "": drivers(found, city) for found in centres})

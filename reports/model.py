@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from reports.comments import Comment
+from reports.drivers import CentreComparison
 from reports.indicators import IndicatorResult, TargetResult, target_result
 from reports.plan import Indicator
 from reports.response_rates import RateRow
@@ -159,8 +160,14 @@ class WeeklyReport:
     comments: tuple[Comment, ...] = ()
     # The invitations of the period: invited, delivered, started, completed.
     response_rates: tuple[RateRow, ...] = ()
-    # Every question's results of each survey over the period (reports.results).
-    results: tuple[SurveyResults, ...] = ()
+    # Each survey's per-question results over the period, city-wide and by centre, with the
+    # drivers (reports.results, reports.drivers).
+    comparisons: tuple[CentreComparison, ...] = ()
+
+    @property
+    def results(self) -> tuple[SurveyResults, ...]:
+        """Every question's results of each survey over the period, city-wide."""
+        return tuple(comparison.city for comparison in self.comparisons)
 
     @property
     def compared_with(self) -> date | None:
@@ -226,7 +233,7 @@ def weekly_report(
     extra_warnings: Iterable[ReportWarning] = (),
     comments: Iterable[Comment] = (),
     response_rates: Iterable[RateRow] = (),
-    results: Iterable[SurveyResults] = (),
+    comparisons: Iterable[CentreComparison] = (),
 ) -> WeeklyReport:
     """Assemble a report, deriving the target result and the indicator warnings."""
     lines = tuple(lines)
@@ -251,5 +258,5 @@ def weekly_report(
         change_to=change_to,
         comments=tuple(comments),
         response_rates=response_rates,
-        results=tuple(results),
+        comparisons=tuple(comparisons),
     )

@@ -109,6 +109,11 @@ def _share(share: Share) -> str:
             f"%95 GA {numbers.percent(low, LANG)}–{numbers.percent(high, LANG)})")
 
 
+def drivers_text(found: Sequence[Driver], centre_name: str) -> str:
+    """One centre's differences from the city, for a reader who has the city's results."""
+    return "\n".join([centre_name, *_driver_lines(found)]) if found else f"{centre_name}\n   —"
+
+
 def _driver_lines(found: Sequence[Driver]) -> list[str]:
     lines = ["Kent geneliyle fark (merkez − kent, yüzde puan; gerçek: %95 aralıkları örtüşmüyor):"]
     for driver in found:

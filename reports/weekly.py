@@ -8,7 +8,8 @@ same days as the change, so the rows add up to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from reports.aggregate import (
 )
 from reports.comments import Comment, comment_list, text_questions
 from reports.drilldown import drill, event_rows
+from reports.drivers import CentreComparison, compare_centres
 from reports.indicators import evaluate, target_result
 from reports.model import (
     IndicatorLine,
@@ -39,13 +41,14 @@ from reports.model import (
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan
 from reports.response_rates import response_rates
-from reports.results import SurveyResults, read_versions, survey_results
+from reports.results import read_versions
+from storage.centres import shipped_by_id
 from storage.private_files import private_folder, write_private
 from storage.repositories import invitations as invitation_store
 from storage.repositories import reports as store
 from storage.repositories import responses
 from storage.repositories.comments import text_answers
-from surveys.definition import load_shipped
+from surveys.definition import SurveyDefinition, load_shipped
 
 
 class PeriodError(ValueError):
@@ -58,6 +61,8 @@ class ReportFiles:
     png: bytes
     xlsx: bytes
     stem: str
+    # Each survey's chart of item scores per centre (reports.render_item_scores), by survey id.
+    item_charts: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def check_period(period_from: date, period_to: date, year: int) -> None:
@@ -110,18 +115,20 @@ async def build_weekly_report(
         extra_warnings=missing,
         comments=await period_comments(session, period_from, period_to),
         response_rates=response_rates(await invitation_store.invitations(session, period_from, period_to)),
-        results=await period_results(session, period_from, period_to),
+        comparisons=await period_comparisons(session, period_from, period_to),
     )
 
 
-async def period_results(session: AsyncSession, first: date, last: date) -> list[SurveyResults]:
-    """Every shipped survey's per-question results over the period, city-wide."""
-    found = []
-    for current in load_shipped().values():
-        versions = read_versions(await responses.stored_definitions(session, current.id), current)
-        rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
-        found.append(survey_results(current, versions, rows, first=first, last=last))
-    return found
+async def period_comparisons(session: AsyncSession, first: date, last: date) -> list[CentreComparison]:
+    """Every shipped survey's per-question results over the period, city-wide and by centre."""
+    return [await survey_comparison(session, current, first, last) for current in load_shipped().values()]
+
+
+async def survey_comparison(session: AsyncSession, current: SurveyDefinition, first: date, last: date) -> CentreComparison:
+    """One survey's results for the days [first, last], city-wide and by centre."""
+    versions = read_versions(await responses.stored_definitions(session, current.id), current)
+    rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
+    return compare_centres(current, versions, rows, first=first, last=last)
 
 
 async def period_comments(session: AsyncSession, first: date, last: date) -> list[Comment]:
@@ -143,20 +150,37 @@ async def satisfaction_rows(session: AsyncSession, plan: Plan, first: date, last
     return rows
 
 
-def render_all(report: WeeklyReport, lang: str = "tr") -> ReportFiles:
+def render_all(report: WeeklyReport, lang: str = "tr", *, item_charts: bool = False) -> ReportFiles:
+    """The text, chart and workbook; with `item_charts`, each survey's item chart too (the files
+    written to a folder have them; a chat gets them on request)."""
     # Imported on first use: matplotlib and openpyxl would add a second to every bot start.
     from reports.render_png import render_png
     from reports.render_text import render_text
     from reports.render_xlsx import render_xlsx
 
     stem = f"hedef-4.2-{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
-    return ReportFiles(render_text(report, lang), render_png(report, lang), render_xlsx(report, lang), stem)
+    charts = {c.city.survey_id: item_chart(c, lang) for c in report.comparisons} if item_charts else {}
+    return ReportFiles(render_text(report, lang), render_png(report, lang), render_xlsx(report, lang), stem, charts)
+
+
+def item_chart(comparison: CentreComparison, lang: str = "tr") -> bytes:
+    """A survey's item scores per centre as a PNG, centres by their names in `lang`."""
+    from reports.render_item_scores import render_item_scores
+
+    names = {centre_id: centre.name_in(lang) for centre_id, centre in shipped_by_id().items()}
+    return render_item_scores(comparison, lang, names)
+
+
+def item_chart_name(stem: str, survey_id: str) -> str:
+    """The file name of a survey's item chart beside the report's files."""
+    return f"{stem}-maddeler-{survey_id}.png"
 
 
 def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr") -> dict[str, Path]:
-    """Write the text, chart and workbook into `folder` (each 0600); returns the paths by format."""
+    """Write the text, chart, workbook and each survey's item chart into `folder` (each 0600);
+    returns the paths by format, the item charts as "items:SURVEY"."""
     folder = private_folder(Path(folder))
-    files = render_all(report, lang)
+    files = render_all(report, lang, item_charts=True)
     paths = {
         "text": folder / f"{files.stem}.txt",
         "png": folder / f"{files.stem}.png",
@@ -165,5 +189,8 @@ def write_report_files(report: WeeklyReport, folder: Path | str, lang: str = "tr
     write_private(paths["text"], files.text + "\n")
     write_private(paths["png"], files.png)
     write_private(paths["xlsx"], files.xlsx)
+    for survey_id, chart in files.item_charts.items():
+        paths[f"items:{survey_id}"] = folder / item_chart_name(files.stem, survey_id)
+        write_private(paths[f"items:{survey_id}"], chart)
     return paths
 

@@ -1,4 +1,5 @@
 """Managers in chat: /report with period buttons, /subscribe, /unsubscribe, /indicator CODE.
+Under a period's report come the surveys' results and charts (bot.chat.survey_results).
 
 The role is read from the database on every update, so a revoked manager loses access
 at once. A report is built inside the turn's transaction; the chart and the workbook are
@@ -19,6 +20,8 @@ from telegram import Update
 
 from bot.callbacks import pack, parse
 from bot.chat.conversation.turn import Turn, run_turn
+from bot.chat.managers import manager_actor
+from bot.chat.survey_results import results_offer
 from bot.i18n import t
 from bot.keyboards import rows
 from reports import numbers
@@ -48,17 +51,8 @@ class Outgoing:
     lang: str = "tr"
 
 
-async def _manager(turn: Turn) -> roles.Actor | None:
-    """The manager or admin behind this chat, read now; anyone else is told reports are not theirs."""
-    actor = await roles.current(turn.session, turn.user_id)
-    if not roles.can(actor, "report.read"):
-        turn.send(turn.text("reports.not_allowed"))
-        return None
-    return actor
-
-
 async def report_menu(turn: Turn, update: Update) -> None:
-    staff = await _manager(turn)
+    staff = await manager_actor(turn)
     if staff is None:
         return
     lang = staff.language
@@ -69,7 +63,7 @@ async def report_menu(turn: Turn, update: Update) -> None:
 
 
 async def _period_flow(turn: Turn, update: Update, outgoing: Outgoing) -> None:
-    staff = await _manager(turn)
+    staff = await manager_actor(turn)
     if staff is None:
         return
     callback = parse(update.callback_query.data if update.callback_query else None)
@@ -83,6 +77,7 @@ async def _period_flow(turn: Turn, update: Update, outgoing: Outgoing) -> None:
         turn.session, period_from=first, period_to=last, year=last.year, now=turn.now, zone=turn.services.zone
     )
     outgoing.lang = staff.language
+    turn.send(*results_offer(staff.language, first, last))
 
 
 async def report_period(update: Update, context: Any) -> None:
@@ -106,7 +101,7 @@ async def report_period(update: Update, context: Any) -> None:
 
 
 async def subscribe(turn: Turn, update: Update) -> None:
-    staff = await _manager(turn)
+    staff = await manager_actor(turn)
     if staff is None:
         return
     added = await store.subscribe(turn.session, staff.staff_id, turn.now)
@@ -116,7 +111,7 @@ async def subscribe(turn: Turn, update: Update) -> None:
 
 
 async def unsubscribe(turn: Turn, update: Update) -> None:
-    staff = await _manager(turn)
+    staff = await manager_actor(turn)
     if staff is None:
         return
     removed = await store.unsubscribe(turn.session, staff.staff_id)
@@ -134,7 +129,7 @@ async def _audit(turn: Turn, staff: roles.Actor, action: str) -> None:
 
 async def indicator(turn: Turn, update: Update) -> None:
     """One indicator's year-to-date figure and the latest rows behind it."""
-    staff = await _manager(turn)
+    staff = await manager_actor(turn)
     if staff is None:
         return
     lang = staff.language

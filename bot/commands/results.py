@@ -1,25 +1,31 @@
-"""`kentbot results`: every question's results of a survey for a year, city-wide or for one
-centre (then with the items where the centre differs from the city)."""
+"""`kentbot results`: every question's results of a survey for a year or a range of days,
+city-wide or for one centre (then with the items where the centre differs from the city), and
+on request the chart of item scores per centre."""
 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.reports import fail, report_session
 from bot.config import Settings
-from reports.drivers import drivers
+from reports.drivers import CentreComparison, drivers
 from reports.render_results import results_document, results_text
 from reports.results import SurveyResults, read_versions, survey_results
+from reports.weekly import item_chart, survey_comparison
 from storage.centres import shipped_by_id
+from storage.private_files import write_private
 from storage.repositories import responses as store
 from surveys.definition import SurveyDefinition, load_shipped
 
 
 class UnknownChoice(Exception):
-    """A survey or centre id the operator mistyped; the message names the known ones."""
+    """A survey or centre id the operator mistyped, or a period given wrongly; the message
+    names the known ones or what is wanted."""
 
 
 def known_survey(survey_id: str) -> SurveyDefinition:
@@ -44,16 +50,40 @@ async def compute(
     return survey_results(current, versions, rows, first=first, last=last, centre=centre)
 
 
-async def results(settings: Settings, survey_id: str, year: int, centre_id: str | None, as_json: bool) -> int:
+def results_period(year: int | None, first: date | None, last: date | None) -> tuple[date, date]:
+    """The days asked for: a whole year, or a range given by both ends, never both."""
+    if (year is None) == (first is None and last is None) or (first is None) != (last is None):
+        raise UnknownChoice("give either --year YYYY or both --from YYYY-MM-DD and --to YYYY-MM-DD")
+    if year is not None:
+        return date(year, 1, 1), date(year, 12, 31)
+    assert first is not None and last is not None
+    if first > last:
+        raise UnknownChoice(f"the period starts ({first}) after it ends ({last})")
+    return first, last
+
+
+async def results(
+    settings: Settings, survey_id: str, period: tuple[int | None, date | None, date | None], centre_id: str | None,
+    as_json: bool, chart: str | None = None,
+) -> int:
     try:
         current, centre = known_survey(survey_id), known_centre(centre_id)
+        first, last = results_period(*period)
     except UnknownChoice as error:
         return fail(str(error))
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    if chart and not Path(chart).parent.is_dir():
+        return fail(f"the folder of --chart {chart} does not exist; create it or choose another file")
     async with report_session(settings) as session:
         found = await compute(session, current, first, last, centre)
         city = await compute(session, current, first, last, None) if centre else None
+        compared = await survey_comparison(session, current, first, last) if chart else None
     differences = drivers(found, city) if city is not None else ()
+    if chart and compared is not None:
+        if centre is not None:
+            compared = CentreComparison(compared.city, tuple(c for c in compared.centres if c.centre == centre),
+                                        {centre: compared.drivers.get(centre, ())})
+        write_private(Path(chart), item_chart(compared))
+        print(f"written {chart}", file=sys.stderr)
     if as_json:
         print(json.dumps(results_document(found, differences), ensure_ascii=False, indent=2))
     else:

@@ -287,7 +287,9 @@ async def test_weekly_report_files_are_the_owners_alone_whoever_writes_them(db, 
                                            now=datetime(2026, 11, 23, 6, tzinfo=timezone.utc))
     written = write_report_files(report, tmp_path / "out")
     assert mode(tmp_path / "out") == 0o700
-    assert {kind: mode(path) for kind, path in written.items()} == {"text": 0o600, "png": 0o600, "xlsx": 0o600}
+    assert {kind: mode(path) for kind, path in written.items()} == {
+        "text": 0o600, "png": 0o600, "xlsx": 0o600, "items:disability_centre": 0o600, "items:women_support": 0o600,
+    }
 
 
 def test_the_demo_bots_log_is_the_owners_alone(tmp_path: Path, usual_umask, monkeypatch: pytest.MonkeyPatch) -> None:
