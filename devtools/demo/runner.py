@@ -15,18 +15,19 @@ from pathlib import Path
 from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from bot.consent import notice
+from bot.survey_fit import check_surveys
 from devtools.demo.citizens import CitizenDriver, personas
 from devtools.demo.figures import print_figures, set_demo_plan
 from devtools.demo.progress import progress_bar
 from devtools.demo.staff_activity import simulate_staff_year
 from devtools.demo.words import say
 from devtools.emulator import DEMO_TOKEN, EmulatorClient
-from reports.plan import PlanError, load_plan
-from storage.centres import CentreError, load_centres
+from reports.plan import load_plan
+from storage.centres import load_centres
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.private_files import open_private, own_folder
-from surveys.definition import load_shipped, shipped_paths, validate_files
+from surveys.definition import load_shipped
 
 CONCURRENT_CITIZENS = 16
 
@@ -36,16 +37,13 @@ def run_demo(settings: Settings, *, citizens: int, seed: int, out: str, lang: st
 
 
 def _check_reference_data(lang: str) -> bool:
-    problems = [error for errors in validate_files(shipped_paths()).values() for error in errors]
-    try:
-        plan = load_plan()
-        centres = load_centres()
-    except (PlanError, CentreError) as error:
-        problems.append(str(error))
+    """The checks start-up makes: each survey on its own and against the plan, centres and links."""
+    problems, _ = check_surveys()
     for problem in problems:
         print(f"  ✗ {problem}")
     if problems:
         return False
+    plan, centres = load_plan(), load_centres()
     weights = sum(indicator.weight for indicator in plan.indicators)
     print(say("plan_ok", lang, code=plan.target.code, count=len(plan.indicators), weights=weights))
     print(say("centres_ok", lang, count=len(centres), districts=len({c.district for c in centres})))
