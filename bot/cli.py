@@ -141,8 +141,18 @@ def _survey_parsers(commands: argparse._SubParsersAction) -> None:
     survey = commands.add_parser("survey", help="survey definitions")
     survey_commands = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
     survey_commands.add_parser("list", help="the shipped surveys: id, version, indicator, anonymity, period, link code")
-    validate = survey_commands.add_parser("validate", help="validate survey files (the shipped ones when none given)")
-    validate.add_argument("paths", nargs="*", help="YAML files to check")
+    validate = survey_commands.add_parser(
+        "validate",
+        help="check survey files on their own and against the plan, the centres and the other links; "
+        "exit 2 on any problem",
+    )
+    validate.add_argument(
+        "paths", nargs="*", help="YAML files to check, beside the surveys in use with other ids (default: the surveys in use)"
+    )
+    validate.add_argument("--plan", metavar="PATH", help="plan file to check against (default: the shipped reports/plan.yaml)")
+    validate.add_argument(
+        "--centres", metavar="PATH", help="centres file to check against (default: the shipped storage/data/centres.yaml)"
+    )
     link = survey_commands.add_parser("link", help="print the deep link (and write a QR code) for a survey poster")
     link.add_argument("survey", help="survey id (see `kentbot survey list`)")
     link.add_argument("--centre", help="centre id the poster hangs in, so the centre question is answered already")
@@ -252,7 +262,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         try:
             run(settings, webhook=args.webhook)
         except StartupError as error:
-            print(f"kentbot: {error}", file=sys.stderr)
+            for line in str(error).splitlines():
+                print(f"kentbot: {line}", file=sys.stderr)
             return EXIT_USAGE
         return 0
     if args.command == "db":
@@ -269,9 +280,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
             return list_surveys()
         if args.survey_command == "validate":
-            from surveys.definition import main_validate
+            from bot.commands.survey_validate import validate
 
-            return main_validate(args.paths)
+            return validate(args.paths, args.plan, args.centres)
         from bot.commands.links import survey_link
 
         return survey_link(args.survey, args.centre, _bot_username(args, settings), args.qr)

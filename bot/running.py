@@ -24,6 +24,7 @@ from telegram.ext import Application
 from bot.app import NotMigrated, build_application, post_init
 from bot.config import ConfigError, Settings
 from bot.services import build_services
+from bot.survey_fit import check_surveys
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
 from bot.web.health import health_routes
@@ -41,7 +42,7 @@ __all__ = ["WEBHOOK_PATH", "StartupError", "run"]
 
 
 class StartupError(Exception):
-    """Start-up cannot go on; the message is the one line the operator sees."""
+    """Start-up cannot go on; the message is what the operator sees, one line per problem."""
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -60,7 +61,8 @@ def _stop_on_signals() -> asyncio.Event:
 
 def run(settings: Settings, *, webhook: bool) -> None:
     """Serve until stopped. Raises StartupError for a missing or rejected token, an unreachable
-    Bot API, an old schema, a changed survey or a webhook port that cannot be used."""
+    Bot API, an old schema, a survey that is changed or does not fit the plan, the centres or the
+    other links, or a webhook port that cannot be used."""
     token = settings.telegram_bot_token
     if not token:
         raise StartupError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it")
@@ -70,6 +72,9 @@ def run(settings: Settings, *, webhook: bool) -> None:
         settings.require_notice()
     except ConfigError as error:
         raise StartupError(str(error)) from None
+    problems, _ = check_surveys()
+    if problems:
+        raise StartupError("\n".join(problems))
     try:
         asyncio.run(_serve(settings, webhook=webhook))
     except InvalidToken as error:

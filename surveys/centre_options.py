@@ -17,6 +17,7 @@ from storage.centres import CENTRE_TYPES, Centre
 from surveys.definition_problems import Problem, question_name
 
 FIELD = "centres"
+MIN_CENTRES = 2  # a choice question offers at least two options
 _CHOICE_TYPES = ("single", "multiple")
 
 
@@ -48,9 +49,18 @@ def fill_centre_options(
             for centre in listed
             if centre.type == entry[FIELD] and centre.status == "open"
         ]
+        if len(options) < MIN_CENTRES:
+            problems.append(Problem(name, FIELD, _too_few(entry[FIELD], len(options))))
         questions[index] = {**{k: v for k, v in entry.items() if k != FIELD}, "options": options}
     filled["questions"] = questions
     return filled, problems
+
+
+def _too_few(kind: object, found: int) -> str:
+    return (
+        f"the centres file lists {found} open centre(s) of type {kind!r}; a question needs at least "
+        f"{MIN_CENTRES} to choose from: add them to the centres file or drop the question"
+    )
 
 
 def _declaration_problem(entry: Mapping[str, object]) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Literal
@@ -39,6 +40,8 @@ from surveys.labels import LANGUAGES, LIKERT5_SCALE, Labels
 from surveys.slugs import INDICATOR_CODE, LINK_CODE, OPTION_VALUE, QUESTION_ID, SURVEY_ID
 
 SHIPPED_DIR = Path(__file__).parent / "definitions"
+# Where the bot and every command read the surveys from, when not the shipped folder.
+SURVEYS_DIR_VARIABLE = "KENTBOT_SURVEYS_DIR"
 
 
 class SurveyDefinitionError(Exception):
@@ -233,8 +236,8 @@ def parse_definition(
     return definition
 
 
-def load_definition(path: str | Path) -> SurveyDefinition:
-    """Read and validate one YAML definition file."""
+def load_definition(path: str | Path, centres: Sequence[Centre] | None = None) -> SurveyDefinition:
+    """Read and validate one YAML definition file; centre options from `centres` when given."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -250,7 +253,7 @@ def load_definition(path: str | Path) -> SurveyDefinition:
         raise SurveyDefinitionError([f"{source}: invalid YAML: {yaml_problem(error)}"]) from None
     copied = [problem.render(source) for problem in copied_centre_problems(raw)]
     try:
-        definition = parse_definition(raw, source)
+        definition = parse_definition(raw, source, centres)
     except SurveyDefinitionError as error:
         raise SurveyDefinitionError([*copied, *error.errors]) from None
     if copied:
@@ -258,7 +261,7 @@ def load_definition(path: str | Path) -> SurveyDefinition:
     return definition
 
 
-def validate_files(paths: Iterable[str | Path]) -> dict[str, list[str]]:
+def validate_files(paths: Iterable[str | Path], centres: Sequence[Centre] | None = None) -> dict[str, list[str]]:
     """Every error of every file, keyed by the path as given; an empty list means valid.
 
     Two files defining the same survey id and version are an error too, since
@@ -270,7 +273,7 @@ def validate_files(paths: Iterable[str | Path]) -> dict[str, list[str]]:
     for path in paths:
         source = str(path)
         try:
-            definition = load_definition(path)
+            definition = load_definition(path, centres)
         except SurveyDefinitionError as error:
             results[source] = error.errors
             continue
@@ -297,9 +300,15 @@ def validate_files(paths: Iterable[str | Path]) -> dict[str, list[str]]:
     return results
 
 
+def surveys_dir() -> Path:
+    """The folder of the surveys in use: KENTBOT_SURVEYS_DIR, else the shipped definitions."""
+    chosen = os.environ.get(SURVEYS_DIR_VARIABLE, "").strip()
+    return Path(chosen) if chosen else SHIPPED_DIR
+
+
 def shipped_paths() -> list[Path]:
-    """The definition files that ship with kentbot."""
-    return sorted(SHIPPED_DIR.glob("*.yaml"))
+    """The definition files in use (see `surveys_dir`)."""
+    return sorted(surveys_dir().glob("*.yaml"))
 
 
 def load_shipped() -> dict[str, SurveyDefinition]:
@@ -352,25 +361,3 @@ def _all_labels(defn: SurveyDefinition) -> Iterator[tuple[str, Labels]]:
             yield f"{prefix} 'scale': item {number}", step
         for option in getattr(question, "options", ()):
             yield f"{prefix} 'options': option '{option.value}'", option.label
-
-
-def main_validate(paths: list[str]) -> int:
-    """`kentbot survey validate PATH...`: print every error, or OK per file; 0 if all valid.
-
-    With no paths it validates the shipped definitions. Missing English or Arabic
-    texts are printed as warnings: they fall back to Turkish, so they do not fail.
-    """
-    targets: list[str | Path] = list(paths) or list(shipped_paths())
-    results = validate_files(targets)
-    for source, errors in results.items():
-        for line in errors:
-            print(line)
-        if not errors:
-            definition = load_definition(source)
-            print(
-                f"{source}: OK - survey '{definition.id}' version {definition.version}, "
-                f"{len(definition.questions)} questions, hash {content_hash(definition)[:12]}"
-            )
-            for line in missing_translations(definition):
-                print(f"{source}: warning: {line}")
-    return 0 if all(not errors for errors in results.values()) else 1

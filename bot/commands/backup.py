@@ -5,13 +5,21 @@ snapshot of one moment. The copy then loses the participation salts and tokens a
 of anonymous surveys, and is rebuilt (VACUUM) so not even their bytes stay in it: a backup
 never tells who took part in an anonymous survey (docs/privacy.md). PostgreSQL has its own
 tool; the command prints the recipe instead.
+
+The copy goes a few pages at a time so a terminal can show how far it is. SQLite starts such a
+copy again whenever another connection writes, so a busy database could keep it going for
+ever: after `MAX_RESTARTS` restarts the rest is copied in one step, which holds a read lock
+for the whole copy (the bot's writes wait, or in WAL mode go on beside it) and always finishes.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
@@ -35,6 +43,77 @@ Keep KENTBOT_SECRET (or {secret}) with the backup: without it the pseudonyms in 
 database cannot be matched to returning citizens."""
 
 
+PAGES_PER_STEP = 256  # 1 MiB of 4 KiB pages: a step is quick, the bar moves on small databases too
+MAX_RESTARTS = 5
+
+
+class _Restarted(Exception):
+    """The stepped copy began again more often than it may."""
+
+
+@dataclass(frozen=True)
+class Copied:
+    pages: int
+    restarts: int
+    in_one_step: bool  # the stepped copy kept restarting and the whole file was copied at once
+
+
+def copy_database(
+    source: sqlite3.Connection,
+    target: sqlite3.Connection,
+    *,
+    pages: int = PAGES_PER_STEP,
+    max_restarts: int = MAX_RESTARTS,
+    on_step: Callable[[int, int], None] = lambda done, total: None,
+) -> Copied:
+    """Copy `source` into `target` `pages` at a time, calling `on_step(done, total)` after each
+    step; after `max_restarts` restarts (another connection wrote) copy the rest in one step."""
+    restarts = 0
+    last_remaining: int | None = None
+
+    def step(status: int, remaining: int, total: int) -> None:
+        nonlocal restarts, last_remaining
+        if last_remaining is not None and remaining > last_remaining:
+            restarts += 1
+            if restarts > max_restarts:
+                raise _Restarted
+        last_remaining = remaining
+        on_step(total - remaining, total)
+
+    try:
+        source.backup(target, pages=pages, progress=step, sleep=0)
+    except _Restarted:
+        source.backup(target)
+        (total,) = source.execute("PRAGMA page_count").fetchone()
+        on_step(total, total)
+        return Copied(pages=total, restarts=restarts, in_one_step=True)
+    (total,) = source.execute("PRAGMA page_count").fetchone()
+    return Copied(pages=total, restarts=restarts, in_one_step=False)
+
+
+def terminal_progress(stream: TextIO) -> Callable[[int, int], None]:
+    """A percentage rewritten in place on a terminal; nothing in a log or a pipe."""
+    if not stream.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        share = 100 if total == 0 else 100 * done // total
+        stream.write(f"\rcopying the database: {share:3d}% ({done}/{total} pages)")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def size_text(size: int) -> str:
+    """A file size for people: 1.2 MB, 340 kB, 512 bytes."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def backup(settings: Settings, out: str) -> int:
     url = settings.resolved_database_url()
     if not is_sqlite(url):
@@ -54,7 +133,12 @@ def backup(settings: Settings, out: str) -> int:
     partial = private_file(target.with_name(target.name + ".partial"))
     src, dst = sqlite3.connect(source), sqlite3.connect(partial)
     try:
-        src.backup(dst)
+        copied = copy_database(src, dst, on_step=terminal_progress(sys.stderr))
+        if copied.in_one_step:
+            print(
+                f"kentbot: the database changed during the copy {copied.restarts} times; "
+                "copied the rest in one step instead", file=sys.stderr,
+            )
         _leave_out_participation(dst)
         (ok,) = dst.execute("PRAGMA integrity_check").fetchone()
     finally:
@@ -66,7 +150,7 @@ def backup(settings: Settings, out: str) -> int:
         return 1
     partial.rename(target)
     tighten(target)
-    print(f"backup written to {target} ({target.stat().st_size} bytes)")
+    print(f"backup written to {target.resolve()} ({size_text(target.stat().st_size)})")
     if not settings.secret:
         print(f"also keep {settings.data_dir / SECRET_FILE} with it: the pseudonym key is not in the database")
     return 0

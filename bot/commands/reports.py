@@ -34,7 +34,7 @@ from reports.document import (
 )
 from reports.drilldown import drill
 from reports.indicators import IndicatorResult, TargetResult, evaluate, target_result
-from reports.labels import reasons_text, warning_text
+from reports.labels import label, reasons_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, breakdown_warnings, drill_total
 from reports.plan import Plan, PlanError
 from reports.stats import MIN_CELL_N
@@ -89,72 +89,78 @@ def indicators_table(
     results: Sequence[IndicatorResult],
     target: TargetResult,
     breakdowns: Sequence[SatisfactionRow] = (),
+    lang: str = "tr",
 ) -> str:
     """The year's figures for a terminal, every flag in words beside its figure."""
-    lang = "tr"
-    header = f"{'Kod':<7} {'Gösterge':<32} {'Ağırlık':>7} {'Başlangıç':>10} {'Hedef':>10} {'Gerçekleşen':>12} {'Oran':>9}  n / %95 GA · uyarı"
-    lines = [f"Hedef 4.2 — {year}", header, "-" * len(header)]
+    def column(key: str) -> str:
+        return label(f"table_{key}", lang)
+
+    header = (
+        f"{column('code'):<7} {column('indicator'):<32} {column('weight'):>7} {column('baseline'):>10} "
+        f"{column('planned'):>10} {column('actual'):>12} {column('rate'):>9}  {column('notes')}"
+    )
+    lines = [label("table_heading", lang, year=year), header, "-" * len(header)]
     for r in results:
         sample = ""
         if r.unit == "percent":
             sample = f"n={r.n}"
             if r.ci95 is not None:
                 sample += f" {numbers.percent(r.ci95[0], lang)}–{numbers.percent(r.ci95[1], lang)}"
-        flags = " · ".join(_flags(r))
+        flags = " · ".join(_flags(r, lang))
         lines.append(
             f"{r.code:<7} {plan.indicator(r.code).short_in(lang)[:32]:<32} {r.weight:>6}% "
-            f"{_amount(r.baseline, r.unit):>10} {_amount(r.planned, r.unit):>10} {_actual(r):>12} "
-            f"{_share(r.achievement):>9}  {' · '.join(filter(None, [sample, flags]))}".rstrip()
+            f"{_amount(r.baseline, r.unit, lang):>10} {_amount(r.planned, r.unit, lang):>10} {_actual(r, lang):>12} "
+            f"{_share(r.achievement, lang):>9}  {' · '.join(filter(None, [sample, flags]))}".rstrip()
         )
     lines.append("-" * len(header))
-    lines += target_lines(target, plan)
+    lines += target_lines(target, plan, lang)
     if any(not r.baseline_known for r in results):
-        lines.append("Başlangıç '—': girilmemiş (bilinmiyor); gerçekleşme başlangıç 0 alınarak hesaplanır.")
+        lines.append(label("table_baseline_note", lang))
     lines += [warning_text(warning, lang) for warning in breakdown_warnings(breakdowns) if warning.code == "small_sample_cells"]
     return "\n".join(lines)
 
 
-def target_lines(target: TargetResult, plan: Plan) -> list[str]:
+def target_lines(target: TargetResult, plan: Plan, lang: str = "tr") -> list[str]:
     """Achievement over all weight and over the covered weight, and what is left out and why."""
     if target.covered_weight == 0:
-        lines = ["Hedef gerçekleşmesi: verisi ve hedefi olan gösterge yok (kapsanan ağırlık 0/100)"]
+        lines = [label("table_target_none", lang)]
     else:
         lines = [
-            f"Hedef gerçekleşmesi: {_share(target.achievement)} (tüm ağırlık üzerinden)",
-            f"Verisi olan göstergelerde: {_share(target.achievement_of_covered)} (kapsanan ağırlık {target.covered_weight}/100)",
+            label("table_target_all", lang, value=_share(target.achievement, lang)),
+            label("table_target_covered", lang, value=_share(target.achievement_of_covered, lang), weight=target.covered_weight),
         ]
     if target.uncovered:
-        lines.append("Hesaba katılamayan: " + "; ".join(
-            f"{code} {plan.indicator(code).short_in('tr')} ({reasons_text(target.uncovered_reasons.get(code, ()), 'tr')})"
+        lines.append(label("table_uncovered", lang, items="; ".join(
+            f"{code} {plan.indicator(code).short_in(lang)} ({reasons_text(target.uncovered_reasons.get(code, ()), lang)})"
             for code in target.uncovered
-        ))
+        )))
     return lines
 
 
-def _flags(result: IndicatorResult) -> list[str]:
+def _flags(result: IndicatorResult, lang: str = "tr") -> list[str]:
     flags = []
     if result.small_sample:
-        flags.append("küçük örneklem")
+        flags.append(label("table_flag_small", lang))
     if result.suppressed:
-        flags.append("gizlendi (n<5)")
+        flags.append(label("table_flag_hidden", lang))
     if result.covered and not result.baseline_known:
-        flags.append("başlangıç —, 0 alındı")
+        flags.append(label("table_flag_baseline", lang))
     return flags
 
 
-def _actual(result: IndicatorResult) -> str:
+def _actual(result: IndicatorResult, lang: str = "tr") -> str:
     """The actual, or that it is hidden: a share of fewer than 5 answers is never printed."""
-    return "gizlendi" if result.suppressed else _amount(result.actual, result.unit)
+    return label("table_hidden", lang) if result.suppressed else _amount(result.actual, result.unit, lang)
 
 
-def _amount(value: float | None, unit: str) -> str:
+def _amount(value: float | None, unit: str, lang: str = "tr") -> str:
     if value is None:
         return DASH
-    return numbers.percent(value, "tr") if unit == "percent" else numbers.number(value, "tr")
+    return numbers.percent(value, lang) if unit == "percent" else numbers.number(value, lang)
 
 
-def _share(fraction: float | None) -> str:
-    return DASH if fraction is None else numbers.percent(100 * fraction, "tr")
+def _share(fraction: float | None, lang: str = "tr") -> str:
+    return DASH if fraction is None else numbers.percent(100 * fraction, lang)
 
 
 async def indicators(settings: Settings, year: int, as_json: bool) -> int:

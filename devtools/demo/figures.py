@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.commands.reports import indicators_table, year_results
 from bot.config import Settings
+from devtools.demo.words import say
 from reports import numbers
 from reports.weekly import build_weekly_report, write_report_files
 from storage.database import create_engine, session_factory
@@ -34,7 +35,7 @@ async def set_demo_plan(database_url: str, year: int, now: datetime) -> None:
         await engine.dispose()
 
 
-async def print_figures(database_url: str, settings: Settings, out: Path, today: date, now: datetime) -> int:
+async def print_figures(database_url: str, settings: Settings, out: Path, today: date, now: datetime, lang: str = "tr") -> int:
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session:
@@ -46,22 +47,23 @@ async def print_figures(database_url: str, settings: Settings, out: Path, today:
     finally:
         await engine.dispose()
 
-    print(f"6. Target 4.2, {today.year} (illustrative planned values set by the demo, audited)\n")
-    print(indicators_table(plan, today.year, results, target))
-    print("\nSatisfaction (top-2-box: satisfied or very satisfied), with n and 95% Wilson interval:")
+    print(say("target", lang, year=today.year) + "\n")
+    print(indicators_table(plan, today.year, results, target, lang=lang))
+    print("\n" + say("satisfaction", lang))
     for result in results:
         if result.unit == "percent":
             if result.suppressed:
-                share = "hidden (fewer than 5 answers)"
+                share = say("hidden", lang)
             else:
-                share = "no answers" if result.actual is None else numbers.percent(result.actual, "en")
-            interval = "" if result.ci95 is None else (
-                f", 95% CI {numbers.percent(result.ci95[0], 'en')} to {numbers.percent(result.ci95[1], 'en')}"
+                share = say("no_answers", lang) if result.actual is None else numbers.percent(result.actual, lang)
+            interval = "" if result.ci95 is None else say(
+                "interval", lang, low=numbers.percent(result.ci95[0], lang), high=numbers.percent(result.ci95[1], lang)
             )
-            print(f"  {result.code} {plan.indicator(result.code).short_in('en')}: {share} of n = {result.n}{interval}")
+            name = plan.indicator(result.code).short_in(lang)
+            print(say("share_line", lang, code=result.code, name=name, share=share, n=result.n, interval=interval))
 
-    written = write_report_files(report, out, "tr")
-    print(f"\n7. Weekly report ({monday:%d.%m.%Y}–{today:%d.%m.%Y}) written:")
+    written = write_report_files(report, out, lang)
+    print("\n" + say("weekly", lang, start=f"{monday:%d.%m.%Y}", end=f"{today:%d.%m.%Y}"))
     for kind, path in written.items():
-        print(f"  {kind}: {path}")
+        print(f"  {say(kind, lang)}: {path}")
     return 0

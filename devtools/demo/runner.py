@@ -15,48 +15,49 @@ from pathlib import Path
 from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from bot.consent import notice
+from bot.survey_fit import check_surveys
 from devtools.demo.citizens import CitizenDriver, personas
 from devtools.demo.figures import print_figures, set_demo_plan
 from devtools.demo.progress import progress_bar
 from devtools.demo.staff_activity import simulate_staff_year
+from devtools.demo.words import say
 from devtools.emulator import DEMO_TOKEN, EmulatorClient
-from reports.plan import PlanError, load_plan
-from storage.centres import CentreError, load_centres
+from reports.plan import load_plan
+from storage.centres import load_centres
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.private_files import open_private, own_folder
-from surveys.definition import load_shipped, shipped_paths, validate_files
+from surveys.definition import load_shipped
 
 CONCURRENT_CITIZENS = 16
 
 
-def run_demo(settings: Settings, *, citizens: int, seed: int, out: str) -> int:
-    return asyncio.run(_demo(settings, citizens, seed, Path(out)))
+def run_demo(settings: Settings, *, citizens: int, seed: int, out: str, lang: str = "tr") -> int:
+    return asyncio.run(_demo(settings, citizens, seed, Path(out), lang))
 
 
-def _check_reference_data() -> bool:
-    problems = [error for errors in validate_files(shipped_paths()).values() for error in errors]
-    try:
-        plan = load_plan()
-        centres = load_centres()
-    except (PlanError, CentreError) as error:
-        problems.append(str(error))
+def _check_reference_data(lang: str) -> bool:
+    """The checks start-up makes: each survey on its own and against the plan, centres and links."""
+    problems, _ = check_surveys()
     for problem in problems:
         print(f"  ✗ {problem}")
     if problems:
         return False
+    plan, centres = load_plan(), load_centres()
     weights = sum(indicator.weight for indicator in plan.indicators)
-    print(f"  ✓ plan: Target {plan.target.code}, {len(plan.indicators)} indicators, weights add up to {weights}%")
-    print(f"  ✓ centres: {len(centres)} in {len({c.district for c in centres})} districts")
+    print(say("plan_ok", lang, code=plan.target.code, count=len(plan.indicators), weights=weights))
+    print(say("centres_ok", lang, count=len(centres), districts=len({c.district for c in centres})))
     for definition in load_shipped().values():
-        print(f"  ✓ survey {definition.id} v{definition.version}: {len(definition.questions)} questions, "
-              f"{definition.anonymity}, feeds {definition.indicator}")
+        print(say(
+            "survey_ok", lang, id=definition.id, version=definition.version, questions=len(definition.questions),
+            anonymity=say(definition.anonymity, lang), indicator=definition.indicator,
+        ))
     return True
 
 
-async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
-    print("kentbot demo\n\n1. Reference data")
-    if not _check_reference_data():
+async def _demo(settings: Settings, count: int, seed: int, out: Path, lang: str) -> int:
+    print(f"{say('title', lang)}\n\n{say('reference', lang)}")
+    if not _check_reference_data(lang):
         return 1
 
     data_dir = own_folder(settings.data_dir.resolve())
@@ -67,7 +68,7 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
     engine = create_engine(url)
     await upgrade(engine)
     await engine.dispose()
-    print(f"\n2. Database: {database} (fresh, migrated)")
+    print(f"\n{say('database', lang, path=database)}")
 
     # The emulator gets a process (and so a core) of its own, apart from the simulated citizens.
     emulator, emulator_url = _start_emulator()
@@ -75,14 +76,14 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
     bot = _start_bot(emulator_url, url, data_dir, log_path)
     client = EmulatorClient(emulator_url)
     try:
-        print(f"3. Bot API emulator at {emulator_url}; bot process {bot.pid} (log: {log_path})")
-        if not await _wait_until_polling(client, bot):
+        print(say("emulator", lang, url=emulator_url, pid=bot.pid, log=log_path))
+        if not await _wait_until_polling(client, bot, lang):
             print(log_path.read_text(encoding="utf-8")[-3000:])
             return 1
         started = time.monotonic()
-        completed = await _simulate(client, count, seed)
+        completed = await _simulate(client, count, seed, lang)
         elapsed = time.monotonic() - started
-        print(f"4. {count} simulated citizens (tr, en, ar) completed {completed} surveys in {elapsed:.1f} s")
+        print(say("citizens", lang, count=count, completed=completed, seconds=f"{elapsed:.1f}"))
     finally:
         _stop(bot)
         _stop(emulator)
@@ -100,12 +101,12 @@ async def _demo(settings: Settings, count: int, seed: int, out: Path) -> int:
         )
     finally:
         await engine.dispose()
-    print(f"5. Simulated staff work since 1 January, through the staff services ({time.monotonic() - started:.1f} s):")
-    for line in summary.lines():
+    print(say("staff", lang, seconds=f"{time.monotonic() - started:.1f}"))
+    for line in summary.lines(lang):
         print(f"  {line}")
     print()
     await set_demo_plan(url, today.year, now)
-    return await print_figures(url, settings, out, today, now)
+    return await print_figures(url, settings, out, today, now, lang)
 
 
 def _start_emulator() -> tuple[subprocess.Popen[bytes], str]:
@@ -136,25 +137,25 @@ def _start_bot(emulator_url: str, database_url: str, data_dir: Path, log_path: P
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environment, stdout=log, stderr=subprocess.STDOUT)
 
 
-async def _wait_until_polling(client: EmulatorClient, bot: subprocess.Popen[bytes]) -> bool:
+async def _wait_until_polling(client: EmulatorClient, bot: subprocess.Popen[bytes], lang: str) -> bool:
     for _ in range(300):
         if bot.poll() is not None:
-            print(f"the bot process stopped with exit code {bot.returncode}")
+            print(say("bot_stopped", lang, code=bot.returncode))
             return False
         metrics = await client.metrics()
         if metrics["method_calls"].get("getUpdates", 0) > 0:
             return True
         await asyncio.sleep(0.1)
-    print("the bot process did not start polling within 30 s")
+    print(say("not_polling", lang))
     return False
 
 
-async def _simulate(client: EmulatorClient, count: int, seed: int) -> int:
+async def _simulate(client: EmulatorClient, count: int, seed: int, lang: str) -> int:
     surveys = load_shipped()
     centres = [c.id for c in load_centres() if c.type == "disability_centre"]
     gate = asyncio.Semaphore(CONCURRENT_CITIZENS)
     with progress_bar() as progress:
-        task = progress.add_task("citizens answering", total=count)
+        task = progress.add_task(say("answering", lang), total=count)
 
         async def one(persona) -> int:  # type: ignore[no-untyped-def]
             async with gate:

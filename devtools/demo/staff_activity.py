@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.chat import notices
+from devtools.demo.words import say
 from services import attendance, entries, events, invites, memberships, registrations
 from services.roles import Actor, actor_for, require
 from storage.centres import Centre, load_centres
@@ -123,21 +124,25 @@ class StaffActivitySummary:
             "4.2.8": self.disability_beneficiaries, "4.2.10": self.ageing_courses, "4.2.11": self.members_approved,
         }
 
-    def lines(self) -> list[str]:
-        """Plain English lines for the demo's output."""
+    def lines(self, lang: str = "tr") -> list[str]:
+        """The demo's lines in `lang`."""
         return [
-            f"{self.staff_members} staff accounts (admin, manager, centre staff), joined by invite",
-            f"events held: {self.children_youth_events} children & youth, {self.gender_trainings} gender-equality "
-            f"trainings, {self.women_events} women's, {self.disability_activities} disability, "
-            f"{self.ageing_courses} healthy-ageing courses; {self.upcoming_events} upcoming, "
-            f"{self.cancelled_events} cancelled",
-            f"{self.registrations} registrations, {self.attendance_records} attendance records, "
-            f"{self.disability_beneficiaries} distinct people at disability activities",
-            f"aid to {self.aid_students} students ({self.aid_repeats} repeats refused, "
-            f"{self.aid_corrections} correction)",
-            f"centres completed: {self.youth_centres_completed} youth, {self.women_centres_completed} women's",
-            f"Alzheimer centre members: {self.members_approved} approved, {self.members_declined} declined, "
-            f"{self.members_pending} pending",
+            say("staff_members", lang, members=self.staff_members),
+            say(
+                "staff_events", lang, youth=self.children_youth_events, gender=self.gender_trainings,
+                women=self.women_events, disability=self.disability_activities, ageing=self.ageing_courses,
+                upcoming=self.upcoming_events, cancelled=self.cancelled_events,
+            ),
+            say(
+                "staff_people", lang, registrations=self.registrations, attendance=self.attendance_records,
+                disabled=self.disability_beneficiaries,
+            ),
+            say("staff_aid", lang, students=self.aid_students, repeats=self.aid_repeats, corrections=self.aid_corrections),
+            say("staff_built", lang, youth=self.youth_centres_completed, women=self.women_centres_completed),
+            say(
+                "staff_members_alzheimer", lang, approved=self.members_approved, declined=self.members_declined,
+                pending=self.members_pending,
+            ),
         ]
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.commands.survey_validate import validate
 from storage.centres import Centre, load_centres
 from surveys.definition import (
     SingleQuestion,
     SurveyDefinitionError,
     load_definition,
     load_shipped,
-    main_validate,
     parse_definition,
     shipped_paths,
 )
@@ -127,7 +127,7 @@ def test_a_survey_file_may_not_copy_centres_into_its_centre_question(tmp_path: P
 def test_survey_validate_names_an_unknown_centre_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "trial.yaml"
     path.write_text(yaml.safe_dump(_with_centre_question(centres="hospital"), allow_unicode=True), encoding="utf-8")
-    assert main_validate([str(path)]) == 1
+    assert validate([str(path)]) == 2
     assert f"{path}: question 'centre': field 'centres': unknown centre type 'hospital'" in capsys.readouterr().out
 
 

@@ -15,7 +15,6 @@ from surveys.definition import (
     content_hash,
     load_definition,
     load_shipped,
-    main_validate,
     missing_translations,
     parse_definition,
     shipped_paths,
@@ -313,28 +312,6 @@ def test_same_id_and_version_in_two_files_is_an_error(tmp_path: Path) -> None:
         f"{second}: field 'version': survey 'trial' version 1 is already defined in {first}; "
         "a changed definition needs a new version"
     ]
-
-
-def test_main_validate_exit_codes_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    good = write(tmp_path, "good.yaml", BASE)
-    bad = write(tmp_path, "bad.yaml", broken(period="day"))
-
-    assert main_validate([str(good)]) == 0
-    out = capsys.readouterr().out
-    assert f"{good}: OK - survey 'trial' version 1" in out
-    assert f"{good}: warning: field 'intro': no en or ar text" in out
-
-    assert main_validate([str(good), str(bad)]) == 1
-    lines = capsys.readouterr().out.splitlines()
-    assert f"{bad}: field 'period': must be one of: 'week', 'month', 'quarter' or 'year'" in lines
-    assert any(line.startswith(f"{good}: OK") for line in lines)
-
-
-def test_main_validate_without_paths_checks_the_shipped_surveys(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main_validate([]) == 0
-    out = capsys.readouterr().out
-    assert "women_support" in out and "disability_centre" in out
-    assert "warning" not in out
 
 
 def test_shipped_surveys_are_valid_and_fully_translated() -> None:

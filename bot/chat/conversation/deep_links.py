@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from surveys.definition import SurveyDefinition
 
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_PAYLOAD = 64  # Telegram's limit on a /start parameter
+_PAYLOAD = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_PAYLOAD}}}")
 SEPARATOR = "__"
 
 
