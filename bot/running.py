@@ -27,6 +27,7 @@ from bot.services import build_services
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
 from bot.web.health import health_routes
+from bot.web.public import public_mount
 from bot.web.server import listening_socket, serving
 from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
 from storage.repositories.surveys import DefinitionChanged
@@ -138,9 +139,11 @@ async def _serving_health(application: Application, settings: Settings) -> Async
 
 async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
     sock = _listening(settings.webhook_listen, settings.webhook_port, "KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT")
+    services = application.bot_data["services"]
     app = create_web_app([
         telegram_webhook_route(application, settings.webhook_secret or ""),
-        *health_routes(application.bot_data["services"]),
+        *health_routes(services),
+        *([public_mount(services)[0]] if settings.public_pages else []),
     ])
     async with serving(app, sock, grace=SHUTDOWN_GRACE) as server:
         # Listening already: Telegram may send the first update as soon as the webhook is set.
