@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="serve the bot (long polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", help="serve a webhook for workers behind a proxy instead of polling")
 
+    web = commands.add_parser("web", help="serve the public Target 4.2 pages (and /healthz)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    web.add_argument("--port", type=cli_args.port, default=8080, help="port to listen on")
+    web.add_argument("--year", type=cli_args.year, help="the year shown by default (default: the current year)")
+
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="apply migrations")
@@ -266,6 +271,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"kentbot: {line}", file=sys.stderr)
             return EXIT_USAGE
         return 0
+    if args.command == "web":
+        from bot.commands.web import serve
+
+        return asyncio.run(serve(settings, args.host, args.port, args.year))
     if args.command == "db":
         from bot.commands.database import check, upgrade
 

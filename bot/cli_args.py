@@ -87,3 +87,14 @@ def hours(text: str) -> float:
     if not 0 < value <= 24 * 366:
         raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and {24 * 366} hours")
     return value
+
+
+def port(text: str) -> int:
+    """A TCP port, 1–65535, or 0 for any free one (the log says which)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0–65535)") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0–65535)")
+    return value

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="KENTBOT_WEBHOOK_PORT")
     webhook_url: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_URL")
     webhook_secret: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_SECRET")
+    # Webhook mode serves the public pages (`kentbot web`'s) beside the webhook when true.
+    public_pages: bool = Field(default=False, alias="KENTBOT_PUBLIC_PAGES")
     # /healthz and /metrics in polling mode (webhook mode serves them beside the webhook); unset: not served.
     health_listen: str = Field(default="127.0.0.1", alias="KENTBOT_HEALTH_LISTEN")
     health_port: int | None = Field(default=None, ge=1, le=65535, alias="KENTBOT_HEALTH_PORT")

@@ -11,7 +11,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "handlers", "services", "surveys", "storage", "reports")
+PACKAGES = ("bot", "handlers", "web", "services", "surveys", "storage", "reports")
 # The application wiring registers the handlers: the one import of a higher layer allowed.
 WIRING = ("bot.app", "handlers")
 

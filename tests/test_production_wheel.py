@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ("bot", "handlers", "surveys", "storage", "reports", "services")
+PRODUCT = ("bot", "handlers", "web", "surveys", "storage", "reports", "services")
 # Not sources: the copy leaves them out, so the wheel is made as from a fresh clone.
 LEFT_AT_HOME = {".git", ".venv", "build", "data", "out", ".pytest_cache", ".hypothesis"}
 IMPORTS_DEVELOPMENT = re.compile(r"^\s*(from|import)\s+(devtools|tests)\b", re.MULTILINE)
@@ -50,10 +50,12 @@ def test_the_production_wheel_holds_the_product_and_no_development_tools(tmp_pat
         packages = {name.split("/")[0] for name in names} - {info}
         assert packages == {package for package in PRODUCT if (ROOT / package).is_dir()}
         assert not [name for name in names if re.search(r"(^|/)(devtools|emulator|demo)(/|\.py$)", name)]
-        # What the product needs at run time came along: the CLI, the surveys, the plan, the migrations.
+        # What the product needs at run time came along: the CLI, the surveys, the plan, the migrations,
+        # the public pages' templates, stylesheet and words.
         needed = ["bot/cli.py", "reports/plan.yaml"] + [
             path.relative_to(ROOT).as_posix()
-            for path in (*ROOT.glob("surveys/definitions/*.yaml"), *ROOT.glob("storage/migrations/versions/0*.py"))
+            for path in (*ROOT.glob("surveys/definitions/*.yaml"), *ROOT.glob("storage/migrations/versions/0*.py"),
+                         *ROOT.glob("web/templates/*.html"), *ROOT.glob("web/static/*"), *ROOT.glob("web/locales/*.yaml"))
         ]
         assert len(needed) > 10 and not [path for path in needed if path not in names]
         # No product module reaches into the development tools or the tests.

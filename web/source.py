@@ -1,0 +1,31 @@
+"""Where the cached figures come from: the database, read through the reports' arithmetic."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from web.cache import Compute
+from web.figures import YearFigures, compute_year
+
+
+def from_database(
+    sessions: async_sessionmaker[AsyncSession],
+    zone: ZoneInfo,
+    before: Callable[[], Awaitable[object]] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> Compute:
+    """A year's figures from the database; `before` runs first (the bot releases anonymous
+    answers that are due, as the CLI does before it computes)."""
+
+    async def compute(year: int) -> YearFigures:
+        if before is not None:
+            await before()
+        now = clock()
+        async with sessions() as session:
+            return await compute_year(session, year, zone, now)
+
+    return compute
