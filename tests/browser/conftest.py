@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -23,23 +24,29 @@ from playwright.sync_api import Browser, sync_playwright
 from devtools.browser import chromium
 from devtools.browser.server import web_server
 from storage.database import create_engine, session_factory
+from storage.repositories import plan
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_postgres_database, run_isolated
 from tests.reports.reports_db_sample import YEAR, seed
 
 LANGUAGES = ("tr", "en", "ar")
 
 
+# The server shows YEAR by default; the year before it has a planned value and a few rows too,
+# for a visitor to pick.
+EARLIER_YEAR = YEAR - 1
+
+
 @dataclass(frozen=True)
 class Site:
-    """A running `kentbot web` and what the CLI says about the same database."""
+    """A running `kentbot web` and what `kentbot indicators --json` says about the same
+    database, for YEAR and EARLIER_YEAR."""
 
     backend: str
     base_url: str
-    figures: dict[str, Any]
+    figures: dict[int, dict[str, Any]]
 
     def url(self, path: str) -> str:
-        """`path` of the year the database holds."""
-        return f"{self.base_url}{path}?yil={YEAR}"
+        return self.base_url + path
 
 
 def home_path(language: str) -> str:
@@ -55,12 +62,14 @@ async def _seed(url: str) -> None:
     try:
         async with session_factory(engine).begin() as session:
             await seed(session)
+            await plan.set_value(session, code="4.2.3", year=EARLIER_YEAR, planned=120, baseline=None, actor="test",
+                                 now=datetime(EARLIER_YEAR, 1, 2, tzinfo=timezone.utc))
     finally:
         await engine.dispose()
 
 
-def _indicators_json(environment: dict[str, str]) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bot.cli", "indicators", "--json", "--year", str(YEAR)]
+def _indicators_json(environment: dict[str, str], year: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bot.cli", "indicators", "--json", "--year", str(year)]
     run = subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     document: dict[str, Any] = json.loads(run.stdout)
@@ -97,8 +106,8 @@ class Sites:
             url = self.stack.enter_context(fresh_postgres_database())
         run_isolated(_seed(url))
         environment = {"DATABASE_URL": url, "KENTBOT_SECRET": TEST_SECRET, "KENTBOT_DATA_DIR": str(folder / "data")}
-        base_url = self.stack.enter_context(web_server(environment, folder / "web.log"))
-        return Site(backend, base_url, _indicators_json(environment))
+        base_url = self.stack.enter_context(web_server(environment, folder / "web.log", "--year", str(YEAR)))
+        return Site(backend, base_url, {year: _indicators_json(environment, year) for year in (YEAR, EARLIER_YEAR)})
 
 
 @pytest.fixture(scope="session")

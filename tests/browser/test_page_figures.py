@@ -1,7 +1,8 @@
 """Every figure the public pages show is the one `kentbot indicators --json` gives for the same
-database, in each language, and every İNCELE link opens its indicator's page with the same
-actual. The figures are read from the rendered page in Chromium (`data-value` holds each
-figure as JSON beside its formatted text)."""
+database and year, in each language; every İNCELE link opens its indicator's page with the
+same actual; a visitor who picks another year with the year selector gets that year's figures
+on the card and behind every İNCELE link. The figures are read from the page rendered in
+Chromium (`data-value` holds each figure as JSON beside its formatted text)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import LANGUAGES, Site, detail_path, home_path
+from tests.browser.conftest import EARLIER_YEAR, LANGUAGES, YEAR, Site, detail_path, home_path
 
 CARD_FIELDS = ("weight", "planned", "actual", "achievement", "n", "ci_low", "ci_high", "small_sample", "baseline_known")
 
@@ -50,29 +51,23 @@ def field(page: Page, name: str) -> Any:
     return json.loads(value)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_target_card_shows_the_figures_of_the_cli(site: Site, page: Page, language: str) -> None:
-    response = page.goto(site.url(home_path(language)))
-    assert response is not None and response.status == 200
-    assert page.locator("html").get_attribute("lang") == language
-    assert field(page, "target-achievement") == site.figures["achievement"]
-    assert field(page, "target-achievement-covered") == site.figures["achievement_of_covered"]
-    assert page.locator("body").get_attribute("data-computed-at")
-
-    cards = page.evaluate(READ_CARDS)
-    assert [card["code"] for card in cards] == [indicator["code"] for indicator in site.figures["indicators"]]
-    for card, indicator in zip(cards, site.figures["indicators"], strict=True):
+def check_target_card(page: Page, figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The target's and every card's figures equal the CLI's; returns the cards as read."""
+    assert field(page, "target-achievement") == figures["achievement"], page.url
+    assert field(page, "target-achievement-covered") == figures["achievement_of_covered"], page.url
+    assert page.locator("body").get_attribute("data-computed-at"), page.url
+    cards: list[dict[str, Any]] = page.evaluate(READ_CARDS)
+    assert [card["code"] for card in cards] == [indicator["code"] for indicator in figures["indicators"]]
+    for card, indicator in zip(cards, figures["indicators"], strict=True):
         shown = {name: json.loads(card["fields"][name]) for name in CARD_FIELDS if name in card["fields"]}
-        assert shown == expected_card(indicator), f"{language} card {card['code']}"
-        assert len(card["incele"]) == 1, f"{language} card {card['code']} has {len(card['incele'])} İNCELE links"
+        assert shown == expected_card(indicator), f"{page.url} card {card['code']}"
+        assert len(card["incele"]) == 1, f"{page.url} card {card['code']} has {len(card['incele'])} İNCELE links"
+    return cards
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_incele_link_opens_its_indicator_with_the_same_actual(site: Site, page: Page, language: str) -> None:
-    page.goto(site.url(home_path(language)))
-    cards = page.evaluate(READ_CARDS)
-    assert len(cards) == len(site.figures["indicators"])
-    for card, indicator in zip(cards, site.figures["indicators"], strict=True):
+def check_incele_links(page: Page, language: str, cards: list[dict[str, Any]], figures: dict[str, Any]) -> None:
+    """Each card's İNCELE link opens its indicator's page, in the same language and year."""
+    for card, indicator in zip(cards, figures["indicators"], strict=True):
         response = page.goto(card["incele"][0])
         assert response is not None and response.status == 200, card["incele"][0]
         assert page.url.split("?")[0].endswith(detail_path(language, card["code"])), page.url
@@ -81,8 +76,31 @@ def test_every_incele_link_opens_its_indicator_with_the_same_actual(site: Site, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_target_card_and_its_incele_links_show_the_figures_of_the_cli(
+    site: Site, page: Page, language: str
+) -> None:
+    response = page.goto(site.url(home_path(language)))
+    assert response is not None and response.status == 200
+    assert page.locator("html").get_attribute("lang") == language
+    cards = check_target_card(page, site.figures[YEAR])
+    check_incele_links(page, language, cards, site.figures[YEAR])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_year_picked_with_the_selector_shows_that_years_figures(site: Site, page: Page, language: str) -> None:
+    page.goto(site.url(home_path(language)))
+    assert site.figures[EARLIER_YEAR] != site.figures[YEAR]
+    page.locator("select[name=yil]").select_option(str(EARLIER_YEAR))
+    with page.expect_navigation():
+        page.locator("form.year button[type=submit]").click()
+    assert f"yil={EARLIER_YEAR}" in page.url
+    cards = check_target_card(page, site.figures[EARLIER_YEAR])
+    check_incele_links(page, language, cards, site.figures[EARLIER_YEAR])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_indicator_page_offers_its_open_data(site: Site, page: Page, language: str) -> None:
-    for indicator in site.figures["indicators"]:
+    for indicator in site.figures[YEAR]["indicators"]:
         page.goto(site.url(detail_path(language, indicator["code"])))
         links = page.eval_on_selector_all("a.download", "links => links.map(link => link.href)")
         suffixes = sorted(link.split("?")[0].rsplit(".", 1)[-1] for link in links)
@@ -91,3 +109,5 @@ def test_every_indicator_page_offers_its_open_data(site: Site, page: Page, langu
             download = page.request.get(link)
             assert download.status == 200, link
             assert indicator["code"] in download.text(), link
+            if link.split("?")[0].endswith(".json"):
+                assert [row["actual"] for row in download.json()] == [indicator["actual"]], link
