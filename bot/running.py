@@ -17,6 +17,7 @@ import signal
 import socket
 from collections.abc import AsyncIterator
 
+from starlette.routing import BaseRoute
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application
@@ -137,14 +138,20 @@ async def _serving_health(application: Application, settings: Settings) -> Async
         yield
 
 
-async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
-    sock = _listening(settings.webhook_listen, settings.webhook_port, "KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT")
+def webhook_routes(application: Application, settings: Settings) -> list[BaseRoute]:
+    """The webhook, /healthz and /metrics, and the public pages when KENTBOT_PUBLIC_PAGES is set,
+    so one worker process serves both."""
     services = application.bot_data["services"]
-    app = create_web_app([
+    return [
         telegram_webhook_route(application, settings.webhook_secret or ""),
         *health_routes(services),
         *([public_mount(services)[0]] if settings.public_pages else []),
-    ])
+    ]
+
+
+async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+    sock = _listening(settings.webhook_listen, settings.webhook_port, "KENTBOT_WEBHOOK_LISTEN, KENTBOT_WEBHOOK_PORT")
+    app = create_web_app(webhook_routes(application, settings))
     async with serving(app, sock, grace=SHUTDOWN_GRACE) as server:
         # Listening already: Telegram may send the first update as soon as the webhook is set.
         url = f"{(settings.webhook_url or '').rstrip('/')}/{WEBHOOK_PATH}"

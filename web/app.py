@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from reports.document import OPEN_FIELDS
 from web import views
 from web.cache import FigureCache
+from web.figures import YearFigures
 from web.headers import SecurityHeaders
 from web.texts import LANGUAGES, words
 
@@ -67,39 +68,47 @@ def _language(path: str) -> str:
     return first if first in LANGUAGES and first != "tr" else "tr"
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": CACHE_CONTROL} if status == 200 else None)
+def _page_html(page: views.Page, figures: YearFigures, code: str | None, default_year: int) -> str:
+    """The target page (`code` None) or an indicator's İNCELE page."""
+    home = views.with_year(views.home_path(page.lang), page.year, default_year)
+    if code is None:
+        return _templates.get_template("target.html").render(
+            page=page, t=page.t, view=views.target_view(figures, page.lang, default_year),
+            languages=views.language_links(views.home_path, page.year, default_year),
+            action=views.home_path(page.lang), home=home,
+        )
+    return _templates.get_template("indicator.html").render(
+        page=page, t=page.t, view=views.indicator_view(figures, code, page.lang, default_year),
+        languages=views.language_links(lambda lang: views.indicator_path(lang, code), page.year, default_year),
+        action=views.indicator_path(page.lang, code), home=home,
+    )
 
 
 def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years: Sequence[int] = ()) -> Starlette:
     """The public pages as an ASGI app, to serve alone or mounted beside the webhook."""
 
-    async def figures_for(request: Request) -> tuple[Any, views.Page]:
+    # A page's HTML is rendered once per figures computed: (lang, year, code) -> (figures, html).
+    rendered: dict[tuple[str, int, str | None], tuple[YearFigures, str]] = {}
+
+    async def html_page(request: Request, code: str | None) -> Response:
         year = requested_year(request, default_year)
         figures = await cache.get(year)
+        if code is not None and code not in {i.code for i in figures.plan.indicators}:
+            raise HTTPException(404)
         lang = _language(request.url.path)
-        return figures, views.page(lang, figures, default_year, year_choices(default_year, plan_years, year), zone)
+        key = (lang, year, code)
+        kept = rendered.get(key)
+        if kept is None or kept[0] is not figures:
+            page = views.page(lang, figures, default_year, year_choices(default_year, plan_years, year), zone)
+            kept = (figures, _page_html(page, figures, code, default_year))
+            rendered[key] = kept
+        return HTMLResponse(kept[1], headers={"Cache-Control": CACHE_CONTROL})
 
     async def target(request: Request) -> Response:
-        figures, page = await figures_for(request)
-        return render(
-            "target.html", page=page, t=page.t, view=views.target_view(figures, page.lang, default_year),
-            languages=views.language_links(views.home_path, page.year, default_year),
-            action=views.home_path(page.lang), home=views.with_year(views.home_path(page.lang), page.year, default_year),
-        )
+        return await html_page(request, None)
 
     async def indicator(request: Request) -> Response:
-        code = request.path_params["code"]
-        figures, page = await figures_for(request)
-        if code not in {i.code for i in figures.plan.indicators}:
-            raise HTTPException(404)
-        return render(
-            "indicator.html", page=page, t=page.t, view=views.indicator_view(figures, code, page.lang, default_year),
-            languages=views.language_links(lambda lang: views.indicator_path(lang, code), page.year, default_year),
-            action=views.indicator_path(page.lang, code),
-            home=views.with_year(views.home_path(page.lang), page.year, default_year),
-        )
+        return await html_page(request, request.path_params["code"])
 
     async def open_row(request: Request) -> tuple[dict[str, Any], int]:
         code = request.path_params["code"]
@@ -128,10 +137,13 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
         t = words(lang)
         if isinstance(exc, BadYear):
             title, message, status = t["bad_request_title"], t["error_bad_year"].format(value=exc.detail), 400
+        elif isinstance(exc, HTTPException) and exc.status_code == 405:
+            title, message, status = t["bad_request_title"], t["error_method"], 405
         else:
             title, message, status = t["error_title"], t["error_not_found"], 404
-        return render("error.html", status=status, lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t,
-                      title=title, message=message, home=views.home_path(lang))
+        html = _templates.get_template("error.html").render(
+            lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t, title=title, message=message, home=views.home_path(lang))
+        return HTMLResponse(html, status_code=status)
 
     routes: list[BaseRoute] = [
         Route("/gosterge/{code}.csv", download_csv, methods=["GET"]),

@@ -17,6 +17,10 @@ KENTBOT_TEST_POSTGRES_URL): a scratch database is created there and dropped afte
    of PostgreSQL's. A turn commits before it talks to Telegram, so SQLite's one writer is held
    only for the turn's two short transactions, not for its round trips.
 
+6. public_page: the public target page's requests/s and p99 at 1,000,000 stored answers (at
+   every size), against the same `kentbot web` process returning its static stylesheet, as a
+   ratio (tests/benchmarks/public_page.py).
+
 `--only flow,slow_telegram` runs some of them.
 """
 
@@ -58,6 +62,7 @@ from storage.database import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Answer, Response, SurveyDefinition  # noqa: E402
 from storage.repositories import centres, outbox  # noqa: E402
+from tests.benchmarks.public_page import public_page_figures  # noqa: E402
 from tests.support.inprocess_bot_api import InProcessBotApi  # noqa: E402
 
 TOKEN = "123456789:kentbot-bench-token"
@@ -547,7 +552,8 @@ async def slow_telegram_figures(backend: str, admin_url: str | None, folder: Pat
 # --- main -------------------------------------------------------------------------------------
 
 
-PARTS = ("flow", "workers", "aggregation", "outbox", "slow_telegram")
+PARTS = ("flow", "workers", "aggregation", "outbox", "slow_telegram", "public_page")
+PUBLIC_PAGE_ANSWERS = 1_000_000
 
 
 @dataclass
@@ -569,7 +575,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     backends = ["sqlite"] + (["postgresql"] if admin_url else [])
     result: dict[str, Any] = {
         "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "sizes": "full" if args.full else "default", "flow": {}, "aggregation": {}, "slow_telegram": {},
+        "sizes": "full" if args.full else "default", "flow": {}, "aggregation": {}, "slow_telegram": {}, "public_page": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -589,6 +595,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 slow[backend] = await slow_telegram_figures(backend, admin_url, folder, sizes.people_at_once, 0.05)
             if "postgresql" in slow:
                 slow["sqlite_to_postgresql"] = round(slow["sqlite"]["updates_per_s"] / slow["postgresql"]["updates_per_s"], 3)
+        if "public_page" in only:
+            for backend in backends:
+                url, drop = await scratch_database(backend, admin_url, folder)
+                try:
+                    result["public_page"][backend] = await public_page_figures(url, folder, PUBLIC_PAGE_ANSWERS, SECRET)
+                finally:
+                    await drop()
     return result
 
 

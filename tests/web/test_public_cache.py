@@ -1,0 +1,107 @@
+"""The figures are computed once and served from memory: requests within the minute do not
+aggregate the database again; after the minute, or when told of a change, one recomputation
+runs and the pages show the new figures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+
+import httpx
+from page_reader import read_page
+
+from bot.web.server import listening_socket, serving
+from reports.periods import ISTANBUL
+from storage.models import Event
+from tests.reports.reports_db_sample import YEAR, local, seed
+from tests.waiting import eventually
+from web.app import public_app
+from web.cache import REFRESH_SECONDS, FigureCache
+from web.source import from_database
+
+
+class Seconds:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@asynccontextmanager
+async def pages(cache: FigureCache) -> AsyncIterator[httpx.AsyncClient]:
+    sock = listening_socket("127.0.0.1", 0)
+    async with serving(public_app(cache, YEAR, ISTANBUL), sock, grace=1), \
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=30) as client:
+        yield client
+
+
+async def events_shown(client: httpx.AsyncClient) -> float:
+    """4.2.2's actual (held children and youth events) as the English target page shows it."""
+    return read_page((await client.get("/en")).text).cards["4.2.2"]["actual"]
+
+
+async def add_event(db, staff: int, day: int) -> None:
+    async with db.sessions.begin() as session:
+        session.add(Event(centre_id="bayrakli-masal-evi", type="children_youth", title="Masal saati",
+                          starts_at=local(YEAR, 6, day), status="held", created_by=staff,
+                          created_at=datetime(YEAR, 6, 1, tzinfo=timezone.utc)))
+
+
+async def test_pages_are_served_from_figures_computed_once_a_minute_or_on_a_change(db) -> None:
+    async with db.sessions.begin() as session:
+        ids = await seed(session)
+    seconds = Seconds()
+    cache = FigureCache(from_database(db.sessions, ISTANBUL), clock=seconds)
+    async with pages(cache) as client:
+        assert await events_shown(client) == 3
+        for path in ["/", "/ar", "/gosterge/4.2.9", "/en/gosterge/4.2.2", "/gosterge/4.2.2.csv"] * 4:
+            assert (await client.get(path)).status_code == 200
+        assert cache.computations == 1
+
+        await add_event(db, ids["staff"], 2)
+        seconds.now += REFRESH_SECONDS - 1
+        assert await events_shown(client) == 3 and cache.computations == 1  # within the minute: the cached figures
+
+        seconds.now += 1
+        assert await events_shown(client) == 3  # answered at once from the figures there, while new ones are computed
+        assert await eventually(lambda: _shows(client, 4), "the recomputed figures after the minute")
+        assert cache.computations == 2
+
+        await add_event(db, ids["staff"], 3)
+        cache.changed()
+        assert await eventually(lambda: _shows(client, 5), "the figures recomputed on a signalled change")
+        assert cache.computations == 3
+        body = read_page((await client.get("/en")).text).body_attrs
+        assert datetime.fromisoformat(body["data-computed-at"]).tzinfo is not None
+
+
+async def _shows(client: httpx.AsyncClient, actual: float) -> bool:
+    return await events_shown(client) == actual
+
+
+async def test_years_asked_for_at_once_are_computed_one_after_the_other(db) -> None:
+    async with db.sessions.begin() as session:
+        await seed(session)
+    from_db = from_database(db.sessions, ISTANBUL)
+    running: list[int] = []
+    most = [0]
+
+    async def counted(year: int):
+        running.append(year)
+        most[0] = max(most[0], len(running))
+        try:
+            return await from_db(year)
+        finally:
+            running.remove(year)
+
+    cache = FigureCache(counted)
+    async with pages(cache) as client:
+        answers = await asyncio.gather(*(client.get(f"/en?yil={year}") for year in (2022, 2023, 2024, 2025, 2026)),
+                                       *(client.get("/en") for _ in range(5)))
+    assert [response.status_code for response in answers] == [200] * 10
+    assert cache.computations == 5 and most[0] == 1
