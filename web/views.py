@@ -158,7 +158,8 @@ def indicator_view(figures: YearFigures, code: str, lang: str, default_year: int
         "trend_rows": [{"month": t["months"][p.month - 1], "value": amount(p.actual, unit, lang)} for p in points],
         "trend_planned": None if entry["planned"] is None else t["trend_planned"].format(value=amount(entry["planned"], unit, lang)),
         "trend_desc": t["trend_desc"].format(name=indicator.name_in(lang), year=figures.year),
-        "month_letters": [name[:3] for name in t["months"]],
+        # Arabic month names share their first letters (كانون الأول, كانون الثاني): numbers there.
+        "month_letters": [str(month) for month in range(1, 13)] if lang == "ar" else [name[:3] for name in t["months"]],
         "centres": [
             {"centre": cell.centre,
              "value": t["centre_hidden"] if cell.suppressed else amount(cell.value, unit, lang),
