@@ -2,8 +2,8 @@
 database, opened in Debian's headless Chromium; the figures they must show come from
 `kentbot indicators --json`, another process on the same database.
 
-One browser and one server per backend serve the whole session: the servers start on first
-use and stop when the session ends."""
+One server per backend serves the whole session (it starts on first use and stops when the
+session ends), and one browser each test module."""
 
 from __future__ import annotations
 
@@ -128,8 +128,10 @@ def sqlite_site(sites: Sites) -> Site:
     return sites.get("sqlite")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one module's tests. Playwright's synchronous API keeps an event loop running
+    in this thread while it is open: it must be closed before any asynchronous test runs."""
     with sync_playwright() as playwright:
         launched = chromium.launch(playwright)
         yield launched
