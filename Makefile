@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test run bench emulator mutate clean
+.PHONY: demo test run bench emulator mutate screenshots clean
 
 $(STAMP): pyproject.toml devtools/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +14,26 @@ $(STAMP): pyproject.toml devtools/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e . -e ./devtools
 	touch $(STAMP)
 
+# axe-core for the browser tests, from the npm registry at the version package-lock.json pins.
+BROWSER := devtools/browser
+AXE := $(BROWSER)/node_modules/axe-core/axe.min.js
+
+$(AXE): $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	npm ci --prefix $(BROWSER) --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 demo: $(STAMP)
 	$(BIN)/kentbot-demo
 
-test: $(STAMP)
+# The browser tests need Debian's chromium too (`apt-get install chromium`; .ci/run installs it).
+test: $(STAMP) $(AXE)
 	$(BIN)/pytest
+
+# PNGs of the public pages in three languages, wide and at 360 px, from the demo's database
+# (made by the demo first when there is none).
+screenshots: $(STAMP)
+	test -f data/demo.sqlite3 || $(BIN)/kentbot-demo
+	$(BIN)/python -m devtools.browser.screenshots --database data/demo.sqlite3 --out docs/screenshots
 
 run: $(STAMP)
 	$(BIN)/kentbot db upgrade
@@ -44,4 +59,4 @@ mutate: $(MUTATION_STAMP)
 	$(BIN)/python tests/mutation/summary.py
 
 clean:
-	rm -rf $(VENV) out build *.egg-info devtools/build devtools/*.egg-info mutants mutants.log
+	rm -rf $(VENV) out build *.egg-info devtools/build devtools/*.egg-info $(BROWSER)/node_modules mutants mutants.log
