@@ -1,12 +1,12 @@
 """Responses of both shipped surveys, entered through the survey repository, for the results
 and export tests.
 
-disability_centre (version 2, pseudonymous), 2026: 36 responses at Bornova and 8 at Buca,
+disability_centre (the shipped version, pseudonymous), 2026: 36 responses at Bornova and 8 at Buca,
 from a seeded random model, plus one at Bornova on 31 December 2025 (outside the year).
 At Bornova exactly 2 people answered "staff" with 1 (a cell under 5) and 3 with 2.
 Carers are asked `carer_informed`; people answering for themselves are not.
 
-women_support (version 2, anonymous), 2026: 12 responses in March and 3 in May; a range
+women_support (the shipped version, anonymous), 2026: 12 responses in March and 3 in May; a range
 holding only May's is refused by the export.
 """
 
