@@ -213,6 +213,15 @@ def breakdown_warnings(rows: Iterable[SatisfactionRow]) -> tuple[ReportWarning, 
     return tuple(warnings)
 
 
+def version_warnings(results: Iterable[SurveyResults]) -> tuple[ReportWarning, ...]:
+    """The surveys answered in more than one version within the period: the new version and the
+    day it was first answered, so nobody reads a change of wording as a change in the service."""
+    changed = tuple(
+        f"{found.survey_id} v{change.version} ({change.first_day:%d.%m.%Y})" for found in results for change in found.changes
+    )
+    return (ReportWarning("version_changed", changed),) if changed else ()
+
+
 def rate_warnings(rates: Iterable[RateRow]) -> tuple[ReportWarning, ...]:
     """The surveys and sources whose invitations were seldom completed, each with its rate."""
     low = tuple(f"{rate.survey_id}/{rate.source} ({rate.completion_rate:.1f}%)" for rate in rates if rate.low)
@@ -239,8 +248,9 @@ def weekly_report(
     lines = tuple(lines)
     satisfaction = tuple(satisfaction)
     response_rates = tuple(response_rates)
+    results = tuple(results)
     warnings = [*indicator_warnings(lines), *breakdown_warnings(satisfaction), *rate_warnings(response_rates),
-                *extra_warnings]
+                *version_warnings(results), *extra_warnings]
     change_from, change_to = change_window(period_from, period_to, year)
     return WeeklyReport(
         period_from=period_from,

@@ -9,7 +9,7 @@ from typing import Any
 
 from reports import numbers
 from reports.drivers import Driver
-from reports.results import Cell, QuestionResult, Share, SurveyResults
+from reports.results import Cell, QuestionResult, Share, SurveyResults, VersionResult
 from surveys.labels import Labels, label
 
 LANG = "tr"
@@ -54,18 +54,30 @@ def results_text(results: SurveyResults, found: Sequence[Driver] = (), centre_na
         return "\n".join(lines)
     versions = ", ".join(str(version) for version in results.versions) or "—"
     lines.append(f"Yanıt: {results.responses} (anket sürümü {versions}){' — anonim' if results.anonymous else ''}")
+    lines.extend(
+        f"Anket sürümü değişti: sürüm {change.version}, ilk yanıtı {numbers.day(change.first_day)}. "
+        "Başka biçimde sorulan sorular sürüme göre ayrı sayılır."
+        for change in results.changes
+    )
     lines.append("n<30: küçük örneklem. 1–4 yanıtlı hücreler gizlenir; anonim ankette yanlarındakiler de.")
     for number, question in enumerate(results.questions, start=1):
         lines.append("")
         lines.extend(_question_lines(number, question))
+        for other in question.by_version:
+            lines.extend(_version_lines(other, f"{number}. soru sürüm {other.version}'de başka biçimde soruldu"))
+    if results.retired:
+        lines.extend(["", "Önceki sürümlerde sorulup artık sorulmayan sorular:"])
+        for old in results.retired:
+            lines.extend(_version_lines(old, f"Sürüm {old.version}"))
     if found:
         lines.append("")
         lines.extend(_driver_lines(found))
     return "\n".join(lines)
 
 
-def _question_lines(number: int, question: QuestionResult) -> list[str]:
-    lines = [f"{number}. {label(question.label, LANG)} [{question.id}, {TYPE_NAMES[question.type]}]"]
+def _question_lines(number: int | None, question: QuestionResult) -> list[str]:
+    prefix = "" if number is None else f"{number}. "
+    lines = [f"{prefix}{label(question.label, LANG)} [{question.id}, {TYPE_NAMES[question.type]}]"]
     if question.condition:
         lines.append(f"   Yalnız koşulu tutanlara soruldu: {question.condition}")
     summary = f"   {'n<5' if question.n is None else f'n={question.n}'}"
@@ -93,6 +105,11 @@ def _question_lines(number: int, question: QuestionResult) -> list[str]:
         if side is not None:
             lines.append(f"   ({label(side.label, LANG)}: {_count(side, with_share=False)})")
     return lines
+
+
+def _version_lines(found: VersionResult, heading: str) -> list[str]:
+    """A question as one version asked it, under a heading naming the version."""
+    return [f"   {heading}:", *(f"   {line}" for line in _question_lines(None, found.question))]
 
 
 def _count(cell: Cell, with_share: bool = True) -> str:

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.indicators import IndicatorResult, method_notes
 from reports.labels import change_heading, group_name, label, reasons_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
-from reports.results import SurveyResults
+from reports.results import QuestionResult, SurveyResults
 from reports.stats import MIN_CELL_N
 from surveys.labels import label as in_language
 
@@ -309,40 +309,52 @@ def _results(sheet: Worksheet, found: SurveyResults, lang: str) -> None:
         _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
         return
     sheet.cell(2, 1, label("results_responses", lang, n=found.responses))
-    hidden = label("results_hidden", lang)
+    for change in found.changes:
+        _row(sheet, ((label("results_version_changed", lang, version=change.version, day=change.first_day.strftime("%d.%m.%Y")), None),))
     for question in found.questions:
-        flags = label("results_too_few", lang) if question.suppressed else (
-            label("results_small", lang) if question.small_sample else None)
+        _question_rows(sheet, question.id, question, lang)
+        for other in question.by_version:
+            _question_rows(sheet, label("results_in_version", lang, id=question.id, version=other.version), other.question, lang)
+    for old in found.retired:
+        _question_rows(sheet, label("results_in_version", lang, id=old.question.id, version=old.version), old.question, lang)
+    _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
+
+
+def _question_rows(sheet: Worksheet, key: str, question: QuestionResult, lang: str) -> None:
+    """A question's row, then one row per answer, hidden counts said so; `key` names the
+    question (and the version, for a question asked in another form)."""
+    hidden = label("results_hidden", lang)
+    flags = label("results_too_few", lang) if question.suppressed else (
+        label("results_small", lang) if question.small_sample else None)
+    _row(
+        sheet,
+        (
+            (key, None),
+            (in_language(question.label, lang), None),
+            (None, None),
+            ("<5" if question.n is None else question.n, COUNT),
+            (None, None),
+            (_fraction(question.yes.percent) if question.yes else None, PERCENT),  # yes / no
+            (_fraction(question.top2.percent) if question.top2 else None, PERCENT),
+            (hidden if question.type == "likert5" and not question.suppressed and question.mean is None
+             else question.mean, "0.00"),
+            (question.numbers.median if question.numbers else None, DECIMAL),
+            (flags, None),
+        ),
+    )
+    sides = [side for side in (question.not_applicable, question.skipped) if side is not None]
+    for cell in (*question.cells, *sides):
         _row(
             sheet,
             (
-                (question.id, None),
-                (in_language(question.label, lang), None),
+                (key, None),
                 (None, None),
-                ("<5" if question.n is None else question.n, COUNT),
+                (in_language(cell.label, lang), None),
                 (None, None),
-                (_fraction(question.yes.percent) if question.yes else None, PERCENT),  # yes / no
-                (_fraction(question.top2.percent) if question.top2 else None, PERCENT),
-                (hidden if question.type == "likert5" and not question.suppressed and question.mean is None
-                 else question.mean, "0.00"),
-                (question.numbers.median if question.numbers else None, DECIMAL),
-                (flags, None),
+                (hidden if cell.hidden or cell.count is None else cell.count, COUNT),
+                (_fraction(cell.share), PERCENT),
             ),
         )
-        sides = [side for side in (question.not_applicable, question.skipped) if side is not None]
-        for cell in (*question.cells, *sides):
-            _row(
-                sheet,
-                (
-                    (question.id, None),
-                    (None, None),
-                    (in_language(cell.label, lang), None),
-                    (None, None),
-                    (hidden if cell.hidden or cell.count is None else cell.count, COUNT),
-                    (_fraction(cell.share), PERCENT),
-                ),
-            )
-    _finish(sheet, (14, 50, 30, 8, 8, 10, 14, 10, 10, 30))
 
 
 def _method(sheet: Worksheet, lang: str) -> None:

@@ -6,6 +6,12 @@ over those whose earlier answers made it relevant in the version they answered, 
 said yes" never hides 30 who were never asked. Skipped and "does not apply" answers are
 counted apart and are in no n, share or mean.
 
+Versions: a question counts the responses of every version that asked it in the same form
+(words, scale, options, condition) as the current version. A version that asked it otherwise
+is counted on its own (`by_version`), and a question the current version no longer asks is
+given per version it was answered in (`retired`), so no figure mixes two wordings. A version
+first answered within the period after another is listed in `changes`.
+
 The same honesty rules as the indicators (docs/privacy.md, "Small groups"):
 - a question with fewer than 5 answers shows no figure; for an anonymous survey not even
   its n, and an anonymous survey with fewer than 5 responses shows nothing at all;
@@ -78,6 +84,22 @@ class NumberSummary:
 
 
 @dataclass(frozen=True)
+class VersionChange:
+    """A survey version first answered within the period after an earlier one was."""
+
+    version: int
+    first_day: date
+
+
+@dataclass(frozen=True)
+class VersionResult:
+    """A question as one version asked it, counted over that version's responses only."""
+
+    version: int
+    question: QuestionResult
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     id: str
     type: str
@@ -93,6 +115,7 @@ class QuestionResult:
     mean: float | None = None  # Likert: 1..5
     yes: Share | None = None  # yes / no
     numbers: NumberSummary | None = None
+    by_version: tuple[VersionResult, ...] = ()  # versions that asked it in another form
 
 
 @dataclass(frozen=True)
@@ -107,6 +130,8 @@ class SurveyResults:
     responses: int | None  # None when hidden
     suppressed: bool  # an anonymous survey with fewer than 5 responses: nothing is shown
     questions: tuple[QuestionResult, ...] = field(default=())
+    changes: tuple[VersionChange, ...] = ()
+    retired: tuple[VersionResult, ...] = ()  # questions of earlier versions the current one no longer asks
 
 
 @dataclass(frozen=True)
@@ -133,23 +158,75 @@ def survey_results(
     shown_versions = tuple(sorted({row.survey_version for row in rows}))
     if anonymous and len(rows) < MIN_CELL_N:
         return SurveyResults(current.id, current.title, True, first, last, centre, (), None, True)
+    asked_in = {version: versions.get(version, current) for version in shown_versions}
     questions = tuple(
-        _question_result(current, question, _tally(question, versions, current, rows), anonymous)
+        replace(
+            _question_result(current, question, _tally(question, asked_in, rows), anonymous),
+            by_version=_other_forms(question, asked_in, rows, anonymous),
+        )
         for question in current.questions
         if not isinstance(question, NoteQuestion)
     )
     return SurveyResults(
-        current.id, current.title, anonymous, first, last, centre, shown_versions, len(rows), False, questions
+        current.id, current.title, anonymous, first, last, centre, shown_versions, len(rows), False, questions,
+        changes=_changes(rows), retired=_retired(current, asked_in, rows, anonymous),
     )
 
 
-def _tally(
-    question: Question, versions: Mapping[int, SurveyDefinition], current: SurveyDefinition, rows: Sequence[ResponseAnswers]
-) -> _Tally:
+def _form(question: Question) -> dict[str, Any]:
+    """What a person was shown and who was asked: a change in it makes figures incomparable.
+    Whether it could be skipped, and its hint, are not part of it."""
+    return question.model_dump(mode="json", exclude={"required", "hint"})
+
+
+def _in(definition: SurveyDefinition, question_id: str) -> Question | None:
+    return next((q for q in definition.questions if q.id == question_id), None)
+
+
+def _other_forms(
+    question: Question, asked_in: Mapping[int, SurveyDefinition], rows: Sequence[ResponseAnswers], anonymous: bool
+) -> tuple[VersionResult, ...]:
+    """The question counted apart for each version that asked it in another form."""
+    found = []
+    for version, definition in sorted(asked_in.items()):
+        asked = _in(definition, question.id)
+        if asked is None or isinstance(asked, NoteQuestion) or _form(asked) == _form(question):
+            continue
+        own = [row for row in rows if row.survey_version == version]
+        found.append(VersionResult(version, _question_result(definition, asked, _tally(asked, {version: definition}, own), anonymous)))
+    return tuple(found)
+
+
+def _retired(
+    current: SurveyDefinition, asked_in: Mapping[int, SurveyDefinition], rows: Sequence[ResponseAnswers], anonymous: bool
+) -> tuple[VersionResult, ...]:
+    """Each question of an earlier version that the current one does not ask, per version."""
+    found = []
+    for version, definition in sorted(asked_in.items()):
+        own = [row for row in rows if row.survey_version == version]
+        for asked in definition.questions:
+            if isinstance(asked, NoteQuestion) or _in(current, asked.id) is not None:
+                continue
+            tally = _tally(asked, {version: definition}, own)
+            found.append(VersionResult(version, _question_result(definition, asked, tally, anonymous)))
+    return tuple(found)
+
+
+def _changes(rows: Sequence[ResponseAnswers]) -> tuple[VersionChange, ...]:
+    """Every version answered in the period after the first, with the day it was first answered."""
+    first_days: dict[int, date] = {}
+    for row in rows:
+        known = first_days.get(row.survey_version)
+        first_days[row.survey_version] = row.completed_on if known is None else min(known, row.completed_on)
+    return tuple(VersionChange(version, day) for version, day in sorted(first_days.items())[1:])
+
+
+def _tally(question: Question, asked_in: Mapping[int, SurveyDefinition], rows: Sequence[ResponseAnswers]) -> _Tally:
+    """The answers of the responses whose version asked `question` in the same form."""
     values: list[Any] = []
     skipped = not_applicable = 0
     for row in rows:
-        asked_as = _asked(question, versions.get(row.survey_version, current), row.answers)
+        asked_as = _asked(question, asked_in[row.survey_version], row.answers)
         if asked_as is None:
             continue
         value = row.answers.get(question.id)
@@ -163,10 +240,10 @@ def _tally(
 
 
 def _asked(question: Question, definition: SurveyDefinition, answers: Mapping[str, Any]) -> Question | None:
-    """The question as that version asked it, if it did: the same id and type, relevant on
+    """The question as that version asked it, if it did: the same id and form, relevant on
     the response's answers."""
-    asked = next((q for q in definition.questions if q.id == question.id), None)
-    if asked is None or asked.type != question.type or not is_relevant(asked, answers):
+    asked = _in(definition, question.id)
+    if asked is None or _form(asked) != _form(question) or not is_relevant(asked, answers):
         return None
     return asked
 

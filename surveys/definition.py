@@ -182,6 +182,14 @@ class Score(_Model):
         return values
 
 
+class Eligibility(_Model):
+    """Who the survey is for: its yes/no question (asked first); a "no" ends the survey with
+    `closing` and keeps nothing, so no answer from outside counts in the indicator."""
+
+    question: str = Field(pattern=QUESTION_ID.pattern)
+    closing: Labels
+
+
 class SurveyDefinition(_Model):
     id: str = Field(pattern=SURVEY_ID.pattern)
     version: StrictInt = Field(ge=1)
@@ -194,6 +202,7 @@ class SurveyDefinition(_Model):
     intro: Labels
     closing: Labels
     score: Score | None = None
+    eligibility: Eligibility | None = None
     centre_question: str | None = Field(default=None, pattern=QUESTION_ID.pattern)
     role_question: str | None = Field(default=None, pattern=QUESTION_ID.pattern)
     questions: tuple[Question, ...] = Field(min_length=1, max_length=100)
@@ -331,10 +340,12 @@ def content_hash(defn: SurveyDefinition) -> str:
     Hashing the parsed model, not the file, means comments, key order and
     spelled-out defaults do not count as changes, while any change to what a
     citizen sees or how answers are scored does. The link code only routes
-    people to the survey, so changing it needs no new version.
+    people to the survey, so changing it needs no new version. A survey without an
+    eligibility question hashes as it did before that field existed.
     """
+    excluded = {"link"} if defn.eligibility is not None else {"link", "eligibility"}
     canonical = json.dumps(
-        defn.model_dump(mode="json", exclude={"link"}), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        defn.model_dump(mode="json", exclude=excluded), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -352,6 +363,8 @@ def missing_translations(defn: SurveyDefinition) -> list[str]:
 def _all_labels(defn: SurveyDefinition) -> Iterator[tuple[str, Labels]]:
     for name in ("title", "intro", "closing"):
         yield f"field '{name}'", getattr(defn, name)
+    if defn.eligibility is not None:
+        yield "field 'eligibility': field 'closing'", defn.eligibility.closing
     for question in defn.questions:
         prefix = f"question '{question.id}': field"
         yield f"{prefix} 'label'", question.label

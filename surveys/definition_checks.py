@@ -13,7 +13,9 @@ from surveys.definition_problems import Problem, question_name
 from surveys.relevance import ExpressionError, compile_expression, literal_comparisons
 
 _CHOICE_TYPES = ("single", "multiple")
-ROLE_VALUES = frozenset({"self", "carer"})
+# Who answers: the person served, that person with someone's help, or a relative or carer.
+ROLE_VALUES = frozenset({"self", "self_helped", "carer"})
+REQUIRED_ROLES = frozenset({"self", "carer"})
 
 # Words that would reveal the topic of a sensitive survey in a chat list or
 # notification on a phone someone else may read.
@@ -38,6 +40,7 @@ def check_definition(raw: Mapping[str, object]) -> list[Problem]:
     problems += _check_score(raw, by_id)
     problems += _check_special_question(raw, by_id, "centre_question")
     problems += _check_special_question(raw, by_id, "role_question")
+    problems += _check_eligibility(raw, entries)
     problems += _check_privacy(raw)
     return problems
 
@@ -149,8 +152,25 @@ def _check_special_question(raw: Mapping[str, object], by_id: Mapping[str, dict[
     entry = by_id[target]
     if entry.get("type") != "single":
         return [Problem(None, field, f"question '{target}' must be a single-choice question")]
-    if field == "role_question" and set(_option_values(entry)) != ROLE_VALUES:
-        return [Problem(None, field, f"question '{target}' must have exactly the options self and carer")]
+    values = set(_option_values(entry))
+    if field == "role_question" and not REQUIRED_ROLES <= values <= ROLE_VALUES:
+        return [Problem(None, field, f"question '{target}' must have the options self and carer, and may add self_helped only")]
+    return []
+
+
+def _check_eligibility(raw: Mapping[str, object], entries: list[dict[str, Any]]) -> list[Problem]:
+    """The eligibility question is the first, a required yes/no: everyone is asked it first."""
+    eligibility = raw.get("eligibility")
+    target = eligibility.get("question") if isinstance(eligibility, dict) else None
+    if not isinstance(target, str):
+        return []
+    if not any(entry.get("id") == target for entry in entries):
+        return [Problem(None, "eligibility", f"refers to unknown question '{target}'")]
+    first = entries[0]
+    if first.get("id") != target:
+        return [Problem(None, "eligibility", f"question '{target}' must be the first question")]
+    if first.get("type") != "yes_no" or first.get("required", True) is not True or first.get("relevant") is not None:
+        return [Problem(None, "eligibility", f"question '{target}' must be a required yes_no question without a condition")]
     return []
 
 

@@ -194,11 +194,13 @@ class Redacted:
 
 @dataclass(frozen=True)
 class Completed:
-    """The survey is finished; `answers` hold only questions still relevant."""
+    """The survey is finished; `answers` hold only questions still relevant. `eligible` is
+    False when the person said they are not whom the survey is for: nothing is kept then."""
 
     answers: dict[str, Answer]
     satisfied: bool | None
     score: int | None
+    eligible: bool = True
 
 
 Event = Ask | Rejected | Redacted | Completed
@@ -339,6 +341,9 @@ def _forward(defn: SurveyDefinition, state: SessionState, current: Question) -> 
 
 def _advance(defn: SurveyDefinition, state: SessionState, after: int, events: list[Event]) -> Step:
     """Ask the next relevant, not prefilled question after position `after`, or complete."""
+    if not eligible(defn, state.answers):
+        done = replace(state, current=None, pending=[], answers={}, status="completed")
+        return Step(done, (*events, Completed(answers={}, satisfied=None, score=None, eligible=False)))
     for candidate in defn.questions[after + 1 :]:
         if candidate.id not in state.prefilled and _relevant_now(defn, candidate, state.answers):
             asked = replace(state, current=candidate.id, pending=_pending_for(defn, state, candidate.id))
@@ -347,6 +352,13 @@ def _advance(defn: SurveyDefinition, state: SessionState, after: int, events: li
     done = replace(state, current=None, pending=[], answers=kept, status="completed")
     score, satisfied = _score(defn, kept)
     return Step(done, (*events, Completed(answers=dict(kept), satisfied=satisfied, score=score)))
+
+
+def eligible(defn: SurveyDefinition, answers: Mapping[str, Answer]) -> bool:
+    """False once the eligibility question is answered with anything but "yes"."""
+    if defn.eligibility is None or defn.eligibility.question not in answers:
+        return True
+    return answers[defn.eligibility.question] == "yes"
 
 
 def _pending_for(defn: SurveyDefinition, state: SessionState, qid: str) -> list[str]:

@@ -47,8 +47,9 @@ LIKERT5_SCALE: tuple[Labels, ...] = (
     _labels("Çok memnunum", "Very satisfied", "رضا كبير"),
 )
 
-# The extra button of a question that allows "not applicable" (answer value "na").
-NOT_APPLICABLE = _labels("Benim için geçerli değil", "Does not apply to me", "لا ينطبق عليّ")
+# The extra button of a question that allows "not applicable" (answer value "na"): said of the
+# question, not of the person, so nobody has to explain why a part of the service was not theirs.
+NOT_APPLICABLE = _labels("Bu soru bana uymuyor", "Does not apply", "لا ينطبق")
 NOT_APPLICABLE_VALUE = "na"
 
 YES_NO: tuple[tuple[str, Labels], ...] = (

@@ -86,10 +86,16 @@ class CitizenDriver:
 
     async def _answer_until_done(self, definition: SurveyDefinition) -> int:
         closing = label(definition.closing, self.persona.language)
+        # Those who came by the poster used the services: they say so to the first question.
+        eligibility = None if definition.eligibility is None else label(
+            next(q.label for q in definition.questions if q.id == definition.eligibility.question), self.persona.language)
         for _ in range(STEP_LIMIT):
             live = await self._live()
             if live is None or self._data(live)[0].startswith("x:"):
                 return await self._closed(closing)
+            if eligibility is not None and eligibility in (live.get("text") or ""):
+                await self._press(live, "a:yes")
+                continue
             await self._act(live)
         raise RuntimeError(f"citizen {self.persona.user_id} did not finish {definition.id}")
 
@@ -109,7 +115,9 @@ class CitizenDriver:
             await self._press(live, "q:submit")
         elif any(d.startswith("a:") for d in data):
             options = [d for d in data if d.startswith("a:")]
-            if options[:5] == [f"a:{v}" for v in "12345"]:
+            if "q:skip" in data and self.rng.random() < 0.03:
+                await self._press(live, "q:skip")  # a question some prefer not to answer
+            elif options[:5] == [f"a:{v}" for v in "12345"]:
                 # A rating; where "does not apply" is offered, some people use it.
                 not_applicable = "a:na" in options and self.rng.random() < 0.1
                 await self._press(live, "a:na" if not_applicable else f"a:{likert(self.rng, self.persona.mood)}")

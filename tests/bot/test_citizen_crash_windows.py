@@ -21,12 +21,13 @@ from storage.models import Answer, Citizen, Conversation, Response
 from tests.bot.bot_process import BotProcess, has_buttons, live, press_and_settle, press_and_wait
 
 SURVEY_LINK = "/start disability_centre__bornova-engelli"
-ROLE_QUESTION = "Bu anketi kim yanıtlıyor?"
-SERVICES_QUESTION = "hangi hizmetlerden"
+ROLE_QUESTION = "Bu soruları kim yanıtlıyor?"
+SERVICES_QUESTION = "neler yapıldı"
 RESUMED = "Kaldığınız yerden devam ediyoruz"
 STALE = "Bu düğme artık geçerli değil"
 # After the services question, to the end of the disability-centre survey.
-REST_OF_SURVEY = (("a:yes", "tutumundan"), ("a:4", "erişilebilirlikten"), ("a:4", "etkinliklerden"),
+REST_OF_SURVEY = (("a:yes", "nasıl davranıyor"), ("a:4", "gelip gitmekten"), ("a:4", "içeride dolaşmaktan"),
+                  ("a:4", "Tuvaletlerden"), ("a:4", "etkinliklerden"),
                   ("a:5", "Genel olarak"), ("a:5", "Görüş ya da önerinizi"), ("q:skip", "Görüşleriniz"))
 
 
@@ -73,7 +74,7 @@ async def _finish_from_services(user: SimulatedUser, db) -> None:  # type: ignor
     assert SERVICES_QUESTION in question["text"]
     await user.press(callback_data="t:sports", message_id=question["message_id"])
     await user.wait_for(lambda m: "☑ Spor" in str(m.get("reply_markup")), timeout=30)
-    await press_and_wait(user, "q:submit", "bilgilendiriyor")
+    await press_and_wait(user, "q:submit", "bilgi veriyor")
     for data, expect in REST_OF_SURVEY:
         await press_and_wait(user, data, expect)
     async with db.sessions() as session:

@@ -45,21 +45,23 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
     ayse = live_bot.citizen(5001, "tr")
     await onboard(ayse, "Türkçe", "Evet, onaylıyorum")
     choose = await ayse.wait_for(contains("Hangi hizmeti"))
-    await after(ayse, ayse.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
-    q = await after(ayse, ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
+    await after(ayse, ayse.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu soruları kim yanıtlıyor?"))
+    q = await after(ayse, ayse.press("Merkeze gelen kişinin yakını ya da bakıcısıyım"), contains("Hangi merkez?"))
     assert "Soru 2/" in q["text"]
-    await after(ayse, ayse.press("Buca Engelli Hizmet Merkezi"), contains("hangi hizmetlerden"))
+    await after(ayse, ayse.press("Buca Engelli Hizmet Merkezi"), contains("neler yapıldı"))
     await ayse.press("☐ Ulaşım")
     await ayse.wait_for(has_button("☑ Ulaşım"))
     await ayse.press("☐ Spor")
     await ayse.wait_for(has_button("☑ Spor"))
-    await after(ayse, ayse.press("✔ Tamam"), contains("bilgilendiriyor mu"))
-    await after(ayse, ayse.press("Evet"), contains("Çalışanların tutumundan"))
+    await after(ayse, ayse.press("✔ Tamam"), contains("bilgi veriyor mu"))
+    await after(ayse, ayse.press("Evet"), contains("nasıl davranıyor"))
     # Back, then answer again: the earlier answer is shown and can be changed.
-    back = await after(ayse, ayse.press("◀ Geri"), contains("bilgilendiriyor mu"))
+    back = await after(ayse, ayse.press("◀ Geri"), contains("bilgi veriyor mu"))
     assert "Yanıtınız: Evet" in back["text"]
-    await after(ayse, ayse.press("Hayır"), contains("Çalışanların tutumundan"))
-    await after(ayse, ayse.press("Çok memnunum"), contains("erişilebilirlikten"))
+    await after(ayse, ayse.press("Hayır"), contains("nasıl davranıyor"))
+    await after(ayse, ayse.press("Çok memnunum"), contains("gelip gitmekten"))
+    await after(ayse, ayse.press("Memnunum"), contains("içeride dolaşmaktan"))
+    await after(ayse, ayse.press("Bu soru bana uymuyor"), contains("Tuvaletlerden"))
     await after(ayse, ayse.press("Memnunum"), contains("etkinliklerden"))
     await after(ayse, ayse.press("Ne memnunum ne değilim"), contains("Genel olarak"))
     await after(ayse, ayse.press("Memnunum"), contains("Görüş ya da önerinizi"))
@@ -70,11 +72,11 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
     async with db.sessions() as session:
         response = (await session.execute(select(Response))).scalar_one()
         answers = {a.question_id: a.value for a in (await session.execute(select(Answer))).scalars()}
-    assert (response.survey_id, response.survey_version, response.centre_id) == ("disability_centre", 2, "buca-engelli")
+    assert (response.survey_id, response.survey_version, response.centre_id) == ("disability_centre", 3, "buca-engelli")
     assert response.respondent_role == "carer" and response.satisfied is True and response.score == 4
     assert response.language == "tr" and response.completed_at is not None
     assert answers["services"] == ["transport", "sports"]
-    assert answers["carer_informed"] == "no"
+    assert answers["carer_informed"] == "no" and answers["moving_inside"] == "na"
     assert answers["comment"] == "Personel çok ilgili, teşekkürler."
     # The answered questions were edited in place to show the choice, without buttons.
     edited = [m for m in await ayse.bot_messages() if m["edited"]]
@@ -85,7 +87,8 @@ async def test_arabic_speaker_completes_the_anonymous_survey_and_leaves_no_trace
     user_id, first_name, username = 777001, "Layla", "layla_izmir"
     layla = SimulatedUser(live_bot.emulator, user_id, first_name, "ar", username=username)
     await onboard(layla, "العربية", "نعم، أوافق", payload="degerlendirme")
-    await layla.wait_for(contains("ما نوع الدعم"))
+    await layla.wait_for(contains("خلال الأشهر الاثني عشر الماضية"))
+    await after(layla, layla.press("نعم"), contains("ما نوع الدعم"))
     await layla.press("☐ الاستشارة والإرشاد")
     await layla.wait_for(has_button("☑ الاستشارة والإرشاد"))
     await after(layla, layla.press("✔ تم"), lambda m: bool(buttons(m)))
@@ -121,7 +124,8 @@ async def test_a_phone_number_typed_into_the_anonymous_survey_is_removed_and_the
     """Someone who leaves a number may wait for a call: they are told nobody can reach them."""
     nur = SimulatedUser(live_bot.emulator, 5006, "Nur", "tr")
     await onboard(nur, "Türkçe", "Evet, onaylıyorum", payload="degerlendirme")
-    await nur.wait_for(contains("Hangi destekleri aldınız?"))
+    await nur.wait_for(contains("Son 12 ayda"))
+    await after(nur, nur.press("Evet"), contains("Hangi destekleri aldınız?"))
     await nur.press("☐ Danışmanlık")
     await after(nur, nur.press("✔ Tamam"), lambda m: bool(buttons(m)))
     for _ in range(10):
@@ -184,7 +188,7 @@ async def test_english_speaker_switches_language_mid_survey_then_cancels(live_bo
     choose = await anna.wait_for(contains("Which service"))
     await after(anna, anna.press("Disability centre feedback", message_id=choose["message_id"]), contains("Who is answering"))
     await after(anna, anna.send("/language"), has_button("Türkçe"))
-    question = await after(anna, anna.press("Türkçe"), contains("Bu anketi kim yanıtlıyor?"))
+    question = await after(anna, anna.press("Türkçe"), contains("Bu soruları kim yanıtlıyor?"))
     assert "Soru 1/" in question["text"]
     await after(anna, anna.send("/cancel"), contains("Anket bırakıldı"))
     async with db.sessions() as session:
@@ -196,7 +200,7 @@ async def test_english_speaker_switches_language_mid_survey_then_cancels(live_bo
 async def test_safe_exit_over_http_leaves_one_neutral_line(live_bot, db) -> None:
     hatice = live_bot.citizen(5004, "tr", "Hatice")
     await onboard(hatice, "Türkçe", "Evet, onaylıyorum", payload="degerlendirme")
-    await hatice.wait_for(contains("Hangi destekleri aldınız?"))
+    await hatice.wait_for(contains("Son 12 ayda"))
     await after(hatice, hatice.send("/cikis"), contains("Oturum kapatıldı."))
     visible = [m for m in await hatice.chat() if not m["deleted"]]
     assert [m["text"] for m in visible] == ["Oturum kapatıldı."]

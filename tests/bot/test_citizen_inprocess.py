@@ -196,7 +196,7 @@ async def test_cancel_language_and_resume_after_restart(inprocess_bot, db, tmp_p
 
 async def complete_disability_survey(bot, user_id: int = USER) -> None:
     question = await onboard_into_survey(bot, user_id)
-    answers = ["a:self", "h:yes.self", "a:konak-engelli", "t:sports", "q:submit", "a:5", "a:5", "a:4", "a:2", "q:skip"]
+    answers = ["a:self", "h:yes.self", "a:konak-engelli", "t:sports", "q:submit", "a:5", "a:5", "a:na", "a:3", "a:4", "a:2", "q:skip"]
     for data in answers:
         live = bot.last_live(user_id)
         await bot.feed(bot.callback_update(user_id, data, live["message_id"]))

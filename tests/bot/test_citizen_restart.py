@@ -19,23 +19,24 @@ async def test_sigkill_mid_survey_then_resume(db, emulator_client, tmp_path) -> 
         await user.wait_for(lambda m: "Türkçe" in str(m.get("reply_markup")), timeout=30)
         # The poster's link rides in the buttons until consent: nothing is stored before it.
         await press_and_wait(user, "l:tr.disability_centre__bornova-engelli", "açık rıza")
-        await press_and_wait(user, "c:yes.tr.disability_centre__bornova-engelli", "Bu anketi kim yanıtlıyor?")
+        await press_and_wait(user, "c:yes.tr.disability_centre__bornova-engelli", "Bu soruları kim yanıtlıyor?")
         # The next question on screen means the answer was committed before it was sent.
-        await press_and_wait(user, "a:carer", "hangi hizmetlerden")
+        await press_and_wait(user, "a:carer", "neler yapıldı")
         await bot.kill()
 
         await bot.start()
         await user.send("/start")
         notice = await user.wait_for(lambda m: "Kaldığınız yerden devam ediyoruz" in (m["text"] or ""), timeout=30)
         resumed = await user.wait_for(
-            lambda m: m["message_id"] > notice["message_id"] and "hangi hizmetlerden" in (m["text"] or "") and has_buttons(m),
+            lambda m: m["message_id"] > notice["message_id"] and "neler yapıldı" in (m["text"] or "") and has_buttons(m),
             timeout=30,
         )
         assert "Soru 2/" in resumed["text"]  # the centre came from the QR poster, the role was kept
         await user.press(callback_data="t:physiotherapy", message_id=resumed["message_id"])
         await user.wait_for(lambda m: "☑ Fizik tedavi" in str(m.get("reply_markup")), timeout=30)
-        await press_and_wait(user, "q:submit", "bilgilendiriyor")
-        for data, expect in (("a:yes", "tutumundan"), ("a:4", "erişilebilirlikten"), ("a:4", "etkinliklerden"),
+        await press_and_wait(user, "q:submit", "bilgi veriyor")
+        for data, expect in (("a:yes", "nasıl davranıyor"), ("a:4", "gelip gitmekten"), ("a:4", "içeride dolaşmaktan"),
+                             ("a:na", "Tuvaletlerden"), ("a:4", "etkinliklerden"),
                              ("a:5", "Genel olarak"), ("a:5", "Görüş ya da önerinizi"), ("q:skip", "Görüşleriniz")):
             await press_and_wait(user, data, expect)
     finally:

@@ -18,7 +18,7 @@ async def until(check):  # type: ignore[no-untyped-def]
 async def _consented_and_asked(user):  # type: ignore[no-untyped-def]
     """The first question, once the consent turn has also edited the consent message (that
     edit goes alongside the new messages): a fault on edits set next is for the next turn."""
-    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    first = await user.wait_for(contains("Bu soruları kim yanıtlıyor?"))
     await user.wait_for(contains("✔ Evet, onaylıyorum"))
     return first
 
@@ -32,11 +32,12 @@ def _faults_spent(emulator, count: int):  # type: ignore[no-untyped-def]
 
 async def _to_last_question(user) -> None:
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("hangi hizmetlerden"))
+    await user.wait_for(contains("Bu soruları kim yanıtlıyor?"))
+    await after(user, user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım"), contains("neler yapıldı"))
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "bilgilendiriyor mu"), ("Evet", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
+    for button, next_question in (("✔ Tamam", "bilgi veriyor mu"), ("Evet", "nasıl davranıyor"), ("Memnunum", "gelip gitmekten"),
+                                  ("Memnunum", "içeride dolaşmaktan"), ("Memnunum", "Tuvaletlerden"),
                                   ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
 
@@ -44,12 +45,12 @@ async def _to_last_question(user) -> None:
 async def test_a_server_error_is_retried_and_the_question_arrives_once(live_bot, db) -> None:
     user = live_bot.citizen(7101, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    await user.wait_for(contains("Bu soruları kim yanıtlıyor?"))
     await live_bot.emulator.set_faults(mode="error", status=502, next_n=2, methods=["sendMessage"])
-    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("hangi hizmetlerden"))
+    await after(user, user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım"), contains("neler yapıldı"))
 
     texts = [m["text"] or "" for m in await user.bot_messages()]
-    assert sum("hangi hizmetlerden" in text for text in texts) == 1
+    assert sum("neler yapıldı" in text for text in texts) == 1
     assert (await live_bot.emulator.metrics())["faults_injected"] == 2
     # The new question's buttons are the live ones.
     await user.press("☐ Spor")
@@ -80,10 +81,10 @@ async def test_a_time_out_after_the_thanks_still_keeps_the_response(live_bot, db
 async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
     user = live_bot.citizen(7103, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    first = await user.wait_for(contains("Bu soruları kim yanıtlıyor?"))
     # Telegram is down for a moment: the next question fails even after the retries.
     await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["sendMessage"])
-    await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
+    await user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım", message_id=first["message_id"])
 
     async def answer_saved() -> bool:
         async with db.sessions() as session:
@@ -96,11 +97,11 @@ async def test_a_lost_question_is_shown_again_by_start(live_bot, db) -> None:
     # The answer is saved before Telegram is asked; the question then fails three times.
     await until(answer_saved)
     await until(retries_spent)
-    assert not any("hangi hizmetlerden" in (m["text"] or "") for m in await user.bot_messages())
+    assert not any("neler yapıldı" in (m["text"] or "") for m in await user.bot_messages())
     # The answered question shows the answer; /start shows where the person is.
     answered = next(m for m in await user.bot_messages() if m["message_id"] == first["message_id"])
-    assert "Yanıtınız: Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben" in answered["text"] and not answered.get("reply_markup")
-    await after(user, user.send("/start"), contains("hangi hizmetlerden"))
+    assert "Yanıtınız: Merkeze gelen kişinin yakını ya da bakıcısıyım" in answered["text"] and not answered.get("reply_markup")
+    await after(user, user.send("/start"), contains("neler yapıldı"))
 
 
 async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_question(live_bot, db) -> None:
@@ -109,10 +110,10 @@ async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_
     first = await _consented_and_asked(user)
     # The answered question cannot be edited, even after the retries; the next one still comes.
     await live_bot.emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
-    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"]), contains("hangi hizmetlerden"))
+    await after(user, user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım", message_id=first["message_id"]), contains("neler yapıldı"))
     await until(_faults_spent(live_bot.emulator, 3))
     # The old question still shows its buttons, but they no longer answer for the new one.
-    query_id = await user.press("Hizmeti alan kişi olarak ben", message_id=first["message_id"])
+    query_id = await user.press("Ben, merkeze gelen kişiyim", message_id=first["message_id"])
 
     async def toast() -> str | None:
         for query in await user.callback_queries():
@@ -131,10 +132,10 @@ async def test_an_older_message_telegram_fails_to_change_does_not_hold_the_next_
 async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     user = live_bot.citizen(7104, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    first = await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
+    first = await user.wait_for(contains("Bu soruları kim yanıtlıyor?"))
     # Telegram stalls on the next question long enough for the button's answer to come too late.
     await live_bot.emulator.set_faults(mode="hang", next_n=1, methods=["sendMessage"])
-    query_id = await user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
+    query_id = await user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım", message_id=first["message_id"])
 
     async def send_hangs() -> int:
         return (await live_bot.emulator.metrics())["faults_injected"]
@@ -143,7 +144,7 @@ async def test_a_button_answered_too_late_loses_nothing(live_bot, db) -> None:
     await live_bot.emulator.advance_clock(20)
     await live_bot.emulator.clear_faults()
 
-    await user.wait_for(contains("hangi hizmetlerden"))
+    await user.wait_for(contains("neler yapıldı"))
     await user.press("☐ Spor")  # the new question's buttons are live: the state was saved
     await user.wait_for(has_button("☑ Spor"))
     late = next(q for q in await user.callback_queries() if q["id"] == query_id)
@@ -161,8 +162,8 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     first = await _consented_and_asked(ayse)
     # Telegram fails to take the answered question's buttons away, after its retries: they stay, stale.
     await emulator.set_faults(mode="error", status=500, next_n=3, methods=["editMessageText"])
-    answered = await ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"])
-    await ayse.wait_for(contains("hangi hizmetlerden"))
+    answered = await ayse.press("Merkeze gelen kişinin yakını ya da bakıcısıyım", message_id=first["message_id"])
+    await ayse.wait_for(contains("neler yapıldı"))
     await until(_faults_spent(emulator, 3))
     await emulator.clear_faults()
 
@@ -173,7 +174,7 @@ async def test_stale_buttons_refused_by_telegram_cost_no_pause_and_hold_nobody_u
     answers_before = (await emulator.metrics())["method_calls"].get("answerCallbackQuery", 0)
 
     await emulator.set_faults(mode="hold", fraction=1.0, methods=["answerCallbackQuery"])
-    presses = [await ayse.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben", message_id=first["message_id"]) for _ in range(15)]
+    presses = [await ayse.press("Merkeze gelen kişinin yakını ya da bakıcısıyım", message_id=first["message_id"]) for _ in range(15)]
     await emulator.wait_until_held("answerCallbackQuery")
     # Ayşe's turns go one at a time, the first waiting for Telegram: it holds no database connection.
     await after(fatma, fatma.send("/help"), contains("/sil"))

@@ -85,13 +85,13 @@ async def test_a_changed_survey_that_kept_its_version_is_refused(emulator_client
 
     with sqlite3.connect(tmp_path / "k.sqlite3") as connection:
         connection.execute(
-            "INSERT INTO survey_definitions VALUES ('women_support', 2, 'a-different-hash', '4.2.5', 'anonymous', '{}', '2026-01-01 00:00:00')"
+            "INSERT INTO survey_definitions VALUES ('women_support', 3, 'a-different-hash', '4.2.5', 'anonymous', '{}', '2026-01-01 00:00:00')"
         )
     env.update({"TELEGRAM_BOT_TOKEN": "123456789:kentbot-test-token", "TELEGRAM_API_BASE_URL": emulator_client.base_url})
     result = await asyncio.to_thread(run_kentbot, ["run"], env, tmp_path)
     assert result.returncode == 2
     assert kentbot_lines(result.stderr) == [
-        "kentbot: survey 'women_support' version 2 differs from the stored one: give the changed file a new version"
+        "kentbot: survey 'women_support' version 3 differs from the stored one: give the changed file a new version"
     ]
 
 

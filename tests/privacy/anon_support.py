@@ -35,7 +35,7 @@ HER_NAME = "Zeynephan"
 HER_USERNAME = "zeynephan_izmir"
 COMMENT = "Mor kapının ardındaki ekip bana yeniden umut verdi"
 # Her answers before the comment (support types, ease of access, safety, overall).
-HER_CHOICES = ("t:legal", "a:2", "a:4", "a:5")
+HER_CHOICES = ("a:yes", "t:legal", "a:2", "a:4", "a:5", "a:5")
 WAIT = 30.0
 # Tables that hold who a person is, or what an identified person did.
 IDENTIFIED = ("citizens", "conversations", "people", "registrations", "attendance", "memberships", "outbox", "audit_log")
@@ -123,7 +123,7 @@ async def register_for_event(live_bot: Any, user: SimulatedUser, event: Event) -
 
 async def open_women_survey(user: SimulatedUser) -> None:
     """The neutral link, as a poster at the centre carries it."""
-    await say(user, "/start degerlendirme", lambda m: "t:counselling" in buttons(m))
+    await say(user, "/start degerlendirme", lambda m: "a:yes" in buttons(m))
 
 
 async def answer_some(user: SimulatedUser, choices: Iterable[str] = HER_CHOICES) -> None:
@@ -146,7 +146,7 @@ async def answer_disability_survey(user: SimulatedUser) -> None:
     await user.wait_for(lambda m: "a:self" in buttons(m), timeout=WAIT)
     await press(user, "a:self", lambda m: "h:yes.self" in buttons(m))  # the health-data consent first
     await press(user, "h:yes.self")
-    await answer_some(user, ("t:transport", "a:4", "a:4", "a:3", "a:4"))
+    await answer_some(user, ("t:transport", "a:4", "a:4", "a:3", "a:na", "a:3", "a:4"))
     await press(user, "q:skip", says("Görüşleriniz bizim için değerli"))
 
 

@@ -120,7 +120,8 @@ async def finish_the_womens_survey(user: SimulatedUser, *, consented: bool = Fal
         await user.send("/start degerlendirme")
     else:
         await start_and_consent(user, "degerlendirme")
-    await user.wait_for(says("Hangi destekleri aldınız?"), timeout=30)
+    await user.wait_for(says("Son 12 ayda"), timeout=30)
+    await after(user, press_on(user, "Evet"), says("Hangi destekleri aldınız?"))
     await press_on(user, "☐ Danışmanlık")
     await after(user, press_on(user, "✔ Tamam"), lambda m: bool(buttons(m)))
     for _ in range(10):

@@ -42,7 +42,7 @@ def carried(bot, user: int, data: str) -> str:  # type: ignore[no-untyped-def]
 
 
 async def complete(bot, user: int) -> None:  # type: ignore[no-untyped-def]
-    await open_and_answer(bot, user, ("t:legal", "q:submit", "a:2", "a:4", "a:5"))
+    await open_and_answer(bot, user, ("a:yes", "t:legal", "q:submit", "a:2", "a:4", "a:5", "a:5"))
     await bot.feed(bot.message_update(user, "Teşekkürler"))
 
 
@@ -80,7 +80,7 @@ async def test_a_draft_expires_within_hours_and_never_outlives_its_period(inproc
     services = inprocess_bot.services
     defn = services.surveys["women_support"]
     before = services.clock()
-    await open_and_answer(inprocess_bot, USER, ("t:legal", "q:submit"))
+    await open_and_answer(inprocess_bot, USER, ("a:yes", "t:legal", "q:submit"))
     after = services.clock()
     ends = period_end(defn, after, services.zone)
     expected = {min(hour_up(moment + timedelta(hours=6)), ends) for moment in (before, after)}
@@ -190,7 +190,7 @@ async def test_tokens_and_drafts_keep_no_order_of_who_came_when(inprocess_bot, d
     were written unless the table has none: these tables have none."""
     for user in (USER, USER + 1):
         await complete(inprocess_bot, user)
-    await open_and_answer(inprocess_bot, USER + 2, ("t:legal", "q:submit"))
+    await open_and_answer(inprocess_bot, USER + 2, ("a:yes", "t:legal", "q:submit"))
     tables = ("participation_tokens", "survey_drafts", "participation_salts")
     if db.backend == "postgresql":
         async def stamps() -> set[str]:
@@ -208,7 +208,7 @@ async def test_tokens_and_drafts_keep_no_order_of_who_came_when(inprocess_bot, d
 
 async def test_forget_takes_the_draft_too(inprocess_bot, db) -> None:
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "/start"))
-    for data in ("l:tr", "c:yes", "s:women_support", "t:legal", "q:submit"):
+    for data in ("l:tr", "c:yes", "s:women_support", "a:yes", "t:legal", "q:submit"):
         await inprocess_bot.feed(inprocess_bot.callback_update(USER, carried(inprocess_bot, USER, data), inprocess_bot.last_live(USER)["message_id"]))
     assert await count(db, SurveyDraft) == 1
     await inprocess_bot.feed(inprocess_bot.message_update(USER, "/forget"))

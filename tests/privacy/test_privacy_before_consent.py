@@ -60,7 +60,7 @@ async def test_consenting_goes_on_to_the_survey_the_link_opened(bot, db) -> None
     await hale.send("/start degerlendirme")
     await press_on(hale, "Türkçe")
     await press_on(hale, "Evet, onaylıyorum")
-    await hale.wait_for(says("Hangi destekleri aldınız?"), timeout=30)
+    await hale.wait_for(says("Son 12 ayda"), timeout=30)
     assert await row_counts(db, "chat_trails") == {"chat_trails": 0}  # the conversation holds the ids now
 
 

@@ -51,7 +51,7 @@ async def _open_event(user, event, bot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _finish_disability_survey_as_carer(user) -> None:  # type: ignore[no-untyped-def]
-    await press_on(user, "Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben")
+    await press_on(user, "Merkeze gelen kişinin yakını ya da bakıcısıyım")
     for _ in range(30):
         current = (await user.bot_messages())[-1]
         if says("Görüşleriniz bizim için değerli")(current):
@@ -134,7 +134,7 @@ async def test_health_consent_is_asked_before_a_health_answer_is_kept_and_declin
     await deniz.wait_for(says("Kaydınız alındı"), timeout=30)
     await deniz.send("/start disability_centre")
     await press_on(deniz, "Evet, onaylıyorum")
-    await press_on(deniz, "Hizmeti alan kişi olarak ben")
+    await press_on(deniz, "Ben, merkeze gelen kişiyim")
     await deniz.wait_for(says("Açık rıza (sağlık verisi)"), timeout=30)
     async with bot.services.sessions() as session:
         conversation = await session.get(Conversation, citizen_key(bot.services.secret, deniz.user_id))
@@ -154,9 +154,9 @@ async def test_health_consent_is_asked_before_a_health_answer_is_kept_and_declin
     # Agreeing takes the answer and goes on to the next question.
     ece = bot.citizen(8302, "tr", "Ece")
     await start_and_consent(ece, "disability_centre")
-    await press_on(ece, "Hizmeti alan kişi olarak ben")
+    await press_on(ece, "Ben, merkeze gelen kişiyim")
     await press_on(ece, "Evet, onaylıyorum")
-    await ece.wait_for(says("Hangi merkezden"), timeout=30)
+    await ece.wait_for(says("Hangi merkez?"), timeout=30)
     assert await _consents(bot, ece) == {"survey", "health"}
     async with bot.services.sessions() as session:
         conversation = await session.get(Conversation, citizen_key(bot.services.secret, ece.user_id))
@@ -188,4 +188,4 @@ async def test_the_womens_survey_is_not_listed_but_opens_by_its_link(bot, db) ->
     listed = await leyla.wait_for(says("Hangi hizmeti"), timeout=30)
     data = [b["callback_data"] for b in buttons(listed)]
     assert "s:disability_centre" in data and "s:women_support" not in data
-    await after(leyla, leyla.send("/start degerlendirme"), says("Hangi destekleri aldınız?"))
+    await after(leyla, leyla.send("/start degerlendirme"), says("Son 12 ayda"))

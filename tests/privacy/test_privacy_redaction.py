@@ -157,7 +157,8 @@ async def after(user: SimulatedUser, action, predicate) -> dict[str, Any]:
 async def to_the_comment(user: SimulatedUser) -> None:
     await after(user, user.send("/start degerlendirme"), lambda m: any(b["text"] == "Türkçe" for b in buttons(m)))
     await after(user, user.press("Türkçe"), lambda m: any(b["text"] == "Evet, onaylıyorum" for b in buttons(m)))
-    await after(user, user.press("Evet, onaylıyorum"), lambda m: "Hangi destekleri aldınız?" in (m["text"] or ""))
+    await after(user, user.press("Evet, onaylıyorum"), lambda m: "Son 12 ayda" in (m["text"] or ""))
+    await after(user, user.press("Evet"), lambda m: "Hangi destekleri aldınız?" in (m["text"] or ""))
     await user.press("☐ Danışmanlık")
     await after(user, user.press("✔ Tamam"), lambda m: bool(buttons(m)))
     for _ in range(10):

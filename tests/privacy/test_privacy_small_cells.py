@@ -96,7 +96,7 @@ async def test_indicator_in_chat_shows_no_answer_of_fewer_than_five(inprocess_bo
     assert f"Gerçekleşen: 5'ten az yanıt olduğu için gösterilmiyor (n={answers})" in shown
     assert "%100" not in shown and "%125" not in shown and "güven aralığı" not in shown
     assert "r-" not in shown  # no response listed one by one...
-    assert "women_support-v2 · responses" in shown and "n<5" in shown  # ...only counted
+    assert "women_support-v3 · responses" in shown and "n<5" in shown  # ...only counted
 
 
 # --- The command line ----------------------------------------------------------------------
@@ -116,7 +116,7 @@ async def test_indicators_on_the_command_line_hide_a_share_of_one_answer(db, cli
 
     code, out = await cli("indicator", "4.2.5", "--year", str(YEAR))
     assert line_of(out, "Gerçekleşen:").startswith("Gerçekleşen: gizlendi") and "n=1" in out
-    assert "r-" not in out and "women_support-v2 | responses" in out and "değer" not in line_of(out, "  women_support-v2")
+    assert "r-" not in out and "women_support-v3 | responses" in out and "değer" not in line_of(out, "  women_support-v3")
 
 
 async def test_open_data_publishes_no_share_of_one_answer(db, cli, tmp_path: Path) -> None:
@@ -150,7 +150,7 @@ async def test_the_report_as_text_json_and_workbook_hides_a_share_of_one_answer(
     assert indicators["4.2.5"][6:11] == (None, None, None, 0, 1)  # actual, change, achievement, contribution, n
     assert "5'ten az yanıt, oran gizlendi" in indicators["4.2.5"][13]
     drilled = [row for row in book["İnceleme"].iter_rows(min_row=2, values_only=True) if row[0] == "4.2.5"]
-    assert [(row[1], row[2], row[7], row[8]) for row in drilled] == [("responses", "women_support-v2", None, "n<5")]
+    assert [(row[1], row[2], row[7], row[8]) for row in drilled] == [("responses", "women_support-v3", None, "n<5")]
 
 
 async def test_the_chart_shows_no_share_of_one_answer(db) -> None:

@@ -28,7 +28,7 @@ from surveys.definition import load_shipped
 
 CONDITIONS = {
     "carer_informed": lambda answers: answers.get("role") == "carer",
-    "referral_timely": lambda answers: "shelter" in (answers.get("support_types") or []),
+    "referral_timely": lambda answers: "referral" in (answers.get("support_types") or []),
 }
 
 
@@ -69,9 +69,13 @@ def check_question(question: dict, responses: list[dict], anonymous: bool) -> No
     """Every figure of one question of the JSON output, recomputed from the raw answers."""
     qid = question["id"]
     asked = [a for a in responses if CONDITIONS.get(qid, lambda _: True)(a)]
-    values = [a[qid] for a in asked if qid in a]
+    values = [a[qid] for a in asked if qid in a and a[qid] != "na"]
+    not_applicable = sum(1 for a in asked if a.get(qid) == "na")
     n = len(values)
-    assert question["skipped"]["hidden"] or question["skipped"]["count"] == len(asked) - n, qid
+    # Skips and "does not apply" answers are counted apart, and in no n.
+    assert question["skipped"]["hidden"] or question["skipped"]["count"] == len(asked) - n - not_applicable, qid
+    if question["not_applicable"] is not None and not question["not_applicable"]["hidden"]:
+        assert question["not_applicable"]["count"] == not_applicable, qid
     assert question["small_sample"] == (n < 30), qid
     if n < 5:
         assert question["suppressed"] and question["top2"] is None and question["cells"] == [], qid
@@ -143,7 +147,7 @@ async def test_the_text_table_hides_small_cells_and_compares_a_centre_with_the_c
     code, out, err = await kentbot(seeded, tmp_path, "results", "--survey", "disability_centre", "--year", str(YEAR),
                                    "--centre", BORNOVA, "--json")
     drivers = json.loads(out)["drivers"]
-    assert {d["question_id"] for d in drivers} == {"carer_informed", "staff", "accessibility", "activities", "overall"}
+    assert {d["question_id"] for d in drivers} == {"carer_informed", "staff", "getting_there", "moving_inside", "toilets", "activities", "overall"}
     for driver in drivers:
         apart = driver["centre"]["ci95"][1] < driver["city"]["ci95"][0] or driver["city"]["ci95"][1] < driver["centre"]["ci95"][0]
         assert driver["real"] == apart
@@ -188,9 +192,9 @@ async def test_exports_have_one_row_per_response_labels_a_codebook_and_no_key(se
     assert len(rows) == len(responses)
     assert [r["row.number"] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
     assert not any("key" in name or name in ("id", "response_id") for name in rows[0])
-    carers = [r for r in rows if r["role"] == "2"]
+    carers = [r for r in rows if r["role"] == "3"]
     assert all(r["carer_informed"] in ("0", "1") for r in carers)
-    assert all(r["carer_informed"] == "" for r in rows if r["role"] == "1")
+    assert all(r["carer_informed"] == "" for r in rows if r["role"] in ("1", "2"))
     chosen = Counter(option for a in responses for option in a["services"])
     assert {o: sum(r[f"services.{o}"] == "1" for r in rows) for o in chosen} == dict(chosen)
     with open(tmp_path / "out/d-codebook.csv", encoding="utf-8") as file:
@@ -206,7 +210,7 @@ async def test_exports_have_one_row_per_response_labels_a_codebook_and_no_key(se
     frame, meta = pyreadstat.read_sav(str(tmp_path / "out/d.sav"))
     assert len(frame) == len(responses)
     assert meta.variable_value_labels["staff"][4] == "Memnunum / Satisfied"
-    assert meta.variable_value_labels["role"][2].endswith("/ Me, a family member or carer, for the person")
+    assert meta.variable_value_labels["role"][3].endswith("/ A family member or carer of the person who uses the centre")
     assert meta.variable_value_labels["services.transport"] == {1: "Seçildi / Chosen", 0: "Seçilmedi / Not chosen"}
     assert meta.column_names_to_labels["overall"].startswith("Genel olarak merkezin")
     assert Counter(frame["overall"].astype(int)) == Counter(a["overall"] for a in responses)

@@ -127,16 +127,18 @@ async def reach_the_services_question(user: SimulatedUser) -> Message:
     await after(user, user.press("Türkçe"), has_button("Evet, onaylıyorum"))
     await user.press("Evet, onaylıyorum")
     choose = await user.wait_for(contains("Hangi hizmeti"), timeout=15)
-    await after(user, user.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu anketi kim yanıtlıyor?"))
-    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("Hangi merkezden"))
-    return await after(user, user.press("Buca Engelli Hizmet Merkezi"), contains("hangi hizmetlerden"))
+    await after(user, user.press("Engelli merkezi hizmet değerlendirmesi", message_id=choose["message_id"]), contains("Bu soruları kim yanıtlıyor?"))
+    await after(user, user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım"), contains("Hangi merkez?"))
+    return await after(user, user.press("Buca Engelli Hizmet Merkezi"), contains("neler yapıldı"))
 
 
 async def finish_after_the_services(user: SimulatedUser) -> None:
     """Confirm the services chosen and answer the rest of the survey."""
-    await after(user, user.press("✔ Tamam"), contains("bilgilendiriyor mu"))
-    await after(user, user.press("Evet"), contains("Çalışanların tutumundan"))
-    await after(user, user.press("Çok memnunum"), contains("erişilebilirlikten"))
+    await after(user, user.press("✔ Tamam"), contains("bilgi veriyor mu"))
+    await after(user, user.press("Evet"), contains("nasıl davranıyor"))
+    await after(user, user.press("Çok memnunum"), contains("gelip gitmekten"))
+    await after(user, user.press("Memnunum"), contains("içeride dolaşmaktan"))
+    await after(user, user.press("Memnunum"), contains("Tuvaletlerden"))
     await after(user, user.press("Memnunum"), contains("etkinliklerden"))
     await after(user, user.press("Memnunum"), contains("Genel olarak"))
     await after(user, user.press("Memnunum"), contains("Görüş ya da önerinizi"))

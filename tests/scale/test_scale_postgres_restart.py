@@ -21,14 +21,15 @@ async def drop_every_connection(db) -> int:  # type: ignore[no-untyped-def]
 async def test_the_bot_carries_on_after_postgresql_drops_every_connection(postgres_live_bot, postgres_db) -> None:
     user = postgres_live_bot.citizen(7601, "tr")
     await onboard(user, "Türkçe", "Evet, onaylıyorum", payload="disability_centre__bornova-engelli")
-    await user.wait_for(contains("Bu anketi kim yanıtlıyor?"))
-    await after(user, user.press("Hizmeti alan kişinin yakını ya da bakımını yapan kişi olarak ben"), contains("hangi hizmetlerden"))
+    await user.wait_for(contains("Bu soruları kim yanıtlıyor?"))
+    await after(user, user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım"), contains("neler yapıldı"))
 
     assert await drop_every_connection(postgres_db) >= 1  # the bot's own pooled connection among them
 
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "bilgilendiriyor mu"), ("Evet", "tutumundan"), ("Memnunum", "erişilebilirlikten"),
+    for button, next_question in (("✔ Tamam", "bilgi veriyor mu"), ("Evet", "nasıl davranıyor"), ("Memnunum", "gelip gitmekten"),
+                                  ("Memnunum", "içeride dolaşmaktan"), ("Bu soru bana uymuyor", "Tuvaletlerden"),
                                   ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
     assert await drop_every_connection(postgres_db) >= 1

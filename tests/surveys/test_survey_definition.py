@@ -248,8 +248,23 @@ BROKEN = [
     ),
     pytest.param(
         broken(role_question="q3"),
-        ["field 'role_question': question 'q3' must have exactly the options self and carer"],
+        ["field 'role_question': question 'q3' must have the options self and carer, and may add self_helped only"],
         id="role-question-options",
+    ),
+    pytest.param(
+        broken(eligibility={"question": "q2", "closing": {"tr": "Son"}}),
+        ["field 'eligibility': question 'q2' must be the first question"],
+        id="eligibility-not-first",
+    ),
+    pytest.param(
+        broken(eligibility={"question": "q1", "closing": {"tr": "Son"}}),
+        ["field 'eligibility': question 'q1' must be a required yes_no question without a condition"],
+        id="eligibility-not-yes-no",
+    ),
+    pytest.param(
+        broken(eligibility={"question": "q9", "closing": {"tr": "Son"}}),
+        ["field 'eligibility': refers to unknown question 'q9'"],
+        id="eligibility-unknown-question",
     ),
     pytest.param(
         broken(centre_question="q2"),

@@ -110,7 +110,11 @@ def check_invariants(defn: SurveyDefinition, state: SessionState) -> None:
 
 
 def check_no_answer_lost(defn: SurveyDefinition, before: SessionState, item: object, after: SessionState, events: tuple) -> None:
-    """An accepted answer stays until its question is answered again or stops applying."""
+    """An accepted answer stays until its question is answered again or stops applying, or the
+    person says they are not whom the survey is for: then nothing is kept."""
+    if any(isinstance(event, Completed) and not event.eligible for event in events):
+        assert after.answers == {} and after.status == "completed"
+        return
     refused = any(isinstance(event, Rejected) for event in events)
     reanswered = before.current if isinstance(item, ANSWERING) and not refused else None
     for qid, value in before.answers.items():
@@ -163,6 +167,9 @@ def test_a_completed_survey_reports_only_relevant_answers(name: str, data: st.Da
     completed = events[-1]
     assert isinstance(completed, Completed)
     assert completed.answers == state.answers
+    if not completed.eligible:
+        assert defn.eligibility is not None and (completed.answers, completed.score, completed.satisfied) == ({}, None, None)
+        return
     for qid in completed.answers:
         assert is_relevant(question(defn, qid), completed.answers)
     for q in defn.questions:

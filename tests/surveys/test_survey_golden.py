@@ -52,7 +52,9 @@ def test_disability_centre_carer_with_prefilled_centre_back_and_skipped_comment(
             Choose("2"),           # staff
             Back(),                # staff again: the earlier 2 is still shown
             Choose("4"),
-            Choose("3"),           # accessibility
+            Choose("3"),           # getting there
+            Choose("na"),          # moving inside: does not apply
+            Choose("2"),           # toilets
             Choose("5"),           # activities
             Choose("4"),           # overall
             Skip(),                # comment
@@ -62,7 +64,7 @@ def test_disability_centre_carer_with_prefilled_centre_back_and_skipped_comment(
 
     assert asked == [
         "role", "services", "services", "services", "carer_informed", "staff",
-        "accessibility", "staff", "accessibility", "activities", "overall", "comment",
+        "getting_there", "staff", "getting_there", "moving_inside", "toilets", "activities", "overall", "comment",
     ]
     assert log[-1] == Completed(
         answers={
@@ -71,7 +73,9 @@ def test_disability_centre_carer_with_prefilled_centre_back_and_skipped_comment(
             "services": ["physiotherapy", "transport"],
             "carer_informed": "yes",
             "staff": 4,
-            "accessibility": 3,
+            "getting_there": 3,
+            "moving_inside": "na",
+            "toilets": 2,
             "activities": 5,
             "overall": 4,
         },
@@ -88,7 +92,7 @@ def test_disability_centre_self_answering_chooses_the_centre_and_writes_a_commen
             Choose("buca-engelli"),
             Submit(),                          # nothing ticked yet
             Toggle("sports"), Submit(),
-            Choose("3"), Choose("2"), Choose("3"), Choose("2"),
+            Choose("3"), Choose("2"), Choose("2"), Choose("4"), Choose("3"), Choose("2"),
             Text("  Rampa çok dik.  "),
         ],
     )
@@ -101,7 +105,9 @@ def test_disability_centre_self_answering_chooses_the_centre_and_writes_a_commen
             "centre": "buca-engelli",
             "services": ["sports"],
             "staff": 3,
-            "accessibility": 2,
+            "getting_there": 2,
+            "moving_inside": 2,
+            "toilets": 4,
             "activities": 3,
             "overall": 2,
             "comment": "Rampa çok dik.",
@@ -119,7 +125,7 @@ def test_disability_centre_changing_role_to_self_drops_the_carer_answer() -> Non
             Back(), Back(), Back(), Back(),           # staff -> carer_informed -> services -> centre -> role
             Choose("self"),                           # now answering for oneself
             Choose("konak-engelli"), Submit(),        # earlier ticks are kept
-            Choose("5"), Choose("5"), Choose("5"), Choose("5"), Skip(),
+            Choose("5"), Choose("5"), Choose("5"), Choose("5"), Choose("5"), Choose("5"), Skip(),
         ],
     )
 
@@ -131,29 +137,33 @@ def test_disability_centre_changing_role_to_self_drops_the_carer_answer() -> Non
     assert (completed.satisfied, completed.score) == (True, 5)
 
 
-def test_women_support_with_shelter_referral() -> None:
+def test_women_support_with_a_referral() -> None:
     asked, log = walk(
         "women_support",
         [
-            Toggle("legal"), Toggle("shelter"), Submit(),
+            Choose("yes"),    # used the services
+            Toggle("legal"), Toggle("referral"), Submit(),
             Choose("yes"),    # referral in time
             Choose("4"),      # ease of access
-            Choose("5"),      # safe and respected
+            Choose("5"),      # felt safe
+            Choose("4"),      # treated with respect
             Choose("5"),      # overall
             Skip(),           # comment
         ],
     )
 
     assert asked == [
-        "support_types", "support_types", "support_types", "referral_timely",
-        "ease_of_access", "safe_respected", "overall", "comment",
+        "used_services", "support_types", "support_types", "support_types", "referral_timely",
+        "ease_of_access", "felt_safe", "treated_with_respect", "overall", "comment",
     ]
     assert log[-1] == Completed(
         answers={
-            "support_types": ["legal", "shelter"],
+            "used_services": "yes",
+            "support_types": ["legal", "referral"],
             "referral_timely": "yes",
             "ease_of_access": 4,
-            "safe_respected": 5,
+            "felt_safe": 5,
+            "treated_with_respect": 4,
             "overall": 5,
         },
         satisfied=True,
@@ -161,16 +171,31 @@ def test_women_support_with_shelter_referral() -> None:
     )
 
 
-def test_women_support_without_shelter_going_back_and_commenting() -> None:
+def test_women_support_a_shelter_stay_is_not_asked_about_referral_timeliness() -> None:
+    asked, log = walk(
+        "women_support",
+        [Choose("yes"), Toggle("shelter"), Submit(), Choose("4"), Skip(), Skip(), Choose("4"), Skip()],
+    )
+
+    assert "referral_timely" not in asked
+    assert log[-1] == Completed(
+        answers={"used_services": "yes", "support_types": ["shelter"], "ease_of_access": 4, "overall": 4},
+        satisfied=True,
+        score=4,
+    )
+
+
+def test_women_support_without_referral_going_back_and_commenting() -> None:
     asked, log = walk(
         "women_support",
         [
+            Choose("yes"),
             Toggle("counselling"), Submit(),
             Choose("2"),
             Back(),
             Back(),                   # the ticks are shown again
             Toggle("psychological"), Submit(),
-            Choose("3"), Choose("4"), Choose("3"),
+            Choose("3"), Choose("4"), Choose("5"), Choose("3"),
             Text("x" * 501),          # too long: refused, nothing cut
             Text("Daha sık görüşme olsun."),
         ],
@@ -180,9 +205,11 @@ def test_women_support_without_shelter_going_back_and_commenting() -> None:
     assert Rejected("comment", "too_long", {"max_length": 500, "length": 501}) in log
     assert log[-1] == Completed(
         answers={
+            "used_services": "yes",
             "support_types": ["counselling", "psychological"],
             "ease_of_access": 3,
-            "safe_respected": 4,
+            "felt_safe": 4,
+            "treated_with_respect": 5,
             "overall": 3,
             "comment": "Daha sık görüşme olsun.",
         },
@@ -191,7 +218,24 @@ def test_women_support_without_shelter_going_back_and_commenting() -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "total"), [("women_support", 5), ("disability_centre", 8)])
+def test_women_support_ends_at_once_for_someone_who_did_not_use_the_services() -> None:
+    """The eligibility question comes first; "no" completes the survey with nothing kept and
+    no score, so the answer cannot count in 4.2.5."""
+    asked, log = walk("women_support", [Choose("no")])
+
+    assert asked == ["used_services"]
+    assert log[-1] == Completed(answers={}, satisfied=None, score=None, eligible=False)
+
+
+def test_women_support_every_question_but_eligibility_may_be_skipped() -> None:
+    asked, log = walk("women_support", [Skip(), Choose("yes"), Skip(), Skip(), Skip(), Skip(), Skip(), Skip()])
+
+    assert log[1] == Rejected("used_services", "required")
+    assert asked[-1] == "comment"
+    assert log[-1] == Completed(answers={"used_services": "yes"}, satisfied=None, score=None)
+
+
+@pytest.mark.parametrize(("name", "total"), [("women_support", 7), ("disability_centre", 10)])
 def test_progress_at_the_start_of_each_shipped_survey(name: str, total: int) -> None:
     defn = SURVEYS[name]
     assert progress(defn, start(defn).state) == (1, total)

@@ -24,9 +24,9 @@ SURVEY: dict[str, Any] = {
 def test_the_question_offers_a_sixth_button_in_every_language() -> None:
     defn = parse_definition(SURVEY)
     assert [value for value, _ in choices(defn, "toilets", "tr")] == ["1", "2", "3", "4", "5", "na"]
-    assert choices(defn, "toilets", "tr")[-1][1] == "Benim için geçerli değil"
-    assert choices(defn, "toilets", "en")[-1][1] == "Does not apply to me"
-    assert choices(defn, "toilets", "ar")[-1][1] == "لا ينطبق عليّ"
+    assert choices(defn, "toilets", "tr")[-1][1] == "Bu soru bana uymuyor"
+    assert choices(defn, "toilets", "en")[-1][1] == "Does not apply"
+    assert choices(defn, "toilets", "ar")[-1][1] == "لا ينطبق"
     assert "na" not in [value for value, _ in choices(defn, "overall", "tr")]
 
 

@@ -1,6 +1,6 @@
 """The sensitive survey's words are safe on a phone someone else may read: its closing message
 begins with a line that names no topic, the support lines are given in full, every question but
-the overall one may be skipped, and the way out is said before the first question."""
+the first (whom the survey is for) may be skipped, and the way out is said before the first question."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def test_the_support_lines_are_one_command_away(lang: str) -> None:
     assert all(line in shown for line in SUPPORT_LINES)
 
 
-def test_every_question_but_the_overall_one_may_be_skipped() -> None:
+def test_every_question_but_the_eligibility_one_may_be_skipped() -> None:
     required = [question.id for question in WOMEN.questions if getattr(question, "required", False)]
-    assert required == [WOMEN.score.question]  # type: ignore[union-attr]
+    assert required == [WOMEN.eligibility.question]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("lang", "skip", "leave"), [("tr", "atlayabilirsiniz", "/cikis"), ("en", "skip", "/exit"), ("ar", "تخطي", "/exit")])

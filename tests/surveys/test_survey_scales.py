@@ -10,12 +10,14 @@ from surveys.labels import LIKERT5_SCALE, Labels
 # Turkish anchors a native speaker reads as a rank, from worst to best. "Çok memnun değilim"
 # ("not very satisfied") is milder than "Memnun değilim" and must never be the bottom anchor.
 SATISFACTION_TR = ("Hiç memnun değilim", "Memnun değilim", "Ne memnunum ne değilim", "Memnunum", "Çok memnunum")
+FREQUENCY_TR = ("Hiçbir zaman", "Nadiren", "Bazen", "Çoğu zaman", "Her zaman")
 AGREEMENT_TR = ("Hiç katılmıyorum", "Katılmıyorum", "Ne katılıyorum ne katılmıyorum", "Katılıyorum", "Tamamen katılıyorum")
 # The midpoint means "neither … nor" in every language, never "not sure" or "neutral".
 MIDPOINTS = {
     "Ne memnunum ne değilim": ("Neither satisfied nor dissatisfied", ("لا رضا ولا عدم رضا",)),
     "Ne katılıyorum ne katılmıyorum": ("Neither agree nor disagree", ("لا أوافق ولا أعارض",)),
     "Ne kolay ne zor": ("Neither easy nor difficult", ("لا سهل ولا صعب",)),
+    "Bazen": ("Sometimes", ("أحيانًا",)),
 }
 
 
@@ -35,6 +37,8 @@ def test_every_shipped_scale_is_in_order(where: str, scale: tuple[Labels, ...]) 
         assert turkish == SATISFACTION_TR, where
     elif "katıl" in turkish[-1]:
         assert turkish == AGREEMENT_TR, where
+    elif "zaman" in turkish[-1]:
+        assert turkish == FREQUENCY_TR, where
     assert "Çok memnun değilim" not in turkish, where
 
 

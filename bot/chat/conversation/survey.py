@@ -216,6 +216,9 @@ async def apply(turn: Turn, given: engine.Input, *, by_button: bool, names: Sequ
             _show_question(turn, defn, step.state)
         elif isinstance(event, engine.Completed):
             _retire_active(turn, _summary(turn, defn, before, step.state, given, question_label))
+            if not event.eligible:
+                _not_eligible(turn, defn)
+                return
             turn.state["survey"] = step.state.to_json()
             await _finish(turn, defn, event)
             return
@@ -265,6 +268,17 @@ async def _finish(turn: Turn, defn: SurveyDefinition, completed: engine.Complete
     turn.send(label(defn.closing, turn.lang), quiet=defn.sensitive)
     if defn.sensitive:
         # The chat list shows the last message: keep it neutral, with a way to clear the chat.
+        turn.send(turn.text("survey.thanks"), keyboards.clear_chat(turn.lang), quiet=True, live=True)
+
+
+def _not_eligible(turn: Turn, defn: SurveyDefinition) -> None:
+    """The person is not whom the survey is for: thank them and keep nothing, so their answer
+    is in no response and no indicator, and they may take the survey later if that changes."""
+    assert defn.eligibility is not None
+    turn.state.pop("survey", None)
+    turn.state["screen"] = "idle"
+    turn.send(label(defn.eligibility.closing, turn.lang), quiet=defn.sensitive)
+    if defn.sensitive:
         turn.send(turn.text("survey.thanks"), keyboards.clear_chat(turn.lang), quiet=True, live=True)
 
 
