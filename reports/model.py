@@ -248,9 +248,9 @@ def weekly_report(
     lines = tuple(lines)
     satisfaction = tuple(satisfaction)
     response_rates = tuple(response_rates)
-    results = tuple(results)
+    comparisons = tuple(comparisons)
     warnings = [*indicator_warnings(lines), *breakdown_warnings(satisfaction), *rate_warnings(response_rates),
-                *version_warnings(results), *extra_warnings]
+                *version_warnings(comparison.city for comparison in comparisons), *extra_warnings]
     change_from, change_to = change_window(period_from, period_to, year)
     return WeeklyReport(
         period_from=period_from,
@@ -268,5 +268,5 @@ def weekly_report(
         change_to=change_to,
         comments=tuple(comments),
         response_rates=response_rates,
-        comparisons=tuple(comparisons),
+        comparisons=comparisons,
     )

@@ -10,6 +10,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from reports.drivers import CentreComparison
 from reports.model import version_warnings, weekly_report
 from reports.render_results import results_document, results_text
 from reports.render_text import render_text
@@ -106,7 +107,7 @@ def test_the_weekly_report_warns_of_the_change_in_its_text_and_workbook() -> Non
     assert version_warnings([found])[0].subjects == (f"disability_centre v{CURRENT.version} (17.11.2026)",)
     report = weekly_report(
         period_from=FIRST, period_to=LAST, year=2026, generated_at=datetime(2027, 1, 4, 6, tzinfo=timezone.utc),
-        lines=(), results=[found],
+        lines=(), comparisons=[CentreComparison(city=found, centres=(), drivers={})],
     )
     text = render_text(report)
     assert "Anket sürümü dönem içinde değişti" in text and f"disability_centre v{CURRENT.version} (17.11.2026)" in text
