@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test run bench emulator mutate screenshots clean
+.PHONY: demo test run bench emulator mutate screenshots clean chromium
 
 $(STAMP): pyproject.toml devtools/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,11 @@ $(AXE): $(BROWSER)/package.json $(BROWSER)/package-lock.json
 demo: $(STAMP)
 	$(BIN)/kentbot-demo
 
-# The browser tests need Debian's chromium too (`apt-get install chromium`; .ci/run installs it).
-test: $(STAMP) $(AXE)
+# The browser tests drive Debian's chromium, installed here when the machine has none.
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: $(STAMP) $(AXE) chromium
 	$(BIN)/pytest
 
 # PNGs of the public pages in three languages, wide and at 360 px, from the demo's database
