@@ -11,15 +11,17 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from bot.services import Services, build_services
 from bot.web.app import create_web_app
 from bot.web.panel import panel_routes
 from bot.web.public import public_mount
 from bot.web.server import listening_socket, serving
-from services import events, invites
+from services import events, invites, panel_access
+from services.roles import actor_for
 from storage.centres import load_centres
 from storage.models import StaffMember
 from storage.repositories import centres
-from tests.conftest import LiveBot, running_bot
+from tests.conftest import LiveBot, make_settings, running_bot
 from tests.privacy.exit_erasure_support import MovableClock
 
 YEAR = 2026
@@ -103,3 +105,37 @@ async def sign_in(client: httpx.AsyncClient, link: str) -> str:
 
 def later(clock: MovableClock, by: timedelta) -> None:
     clock.offset += by
+
+
+@dataclass
+class Served:
+    """The panel and the public pages over real HTTP, without the bot: sessions are started
+    through the same service a bot link leads to."""
+
+    services: Services
+    client: httpx.AsyncClient
+    clock: MovableClock
+
+    async def session_of(self, staff_id: int) -> str:
+        async with self.services.sessions.begin() as session:
+            member = await session.get(StaffMember, staff_id)
+            assert member is not None
+            link = await panel_access.issue_link(session, await actor_for(session, member), self.clock())
+            token = await panel_access.redeem_link(session, link, self.clock())
+        assert token is not None
+        return token
+
+
+@pytest.fixture
+async def served(db, tmp_path) -> AsyncIterator[Served]:
+    clock = MovableClock()
+    services = build_services(make_settings(db, "http://127.0.0.1:9", tmp_path), clock)
+    sock = listening_socket("127.0.0.1", 0)
+    try:
+        mount, cache = public_mount(services, YEAR)
+        app = create_web_app([*panel_routes(services, cache, YEAR), mount])
+        async with serving(app, sock, grace=1), \
+                httpx.AsyncClient(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=30) as client:
+            yield Served(services, client, clock)
+    finally:
+        await services.close()

@@ -34,7 +34,7 @@ from storage.repositories import events as event_store
 from web import views
 from web.cache import FigureCache
 from web.panel.headers import PanelHeaders
-from web.panel.tables import PAGE_SIZE, page_of
+from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
 
 HERE = Path(__file__).parent
@@ -262,7 +262,7 @@ async def _event_row(session: AsyncSession, event: Event, zone: ZoneInfo) -> dic
 
 EVENT_SORTS: Mapping[str, Callable[[Mapping[str, Any]], Any]] = {
     "starts_at": lambda row: (row["starts_at"], row["id"]),
-    "title": lambda row: (row["title"].casefold(), row["id"]),
+    "title": lambda row: (turkish_key(row["title"]), row["id"]),
     "centre": lambda row: (row["centre_id"], row["starts_at"]),
     "status": lambda row: (row["status"], row["starts_at"]),
     "present": lambda row: (row["present"], row["id"]),

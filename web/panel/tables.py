@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 PAGE_SIZE = 25
+# Turkish alphabetical order: Ç after C, Ğ after G, I before İ, Ö after O, Ş after S, Ü after U.
+_ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
+_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
 Row = TypeVar("Row")
 
 
@@ -32,3 +35,9 @@ def page_of(rows: Sequence[Row], keys: Mapping[str, Callable[[Row], Any]], sort:
     wanted = int(number) if number is not None and number.isdigit() else 1
     current = min(max(wanted, 1), pages)
     return Page(tuple(ordered[(current - 1) * size: current * size]), current, pages, column, descending)
+
+
+def turkish_key(text: str) -> tuple[tuple[int, str], ...]:
+    """A sort key putting names in Turkish alphabetical order; other characters after the letters."""
+    lowered = text.replace("I", "ı").replace("İ", "i").lower()
+    return tuple((_RANK.get(char, len(_ALPHABET)), char) for char in lowered)

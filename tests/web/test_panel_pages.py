@@ -1,0 +1,116 @@
+"""The panel's pages over real HTTP: the dashboard shows the public pages' own cached figures
+(and a change made on the panel reaches them), the events table sorts and pages on the server,
+the audit log filters, and the public address is validated."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from page_reader import read_page
+from panel_support import csrf_in, join, seed_centres, served, signed, women_event  # noqa: F401  (served: a fixture)
+
+from bot.config import ConfigError, load_settings
+from services import events
+from services.roles import actor_for
+from tests.waiting import eventually
+
+CODES = [f"4.2.{n}" for n in range(1, 12)]
+_FIELD = re.compile(r'data-field="([a-z_-]+)" data-value="([^"]*)"')
+
+
+def dashboard_figures(page: str) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
+    """The target's figures and each indicator row's, as the data-values carry them."""
+    head, *rows = page.split('<tr data-code="')
+    target = {name: json.loads(html.unescape(value)) for name, value in _FIELD.findall(head)}
+    cards = {row.split('"', 1)[0]: {name: json.loads(html.unescape(value)) for name, value in _FIELD.findall(row)}
+             for row in rows}
+    return target, cards
+
+
+async def _crew(served) -> dict[str, int]:
+    now = served.clock()
+    async with served.services.sessions.begin() as session:
+        await seed_centres(session)
+        manager = await join(session, "manager", None, 9501, now)
+        staff = await join(session, "staff", "konak-kadin", 9502, now)
+        admin = await actor_for(session, manager)
+        titles = ["Çay", "Atölye", "Bahar", "Dans"]
+        made = [await events.create(session, admin, women_event("konak-kadin", now + timedelta(hours=1, minutes=n), title),
+                                    publish=True, now=now) for n, title in enumerate(titles)]
+        return {"manager": manager.id, "staff": staff.id, "event": made[0].id}
+
+
+async def test_the_dashboard_shows_the_public_figures_and_a_web_change_reaches_them(served) -> None:
+    ids = await _crew(served)
+    manager = signed(await served.session_of(ids["manager"]))
+    page = await served.client.get("/panel/", headers=manager)
+    target, cards = dashboard_figures(page.text)
+    public = read_page((await served.client.get("/")).text)
+    assert list(cards) == CODES
+    for code in CODES:
+        assert cards[code] == {field: public.cards[code][field] for field in ("planned", "actual", "achievement")}, code
+    assert target == {"target-achievement": public.fields["target-achievement"],
+                      "target-achievement-covered": public.fields["target-achievement-covered"]}
+    assert cards["4.2.7"]["actual"] == 0
+
+    staff = signed(await served.session_of(ids["staff"]))
+    assert 'data-code="4.2.7"' not in (await served.client.get("/panel/", headers=staff)).text
+    csrf = csrf_in((await served.client.get(f"/panel/etkinlikler/{ids['event']}", headers=staff)).text)
+    marked = await served.client.post(f"/panel/etkinlikler/{ids['event']}/katilim", data={"csrf": csrf, "headcount": "9"},
+                                      headers=staff)
+    assert marked.status_code == 303
+
+    async def counted() -> bool:
+        shown = dashboard_figures((await served.client.get("/panel/", headers=manager)).text)[1]
+        return shown["4.2.7"]["actual"] == 1
+
+    await eventually(counted, "the dashboard to count the event marked held on the web")
+
+
+async def test_the_events_table_sorts_and_pages_on_the_server(served) -> None:
+    ids = await _crew(served)
+    staff = signed(await served.session_of(ids["staff"]))
+
+    def titles(page: str) -> list[str]:
+        return re.findall(r'<a href="/panel/etkinlikler/\d+">([^<]+)</a>', page)
+
+    by_time = await served.client.get("/panel/etkinlikler", headers=staff)
+    assert titles(by_time.text) == ["Çay", "Atölye", "Bahar", "Dans"]
+    by_title = await served.client.get("/panel/etkinlikler?sirala=title&yon=azalan", headers=staff)
+    assert titles(by_title.text) == ["Dans", "Çay", "Bahar", "Atölye"]
+    assert 'aria-sort="descending"' in by_title.text
+    unknown = await served.client.get("/panel/etkinlikler?sirala=__class__&sayfa=x", headers=staff)
+    assert unknown.status_code == 200 and titles(unknown.text) == titles(by_time.text)
+
+
+async def test_the_audit_log_filters_by_action_and_actor_and_marks_web_changes(served) -> None:
+    ids = await _crew(served)
+    staff = signed(await served.session_of(ids["staff"]))
+    csrf = csrf_in((await served.client.get(f"/panel/etkinlikler/{ids['event']}", headers=staff)).text)
+    await served.client.post(f"/panel/etkinlikler/{ids['event']}/katilim", data={"csrf": csrf, "headcount": "9"}, headers=staff)
+    manager = signed(await served.session_of(ids["manager"]))
+
+    everything = await served.client.get("/panel/denetim", headers=manager)
+    # 2 invites and 2 joins, 4 creations and 4 publications, 1 headcount
+    assert 'id="total" data-value="13"' in everything.text
+    web = await served.client.get("/panel/denetim?kisi=web%3A", headers=manager)
+    assert 'id="total" data-value="1"' in web.text
+    assert f"web:staff:{ids['staff']} (web)" in web.text and "attendance.headcount" in web.text
+    published = await served.client.get("/panel/denetim?islem=event.publish", headers=manager)
+    assert 'id="total" data-value="4"' in published.text and "attendance.headcount" not in published.text
+    none = await served.client.get("/panel/denetim?islem=event.publish&nesne=0", headers=manager)
+    assert 'id="total" data-value="0"' in none.text
+
+
+@pytest.mark.parametrize("value", ["ftp://kentbot.example.org", "https://", "https://kentbot.example.org/?a=1", "kentbot"])
+def test_a_wrong_public_address_stops_kentbot_with_one_line(value: str) -> None:
+    with pytest.raises(ConfigError, match="^KENTBOT_PUBLIC_URL: "):
+        load_settings(KENTBOT_PUBLIC_URL=value)
+
+
+def test_the_public_address_loses_its_trailing_slash() -> None:
+    assert load_settings(KENTBOT_PUBLIC_URL="https://kentbot.example.org/").public_url == "https://kentbot.example.org"
