@@ -28,7 +28,7 @@ CENTRE_ACTIONS = frozenset(
     }
 )
 # Actions reserved for managers and admins.
-MANAGER_ACTIONS = frozenset({"entry.correct", "entry.milestone", "report.read"})
+MANAGER_ACTIONS = frozenset({"entry.correct", "entry.milestone", "report.read", "plan.set"})
 ADMIN_ACTIONS = frozenset({"staff.invite", "staff.revoke"})
 # Actions every active staff member may take, whatever their centres.
 MEMBER_ACTIONS = frozenset({"panel.open"})

@@ -1,7 +1,7 @@
 """Every panel route against every kind of visitor and both centres, from one table: no session,
 staff of centre A (Konak women's centre), staff of centre B (Buca disability centre), a manager
 and an admin. Posts carry the session's form token and a value the service refuses, so an
-allowed post answers 400 and a refused one 403 or 401, and nothing changes either way."""
+allowed post answers 400 (no headcount below 1, no plan value without an indicator) and a refused one 403 or 401, and nothing changes either way."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", f"/panel/etkinlikler/{EVENT_A}/katilim"): (401, 400, 403, 400, 400),
     ("POST", f"/panel/etkinlikler/{EVENT_B}/katilim"): (401, 403, 400, 400, 400),
     ("GET", "/panel/denetim"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/plan"): (401, 403, 403, 200, 200),
+    ("POST", "/panel/plan"): (401, 403, 403, 400, 400),
     ("GET", "/panel/giris/unknown-link"): (200, 200, 200, 200, 200),
     ("POST", "/panel/giris/unknown-link"): (400, 400, 400, 400, 400),
     ("GET", "/panel/cikti"): (200, 200, 200, 200, 200),
@@ -38,7 +40,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
 ROUTE_PATTERNS = {
     "/": "/panel/", "/giris/{token}": "/panel/giris/unknown-link", "/cikis": "/panel/cikis", "/cikti": "/panel/cikti",
     "/etkinlikler": "/panel/etkinlikler", "/etkinlikler/{event_id:int}": f"/panel/etkinlikler/{EVENT_A}",
-    "/etkinlikler/{event_id:int}/katilim": f"/panel/etkinlikler/{EVENT_A}/katilim", "/denetim": "/panel/denetim",
+    "/etkinlikler/{event_id:int}/katilim": f"/panel/etkinlikler/{EVENT_A}/katilim", "/denetim": "/panel/denetim", "/plan": "/panel/plan",
 }
 
 

@@ -12,10 +12,12 @@ from datetime import timedelta
 import pytest
 from page_reader import read_page
 from panel_support import csrf_in, join, seed_centres, served, signed, women_event  # noqa: F401  (served: a fixture)
+from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
 from services import events
 from services.roles import actor_for
+from storage.models import AuditEntry, PlanValue
 from tests.waiting import eventually
 
 CODES = [f"4.2.{n}" for n in range(1, 12)]
@@ -114,3 +116,51 @@ def test_a_wrong_public_address_stops_kentbot_with_one_line(value: str) -> None:
 
 def test_the_public_address_loses_its_trailing_slash() -> None:
     assert load_settings(KENTBOT_PUBLIC_URL="https://kentbot.example.org/").public_url == "https://kentbot.example.org"
+
+
+async def test_a_manager_sets_plan_values_with_the_plans_rules_and_the_dashboard_follows(served) -> None:
+    ids = await _crew(served)
+    manager = signed(await served.session_of(ids["manager"]))
+    page = await served.client.get("/panel/plan?yil=2026", headers=manager)
+    csrf = csrf_in(page.text)
+    before = dashboard_figures((await served.client.get("/panel/", headers=manager)).text)[1]["4.2.7"]["planned"]
+    async with served.services.sessions() as session:
+        audited = (await session.execute(select(func.count()).select_from(AuditEntry))).scalar_one()
+        rows = (await session.execute(select(func.count()).select_from(PlanValue))).scalar_one()
+
+    wrong = {
+        ("4.2.7", "12,5", "-1"): {"planned": "tam sayı yazın", "baseline": "0 ya da daha büyük"},
+        ("4.2.5", "0,75", "101"): {"planned": "0,75 değil 75", "baseline": "0 ile 100 arasında"},
+        ("4.2.7", "", "x"): {"planned": "Hedeflenen değeri yazın", "baseline": "Bir sayı yazın"},
+    }
+    for (code, planned, baseline), messages in wrong.items():
+        refused = await served.client.post("/panel/plan", headers=manager, data={
+            "csrf": csrf, "code": code, "year": "2026", "planned": planned, "baseline": baseline})
+        assert refused.status_code == 400
+        for field, message in messages.items():
+            shown = re.search(rf'id="{field}-{re.escape(code)}-error">([^<]+)<', refused.text)
+            assert shown is not None and message in html.unescape(shown.group(1)), (code, field, refused.text)
+        assert f'value="{html.escape(planned)}"' in refused.text  # what was typed stays in the form
+    for year, code in (("1999", "4.2.7"), ("2026", "4.2.99")):
+        refused = await served.client.post("/panel/plan", headers=manager, data={
+            "csrf": csrf, "code": code, "year": year, "planned": "5", "baseline": ""})
+        assert refused.status_code == 400 and 'id="form-error"' in refused.text
+    async with served.services.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(AuditEntry))).scalar_one() == audited
+        assert (await session.execute(select(func.count()).select_from(PlanValue))).scalar_one() == rows
+
+    done = await served.client.post("/panel/plan", headers=manager, data={
+        "csrf": csrf, "code": "4.2.7", "year": "2026", "planned": "480", "baseline": ""})
+    assert done.status_code == 303 and done.headers["location"] == "/panel/plan?yil=2026"
+    async with served.services.sessions() as session:
+        entry = (await session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))).scalar_one()
+    assert (entry.action, entry.actor, entry.object_id) == ("plan.set", f"web:staff:{ids['manager']}", "4.2.7/2026")
+    assert entry.after["planned"] == 480
+    shown = await served.client.get("/panel/plan?yil=2026", headers=manager)
+    assert re.search(r'<tr data-code="4.2.7">.*?data-field="planned" data-value="480"', shown.text, re.S)
+    assert before != 480
+
+    async def followed() -> bool:
+        return dashboard_figures((await served.client.get("/panel/", headers=manager)).text)[1]["4.2.7"]["planned"] == 480
+
+    await eventually(followed, "the dashboard to show the planned value set on the web")

@@ -1,5 +1,5 @@
-"""The web panel's routes: sign-in through a bot link, the dashboard, events with headcount and
-the audit log. Every right is checked with services.roles.can on each request, every change goes
+"""The web panel's routes: sign-in through a bot link, the dashboard, events with headcount,
+plan values and the audit log. Every right is checked with services.roles.can on each request, every change goes
 through the same service call as in chat (so the same rules and audit action names), marked as
 made on the web.
 
@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from services import attendance, panel_access, roles
+from reports.aggregate import current_plan
+from services import attendance, panel_access, plan_values, roles
 from services.events import local_text
 from services.refusal import Refusal
 from storage.models import Event
@@ -43,6 +44,7 @@ MAX_FORM_BYTES = 16_384
 # The events listed: from a month back (to mark recent ones held) onwards.
 EVENTS_SINCE = timedelta(days=31)
 EVENTS_LIMIT = 1000
+FIRST_YEAR, LAST_YEAR = plan_values.FIRST_YEAR, plan_values.LAST_YEAR
 
 _templates = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
@@ -214,6 +216,40 @@ def panel_app(setup: PanelSetup) -> Starlette:
                     previous=f"/panel/denetim?{urlencode({**kept, 'sayfa': number - 1})}" if number > 1 else None,
                     next=f"/panel/denetim?{urlencode({**kept, 'sayfa': number + 1})}" if number < pages else None)
 
+    async def plan_rows(session: AsyncSession, lang: str, year: int) -> list[dict[str, Any]]:
+        plan = await current_plan(session, year)
+        return [{"code": i.code, "name": i.name_in(lang), "unit": i.unit,
+                 "planned": _typed(plan.planned(i.code, year)), "baseline": _typed(plan.baseline(i.code, year))}
+                for i in plan.indicators]
+
+    async def plan_page(request: Request) -> Response:
+        wanted = request.query_params.get("yil", "")
+        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "plan.set")
+            rows = await plan_rows(session, actor.language, year)
+        return page("plan.html", actor, token, rows=rows, year=year, errors={}, code=None, given={})
+
+    async def plan_set(request: Request) -> Response:
+        """The command line's `kentbot plan set`, one indicator and year at a time."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            allow(actor, "plan.set")
+            form = await posted(request, token)
+            given = {name: form.get(name, "") for name in ("code", "year", "planned", "baseline")}
+            try:
+                await plan_values.set_from_form(session, actor, now=setup.clock(), **given)
+            except plan_values.FieldsRefused as refused:
+                await session.rollback()
+                year = int(given["year"]) if refused.fields.keys() - {"year"} else setup.default_year
+                rows = await plan_rows(session, actor.language, year)
+                return page("plan.html", actor, token, 400, rows=rows, year=year, errors=refused.fields,
+                            code=given["code"], given=given)
+            await session.commit()
+        setup.cache.changed()
+        return RedirectResponse(f"/panel/plan?{urlencode({'yil': given['year']})}", status_code=303)
+
     async def error(request: Request, exc: Exception) -> Response:
         key = exc.detail if isinstance(exc, Refused) else "error_not_found"
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -231,10 +267,17 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/etkinlikler/{event_id:int}", event_detail, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
         Route("/denetim", audit_log, methods=["GET"]),
+        Route("/plan", plan_page, methods=["GET"]),
+        Route("/plan", plan_set, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
     app.add_middleware(PanelHeaders)
     return app
+
+
+def _typed(value: float | None) -> str:
+    """A plan value as a form shows it: 12 rather than 12.0, nothing when unknown."""
+    return "" if value is None else f"{value:g}"
 
 
 def _lang(given: str | None) -> str:
