@@ -3,7 +3,8 @@
 A request never aggregates the database: it reads the cached figures. When they are older than
 the refresh interval, or a change was signalled, the first request starts one recomputation in
 the background and every request keeps the figures it has until the new ones are ready; only a
-year never computed before makes its first request wait.
+year never computed before makes its first request wait. Computations run one at a time, so
+asking for many years at once queues them instead of loading the database with all of them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class FigureCache:
         self._entries: dict[int, _Entry] = {}
         self._running: dict[int, asyncio.Task[YearFigures]] = {}
         self._generation = 0
+        # One computation at a time, whatever the years asked for: each reads the whole year.
+        self._computing = asyncio.Lock()
         self.computations = 0
 
     async def get(self, year: int) -> YearFigures:
@@ -71,9 +74,10 @@ class FigureCache:
 
     async def _recompute(self, year: int) -> YearFigures:
         try:
-            started, generation = self._clock(), self._generation
-            figures = await self._compute(year)
-            self.computations += 1
+            async with self._computing:
+                started, generation = self._clock(), self._generation
+                figures = await self._compute(year)
+                self.computations += 1
             self._entries[year] = _Entry(figures, started, generation)
             return figures
         finally:

@@ -106,7 +106,9 @@ def card(figures: YearFigures, entry: Mapping[str, Any], lang: str, default_year
         "achievement": share(entry["achievement"], lang),
         "bar": charts.bar_length(entry["achievement"]),
         "n": DASH if entry["n"] is None else numbers.number(entry["n"], lang),
-        "ci": None if ci is None else f"{numbers.percent(ci[0], lang)}–{numbers.percent(ci[1], lang)}",
+        "ci": ci is not None,
+        "ci_low": None if ci is None else numbers.percent(ci[0], lang),
+        "ci_high": None if ci is None else numbers.percent(ci[1], lang),
         "small_sample": entry["small_sample"],
         "baseline_unknown": not entry["baseline_known"],
         "not_covered": reasons_text(tuple(entry["uncovered_reasons"]), lang) if not entry["covered"] else None,
@@ -156,7 +158,8 @@ def indicator_view(figures: YearFigures, code: str, lang: str, default_year: int
         "trend_rows": [{"month": t["months"][p.month - 1], "value": amount(p.actual, unit, lang)} for p in points],
         "trend_planned": None if entry["planned"] is None else t["trend_planned"].format(value=amount(entry["planned"], unit, lang)),
         "trend_desc": t["trend_desc"].format(name=indicator.name_in(lang), year=figures.year),
-        "month_letters": [name[:3] for name in t["months"]],
+        # Arabic month names share their first letters (كانون الأول, كانون الثاني): numbers there.
+        "month_letters": [str(month) for month in range(1, 13)] if lang == "ar" else [name[:3] for name in t["months"]],
         "centres": [
             {"centre": cell.centre,
              "value": t["centre_hidden"] if cell.suppressed else amount(cell.value, unit, lang),

@@ -15,6 +15,7 @@ from bot.i18n import LANGUAGES, LOCALES, catalogue
 from storage.centres import load_centres
 from surveys.definition import SurveyDefinition, load_shipped
 from surveys.labels import YES_NO, Labels
+from web.texts import words
 
 # Catalogue keys whose text is a button, a menu entry or a name, not a sentence to the person.
 LABEL_KEY = re.compile(
@@ -76,8 +77,22 @@ def centre_texts(lang: str) -> list[Text]:
     return [Text(f"centre {c.id} {lang}", lang, c.name_in(lang), True) for c in load_centres()]
 
 
+# The public pages' words that are sentences; the rest are headings, labels and names.
+PAGE_SENTENCES = {"site_intro", "footer", "error_not_found", "error_bad_year", "error_method", "trend_desc", "no_centres",
+                  "risk_list"}
+
+
+def page_texts(lang: str) -> list[Text]:
+    found = []
+    for key, value in words(lang).items():
+        for number, text in enumerate(value if isinstance(value, list) else [value]):
+            found.append(Text(f"public pages {lang}: {key}" + (f" {number}" if isinstance(value, list) else ""), lang,
+                              str(text), key not in PAGE_SENTENCES))
+    return found
+
+
 def all_texts(lang: str) -> list[Text]:
-    return catalogue_texts(lang) + survey_texts(lang) + centre_texts(lang)
+    return catalogue_texts(lang) + survey_texts(lang) + centre_texts(lang) + page_texts(lang)
 
 
 def every_text() -> list[Text]:

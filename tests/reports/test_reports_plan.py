@@ -161,4 +161,4 @@ def test_a_key_given_twice_is_refused_with_the_file_and_the_key(tmp_path):
     path.write_text(text.replace("    weight: 15\n", "    weight: 15\n    weight: 25\n", 1), encoding="utf-8")
     with pytest.raises(PlanError) as error:
         load_plan(path)
-    assert str(error.value) == "plan.yaml: not valid YAML: the key 'weight' appears twice (line 33, column 5)"
+    assert str(error.value) == "plan.yaml: not valid YAML: the key 'weight' appears twice (line 36, column 5)"

@@ -4,6 +4,7 @@ runs and the pages show the new figures."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
@@ -81,3 +82,26 @@ async def test_pages_are_served_from_figures_computed_once_a_minute_or_on_a_chan
 
 async def _shows(client: httpx.AsyncClient, actual: float) -> bool:
     return await events_shown(client) == actual
+
+
+async def test_years_asked_for_at_once_are_computed_one_after_the_other(db) -> None:
+    async with db.sessions.begin() as session:
+        await seed(session)
+    from_db = from_database(db.sessions, ISTANBUL)
+    running: list[int] = []
+    most = [0]
+
+    async def counted(year: int):
+        running.append(year)
+        most[0] = max(most[0], len(running))
+        try:
+            return await from_db(year)
+        finally:
+            running.remove(year)
+
+    cache = FigureCache(counted)
+    async with pages(cache) as client:
+        answers = await asyncio.gather(*(client.get(f"/en?yil={year}") for year in (2022, 2023, 2024, 2025, 2026)),
+                                       *(client.get("/en") for _ in range(5)))
+    assert [response.status_code for response in answers] == [200] * 10
+    assert cache.computations == 5 and most[0] == 1
