@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from bot.anonymous_storage import tidy
 from bot.services import Services
 from bot.web.public import this_year
 from web.cache import FigureCache
@@ -24,6 +25,6 @@ def panel_routes(services: Services, cache: FigureCache, default_year: int | Non
     setup = PanelSetup(
         sessions=services.sessions, clock=services.clock, zone=services.zone, cache=cache,
         default_year=this_year(services) if default_year is None else default_year,
-        https=public_url.startswith("https://"),
+        https=public_url.startswith("https://"), before=lambda: tidy(services, services.clock()),
     )
     return [Route("/panel", _to_dashboard, methods=["GET"]), Mount("/panel", app=panel_app(setup))]

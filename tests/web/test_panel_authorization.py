@@ -31,6 +31,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/panel/denetim"): (401, 403, 403, 200, 200),
     ("GET", "/panel/plan"): (401, 403, 403, 200, 200),
     ("POST", "/panel/plan"): (401, 403, 403, 400, 400),
+    ("GET", "/panel/indirme"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/indirme/haftalik.xlsx"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/indirme/acik-veri.csv"): (401, 403, 403, 200, 200),
     ("GET", "/panel/giris/unknown-link"): (200, 200, 200, 200, 200),
     ("POST", "/panel/giris/unknown-link"): (400, 400, 400, 400, 400),
     ("GET", "/panel/cikti"): (200, 200, 200, 200, 200),
@@ -41,6 +44,8 @@ ROUTE_PATTERNS = {
     "/": "/panel/", "/giris/{token}": "/panel/giris/unknown-link", "/cikis": "/panel/cikis", "/cikti": "/panel/cikti",
     "/etkinlikler": "/panel/etkinlikler", "/etkinlikler/{event_id:int}": f"/panel/etkinlikler/{EVENT_A}",
     "/etkinlikler/{event_id:int}/katilim": f"/panel/etkinlikler/{EVENT_A}/katilim", "/denetim": "/panel/denetim", "/plan": "/panel/plan",
+    "/indirme": "/panel/indirme", "/indirme/haftalik.xlsx": "/panel/indirme/haftalik.xlsx",
+    "/indirme/acik-veri.csv": "/panel/indirme/acik-veri.csv",
 }
 
 

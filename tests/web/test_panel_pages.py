@@ -4,17 +4,21 @@ the audit log filters, and the public address is validated."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from page_reader import read_page
 from panel_support import csrf_in, join, seed_centres, served, signed, women_event  # noqa: F401  (served: a fixture)
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
+from reports.periods import named_period
 from services import events
 from services.roles import actor_for
 from storage.models import AuditEntry, PlanValue
@@ -164,3 +168,31 @@ async def test_a_manager_sets_plan_values_with_the_plans_rules_and_the_dashboard
         return dashboard_figures((await served.client.get("/panel/", headers=manager)).text)[1]["4.2.7"]["planned"] == 480
 
     await eventually(followed, "the dashboard to show the planned value set on the web")
+
+
+async def test_managers_download_the_weekly_workbook_and_the_open_data(served, tmp_path) -> None:
+    ids = await _crew(served)
+    manager = signed(await served.session_of(ids["manager"]))
+    page = await served.client.get("/panel/indirme", headers=manager)
+    assert 'action="/panel/indirme/haftalik.xlsx"' in page.text and "geçen hafta" in page.text
+
+    today = served.clock().astimezone(served.services.zone).date()
+    first, last = named_period("this_month", today)
+    workbook = await served.client.get("/panel/indirme/haftalik.xlsx?donem=this_month", headers=manager)
+    assert workbook.status_code == 200
+    assert workbook.headers["content-disposition"] == f'attachment; filename="kentbot-{first}-{last}.xlsx"'
+    path = tmp_path / "weekly.xlsx"
+    path.write_bytes(workbook.content)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Özet"
+    summary = "\n".join(str(cell) for row in book["Özet"].iter_rows(values_only=True) for cell in row if cell)
+    assert first.strftime("%d.%m.%Y") in summary or first.isoformat() in summary, summary[:500]
+    assert (await served.client.get("/panel/indirme/haftalik.xlsx?donem=gecen", headers=manager)).status_code == 400
+
+    opened = await served.client.get("/panel/indirme/acik-veri.csv?yil=2026", headers=manager)
+    assert opened.headers["content-disposition"] == 'attachment; filename="hedef-4.2-2026.csv"'
+    rows = list(csv.DictReader(io.StringIO(opened.text)))
+    assert [row["code"] for row in rows] == CODES
+    for row in rows:
+        public = list(csv.DictReader(io.StringIO((await served.client.get(f"/gosterge/{row['code']}.csv?yil=2026")).text)))
+        assert public == [row]

@@ -1,5 +1,5 @@
 """The web panel's routes: sign-in through a bot link, the dashboard, events with headcount,
-plan values and the audit log. Every right is checked with services.roles.can on each request, every change goes
+plan values, the audit log and the downloads. Every right is checked with services.roles.can on each request, every change goes
 through the same service call as in chat (so the same rules and audit action names), marked as
 made on the web.
 
@@ -9,7 +9,9 @@ Every POST must carry the session's form token; a missing or wrong one is a 403 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import csv
+import io
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +28,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from reports.aggregate import current_plan
+from reports.document import OPEN_FIELDS
+from reports.periods import NAMED_PERIODS, named_period
+from reports.render_xlsx import render_xlsx
+from reports.weekly import build_weekly_report
 from services import attendance, panel_access, plan_values, roles
 from services.events import local_text
 from services.refusal import Refusal
@@ -45,6 +51,7 @@ MAX_FORM_BYTES = 16_384
 EVENTS_SINCE = timedelta(days=31)
 EVENTS_LIMIT = 1000
 FIRST_YEAR, LAST_YEAR = plan_values.FIRST_YEAR, plan_values.LAST_YEAR
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _templates = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
@@ -63,6 +70,8 @@ class PanelSetup:
     default_year: int
     # The public address is https: the cookie is Secure even when a proxy speaks plain HTTP to us.
     https: bool = False
+    # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
+    before: Callable[[], Awaitable[object]] | None = None
 
 
 class Refused(HTTPException):
@@ -250,6 +259,46 @@ def panel_app(setup: PanelSetup) -> Starlette:
         setup.cache.changed()
         return RedirectResponse(f"/panel/plan?{urlencode({'yil': given['year']})}", status_code=303)
 
+    async def downloads(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "report.read")
+        return page("downloads.html", actor, token, periods=NAMED_PERIODS, year=setup.default_year)
+
+    async def weekly_workbook(request: Request) -> Response:
+        """`kentbot report --format xlsx` for a named period, in the member's language."""
+        async with setup.sessions.begin() as session:
+            actor, _ = await member(request, session)
+            allow(actor, "report.read")
+        period = request.query_params.get("donem", "last_week")
+        if period not in NAMED_PERIODS:
+            raise Refused(400, "error_period")
+        if setup.before is not None:
+            await setup.before()
+        now = setup.clock()
+        first, last = named_period(period, now.astimezone(setup.zone).date())
+        async with setup.sessions.begin() as session:
+            built = await build_weekly_report(session, period_from=first, period_to=last, year=last.year, now=now,
+                                              zone=setup.zone)
+        return Response(render_xlsx(built, actor.language), media_type=XLSX,
+                        headers=_attachment(f"kentbot-{first.isoformat()}-{last.isoformat()}.xlsx"))
+
+    async def open_data(request: Request) -> Response:
+        """Every indicator's open data row for a year (`kentbot export opendata`'s CSV), from the
+        figures the public pages show."""
+        wanted = request.query_params.get("yil", "")
+        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
+        async with setup.sessions.begin() as session:
+            actor, _ = await member(request, session)
+            allow(actor, "report.read")
+        figures = await setup.cache.get(year)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(figures.open_rows)
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers=_attachment(f"hedef-4.2-{year}.csv"))
+
     async def error(request: Request, exc: Exception) -> Response:
         key = exc.detail if isinstance(exc, Refused) else "error_not_found"
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -268,11 +317,18 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
         Route("/denetim", audit_log, methods=["GET"]),
         Route("/plan", plan_page, methods=["GET"]),
+        Route("/indirme", downloads, methods=["GET"]),
+        Route("/indirme/haftalik.xlsx", weekly_workbook, methods=["GET"]),
+        Route("/indirme/acik-veri.csv", open_data, methods=["GET"]),
         Route("/plan", plan_set, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
     app.add_middleware(PanelHeaders)
     return app
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 def _typed(value: float | None) -> str:
