@@ -126,10 +126,9 @@ class Served:
         return token
 
 
-@pytest.fixture
-async def served(db, tmp_path) -> AsyncIterator[Served]:
+async def _served(db, tmp_path, **settings: str) -> AsyncIterator[Served]:
     clock = MovableClock()
-    services = build_services(make_settings(db, "http://127.0.0.1:9", tmp_path), clock)
+    services = build_services(make_settings(db, "http://127.0.0.1:9", tmp_path, **settings), clock)
     sock = listening_socket("127.0.0.1", 0)
     try:
         mount, cache = public_mount(services, YEAR)
@@ -139,3 +138,16 @@ async def served(db, tmp_path) -> AsyncIterator[Served]:
             yield Served(services, client, clock)
     finally:
         await services.close()
+
+
+@pytest.fixture
+async def served(db, tmp_path) -> AsyncIterator[Served]:
+    async for site in _served(db, tmp_path):
+        yield site
+
+
+@pytest.fixture
+async def served_behind_tls(db, tmp_path) -> AsyncIterator[Served]:
+    """As a TLS proxy serves it: plain HTTP inside, an https public address outside."""
+    async for site in _served(db, tmp_path, KENTBOT_PUBLIC_URL="https://kentbot.example.org"):
+        yield site

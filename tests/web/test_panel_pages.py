@@ -14,12 +14,20 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from page_reader import read_page
-from panel_support import csrf_in, join, seed_centres, served, signed, women_event  # noqa: F401  (served: a fixture)
+from panel_support import (  # noqa: F401  (served, served_behind_tls: fixtures)
+    csrf_in,
+    join,
+    seed_centres,
+    served,
+    served_behind_tls,
+    signed,
+    women_event,
+)
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
 from reports.periods import named_period
-from services import events
+from services import events, panel_access
 from services.roles import actor_for
 from storage.models import AuditEntry, PlanValue
 from tests.waiting import eventually
@@ -196,3 +204,14 @@ async def test_managers_download_the_weekly_workbook_and_the_open_data(served, t
     for row in rows:
         public = list(csv.DictReader(io.StringIO((await served.client.get(f"/gosterge/{row['code']}.csv?yil=2026")).text)))
         assert public == [row]
+
+
+async def test_the_session_cookie_is_secure_when_the_public_address_is_https(served_behind_tls, served) -> None:
+    for site, secure in ((served_behind_tls, True), (served, False)):
+        async with site.services.sessions.begin() as session:
+            await seed_centres(session)
+            member = await join(session, "staff", "konak-kadin", 9601, site.clock())
+            link = await panel_access.issue_link(session, await actor_for(session, member), site.clock())
+        response = await site.client.post(f"/panel/giris/{link}")
+        assert response.status_code == 303
+        assert ("; secure" in response.headers["set-cookie"].lower()) is secure
