@@ -46,6 +46,10 @@ async def test_kentbot_web_serves_the_pages_and_healthz(seeded, tmp_path: Path) 
             assert page.html_attrs == {"lang": "ar", "dir": "rtl"}
             assert page.fields["target-achievement"] == document["achievement"]
             assert (await client.get("/gosterge/4.2.9")).status_code == 200
+            moved = await client.get("/panel")
+            assert moved.status_code == 308 and moved.headers["location"] == "/panel/"
+            panel = await client.get("/panel/")
+            assert panel.status_code == 401 and "/panel" in panel.text and panel.headers["x-frame-options"] == "DENY"
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, log.read_text()
