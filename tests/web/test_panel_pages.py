@@ -215,3 +215,14 @@ async def test_the_session_cookie_is_secure_when_the_public_address_is_https(ser
         response = await site.client.post(f"/panel/giris/{link}")
         assert response.status_code == 303
         assert ("; secure" in response.headers["set-cookie"].lower()) is secure
+
+
+async def test_a_form_too_large_is_refused_and_changes_nothing(served) -> None:
+    ids = await _crew(served)
+    manager = signed(await served.session_of(ids["manager"]))
+    csrf = csrf_in((await served.client.get("/panel/plan", headers=manager)).text)
+    refused = await served.client.post("/panel/plan", headers=manager, data={
+        "csrf": csrf, "code": "4.2.7", "year": "2026", "planned": "5", "baseline": "", "padding": "x" * 20_000})
+    assert refused.status_code == 413 and "çok büyük" in refused.text
+    async with served.services.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(PlanValue))).scalar_one() == 0

@@ -90,9 +90,11 @@ def _render(name: str, lang: str, status: int = 200, **context: Any) -> HTMLResp
 
 async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form's fields (the first value of each); too large a body is refused."""
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise Refused(413, "error_too_large")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:  # read no further
+            raise Refused(413, "error_too_large")
     parsed = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
     return {name: values[0] for name, values in parsed.items()}
 
