@@ -114,3 +114,21 @@ async def test_another_year_is_shown_when_asked(seeded) -> None:
         assert all(link["href"].endswith("?yil=2025") for link in page.links
                    if "incele" in (link.get("class") or "").split())
         assert len(every_page_path()) == 36
+
+
+async def _nothing(session) -> None:
+    return None
+
+
+async def test_an_empty_database_shows_unknown_figures_not_an_error(db, monkeypatch, tmp_path, capsys) -> None:
+    empty = await seed_for_cli(db, monkeypatch, tmp_path, capsys, _nothing)
+    document = await kentbot_json(empty.capsys, "indicators", "--year", str(YEAR), "--json")
+    async with public_site(YEAR) as site:
+        for path in every_page_path():
+            response = await site.client.get(path)
+            assert response.status_code == 200, path
+        page = read_page((await site.client.get("/")).text)
+    assert page.fields["target-achievement"] is None is document["achievement"]
+    assert page.fields["target-achievement-covered"] is None
+    assert all(card["actual"] is None and card["achievement"] is None for card in page.cards.values())
+    assert "—" in page.text

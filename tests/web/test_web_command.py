@@ -13,9 +13,11 @@ import httpx
 import pytest
 from page_reader import read_page
 from site_support import kentbot_json
+from sqlalchemy import select
 
+from storage.models import Event, StaffMember
 from tests.reports.cli_support import seed_for_cli
-from tests.reports.reports_db_sample import YEAR, seed
+from tests.reports.reports_db_sample import YEAR, local, seed
 from tests.waiting import eventually
 
 LISTENING = re.compile(r"serving the public pages on (http://\S+/)")
@@ -46,6 +48,20 @@ async def test_kentbot_web_serves_the_pages_and_healthz(seeded, tmp_path: Path) 
             assert page.html_attrs == {"lang": "ar", "dir": "rtl"}
             assert page.fields["target-achievement"] == document["achievement"]
             assert (await client.get("/gosterge/4.2.9")).status_code == 200
+            assert page.cards["4.2.2"]["actual"] == 3
+
+            # A change the process is told of (SIGHUP) shows without waiting for the minute.
+            async with seeded.sessions.begin() as session:
+                staff = (await session.execute(select(StaffMember.id))).scalars().first()
+                session.add(Event(centre_id="bayrakli-masal-evi", type="children_youth", title="Masal saati",
+                                  starts_at=local(YEAR, 6, 2), status="held", created_by=staff,
+                                  created_at=local(YEAR, 6, 1)))
+            process.send_signal(signal.SIGHUP)
+
+            async def four_events() -> bool:
+                return read_page((await client.get("/")).text).cards["4.2.2"]["actual"] == 4
+
+            await eventually(four_events, "the figures recomputed after SIGHUP")
             moved = await client.get("/panel")
             assert moved.status_code == 308 and moved.headers["location"] == "/panel/"
             panel = await client.get("/panel/")
