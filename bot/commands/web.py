@@ -1,5 +1,5 @@
-"""`kentbot web`: the public pages, the staff's web panel under /panel and /healthz, served until SIGINT or SIGTERM (requests in
-progress finish first).
+"""`kentbot web`: the public pages, the staff's web panel under /panel/ and /healthz, served
+until SIGINT or SIGTERM (requests in progress finish first).
 
 SIGHUP tells the process the figures changed (after `kentbot plan set`, say): the next request
 recomputes them instead of waiting for the minute to pass.
