@@ -75,11 +75,10 @@ class PanelSetup:
 
 
 class Refused(HTTPException):
-    """An error page with a message key of the panel's words."""
+    """An error page whose message is a key of the panel's words."""
 
-    def __init__(self, status: int, key: str, **params: Any) -> None:
+    def __init__(self, status: int, key: str) -> None:
         super().__init__(status, key)
-        self.params = params
 
 
 def _render(name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
