@@ -12,6 +12,7 @@ import secrets
 import stat
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, alias="KENTBOT_WEBHOOK_SECRET")
     # Webhook mode serves the public pages (`kentbot web`'s) beside the webhook when true.
     public_pages: bool = Field(default=False, alias="KENTBOT_PUBLIC_PAGES")
+    # Where people reach the pages (e.g. https://kentbot.izmir.bel.tr): the base of the web panel's
+    # sign-in links the bot sends; unset, /panel says the panel is not set up.
+    public_url: str | None = Field(default=None, alias="KENTBOT_PUBLIC_URL")
     # /healthz and /metrics in polling mode (webhook mode serves them beside the webhook); unset: not served.
     health_listen: str = Field(default="127.0.0.1", alias="KENTBOT_HEALTH_LISTEN")
     health_port: int | None = Field(default=None, ge=1, le=65535, alias="KENTBOT_HEALTH_PORT")
@@ -70,6 +74,16 @@ class Settings(BaseSettings):
     def _base_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+            raise ValueError("must be an http:// or https:// address with a host and no query, such as https://kentbot.example.org")
         return value.rstrip("/")
 
     @field_validator("database_url")

@@ -29,6 +29,7 @@ from bot.survey_fit import check_surveys
 from bot.updates.polling import Poller
 from bot.web.app import create_web_app
 from bot.web.health import health_routes
+from bot.web.panel import panel_routes
 from bot.web.public import public_mount
 from bot.web.server import listening_socket, serving
 from bot.web.telegram_webhook import WEBHOOK_PATH, telegram_webhook_route
@@ -144,14 +145,14 @@ async def _serving_health(application: Application, settings: Settings) -> Async
 
 
 def webhook_routes(application: Application, settings: Settings) -> list[BaseRoute]:
-    """The webhook, /healthz and /metrics, and the public pages when KENTBOT_PUBLIC_PAGES is set,
-    so one worker process serves both."""
+    """The webhook, /healthz and /metrics, and the public pages with the web panel when
+    KENTBOT_PUBLIC_PAGES is set, so one worker process serves them all."""
     services = application.bot_data["services"]
-    return [
-        telegram_webhook_route(application, settings.webhook_secret or ""),
-        *health_routes(services),
-        *([public_mount(services)[0]] if settings.public_pages else []),
-    ]
+    routes: list[BaseRoute] = [telegram_webhook_route(application, settings.webhook_secret or ""), *health_routes(services)]
+    if settings.public_pages:
+        mount, cache = public_mount(services)
+        routes += [*panel_routes(services, cache), mount]
+    return routes
 
 
 async def _serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:

@@ -1,5 +1,5 @@
 """Staff commands and buttons: new event, my events and attendance, aid, membership decisions,
-and the managers' milestones and corrections. The staff menu is refreshed after an invite is redeemed."""
+the managers' milestones and corrections, and the web panel's sign-in link. The staff menu is refreshed after an invite is redeemed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.chat import event_new as chat_event_new
 from bot.chat import members as chat_members
 from bot.chat import menus
 from bot.chat import milestones as chat_milestones
+from bot.chat import panel as chat_panel
 from bot.chat.conversation.turn import Turn, citizen_handler, run_turn
 from handlers.start import COMMAND_FILTER, start
 
@@ -48,6 +49,7 @@ def register(application: Any) -> None:
     application.add_handler(CommandHandler("basvurular", citizen_handler(chat_members.list_pending), filters=COMMAND_FILTER))
     application.add_handler(CommandHandler("asama", citizen_handler(chat_milestones.begin), filters=COMMAND_FILTER))
     application.add_handler(CommandHandler("duzelt", citizen_handler(chat_corrections.begin), filters=COMMAND_FILTER))
+    application.add_handler(CommandHandler("panel", citizen_handler(chat_panel.send_link), filters=COMMAND_FILTER))
     application.add_handler(CallbackQueryHandler(citizen_handler(_button(chat_event_new.on_button)), pattern=r"^e:"))
     application.add_handler(CallbackQueryHandler(citizen_handler(_button(chat_event_manage.on_button)), pattern=r"^m:"))
     application.add_handler(

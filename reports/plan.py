@@ -208,22 +208,36 @@ def _years(at: str, raw: Any, unit: str) -> dict[int, YearValues]:
     return years
 
 
+def value_problem(value: float, unit: str) -> str | None:
+    """Why a number cannot be a planned value or baseline in `unit`, or None when it can:
+    `finite`, `range` (below 0, or above 100 for a percentage), `fraction` (0 < x <= 1 for a
+    percentage, which would silently mean under 1%) or `whole` (counts and persons)."""
+    if not math.isfinite(value):
+        return "finite"
+    if value < 0 or (unit == "percent" and value > 100):
+        return "range"
+    if unit == "percent" and 0 < value <= 1:
+        return "fraction"
+    if unit != "percent" and not float(value).is_integer():
+        return "whole"
+    return None
+
+
 def _value(at: str, field: str, value: Any, unit: str) -> float | None:
-    """A planned value or baseline in the indicator's unit: finite, a whole number for counts
-    and persons, 0 to 100 for a percentage (a fraction such as 0.75 is refused with a hint,
-    since it would silently mean 0.75%)."""
+    """A planned value or baseline in the indicator's unit (value_problem says what is refused)."""
     if value is None:
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise PlanError(f"{at}: field '{field}': expected a number, got {value!r}")
-    if not math.isfinite(value):
+    problem = value_problem(value, unit)
+    if problem == "finite":
         raise PlanError(f"{at}: field '{field}': {value!r} is not a finite number")
-    if value < 0 or (unit == "percent" and value > 100):
+    if problem == "range":
         bounds = "0..100" if unit == "percent" else "0 or more"
         raise PlanError(f"{at}: field '{field}': {value!r} is outside {bounds}")
-    if unit == "percent" and 0 < value <= 1:
+    if problem == "fraction":
         raise PlanError(f"{at}: field '{field}': {value:g} is a percentage from 0 to 100; did you mean {100 * value:g}?")
-    if unit != "percent" and not float(value).is_integer():
+    if problem == "whole":
         raise PlanError(f"{at}: field '{field}': {value:g} is not a whole number of {unit}")
     return float(value)
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.panel_access import end_sessions_of
 from services.refusal import Refusal
 from services.roles import ROLES, Actor, label_for
 from storage.models import Centre, Invite, StaffMember
@@ -96,7 +97,7 @@ async def redeem(
 
 
 async def revoke(session: AsyncSession, *, staff_id: int, actor: Actor | str | None, now: datetime) -> StaffMember:
-    """Take every right away from a staff member, by an admin."""
+    """Take every right away from a staff member, by an admin; their web panel sessions end now."""
     label = label_for(actor, "staff.revoke")
     member = await session.get(StaffMember, staff_id)
     if member is None:
@@ -105,6 +106,7 @@ async def revoke(session: AsyncSession, *, staff_id: int, actor: Actor | str | N
         raise Refusal(f"staff member {staff_id} is already revoked")
     member.active = False
     member.revoked_at = now
+    await end_sessions_of(session, staff_id, now)
     await audit.append(
         session, at=now, actor=label, action="staff.revoke", object_type="staff", object_id=str(staff_id),
         before={"role": member.role, "active": True}, after={"role": member.role, "active": False},

@@ -29,9 +29,11 @@ CENTRE_ACTIONS = frozenset(
     }
 )
 # Actions reserved for managers and admins.
-MANAGER_ACTIONS = frozenset({"entry.correct", "entry.milestone", "report.read"})
+MANAGER_ACTIONS = frozenset({"entry.correct", "entry.milestone", "report.read", "plan.set"})
 ADMIN_ACTIONS = frozenset({"staff.invite", "staff.revoke"})
-ACTIONS = CENTRE_ACTIONS | MANAGER_ACTIONS | ADMIN_ACTIONS
+# Actions every active staff member may take, whatever their centres.
+MEMBER_ACTIONS = frozenset({"panel.open"})
+ACTIONS = CENTRE_ACTIONS | MANAGER_ACTIONS | ADMIN_ACTIONS | MEMBER_ACTIONS
 
 
 class Refused(Exception):
@@ -47,11 +49,13 @@ class Actor:
     centres: frozenset[str]
     name: str
     language: str
+    # Where they act from: None in chat; "web" in the web panel, which the audit log shows.
+    via: str | None = None
 
     @property
     def label(self) -> str:
-        """How the audit log names them."""
-        return f"staff:{self.staff_id}"
+        """How the audit log names them: `staff:7` in chat, `web:staff:7` in the web panel."""
+        return f"staff:{self.staff_id}" if self.via is None else f"{self.via}:staff:{self.staff_id}"
 
 
 def can(actor: Actor | None, action: str, centre_id: str | None = None) -> bool:
@@ -60,7 +64,7 @@ def can(actor: Actor | None, action: str, centre_id: str | None = None) -> bool:
         raise ValueError(f"unknown action {action!r}")
     if actor is None:
         return False
-    if actor.role == "admin":
+    if action in MEMBER_ACTIONS or actor.role == "admin":
         return True
     if action in ADMIN_ACTIONS:
         return False
@@ -106,6 +110,6 @@ async def current(session: AsyncSession, telegram_user_id: int) -> Actor | None:
     return await actor_for(session, member)
 
 
-async def actor_for(session: AsyncSession, member: StaffMember) -> Actor:
+async def actor_for(session: AsyncSession, member: StaffMember, via: str | None = None) -> Actor:
     centres = (await session.execute(select(StaffCentre.centre_id).where(StaffCentre.staff_id == member.id))).scalars()
-    return Actor(member.id, member.role, frozenset(centres), member.display_name, member.language)
+    return Actor(member.id, member.role, frozenset(centres), member.display_name, member.language, via)

@@ -547,3 +547,31 @@ class ReportRun(Base):
     period_to: Mapped[date] = mapped_column(Date)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     ran_at: Mapped[datetime]
+
+
+class PanelLink(Base):
+    """A single-use sign-in link to the web panel, sent in a staff member's own chat; only the
+    hash of its token is kept, so a copy of the database signs nobody in."""
+
+    __tablename__ = "panel_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class PanelSession(Base):
+    """A signed-in web panel session, known by the hash of its cookie; `ended_at` is set on
+    sign-out and when the member is revoked."""
+
+    __tablename__ = "panel_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

@@ -51,11 +51,12 @@ def test_the_production_wheel_holds_the_product_and_no_development_tools(tmp_pat
         assert packages == {package for package in PRODUCT if (ROOT / package).is_dir()}
         assert not [name for name in names if re.search(r"(^|/)(devtools|emulator|demo)(/|\.py$)", name)]
         # What the product needs at run time came along: the CLI, the surveys, the plan, the migrations,
-        # the public pages' templates, stylesheet and words.
+        # the public pages' and the web panel's templates, stylesheet and words.
         needed = ["bot/cli.py", "reports/plan.yaml"] + [
             path.relative_to(ROOT).as_posix()
             for path in (*ROOT.glob("surveys/definitions/*.yaml"), *ROOT.glob("storage/migrations/versions/0*.py"),
-                         *ROOT.glob("web/templates/*.html"), *ROOT.glob("web/static/*"), *ROOT.glob("web/locales/*.yaml"))
+                         *ROOT.glob("web/templates/*.html"), *ROOT.glob("web/static/*"), *ROOT.glob("web/locales/*.yaml"),
+                         *ROOT.glob("web/panel/templates/*.html"), *ROOT.glob("web/panel/locales/*.yaml"))
         ]
         assert len(needed) > 10 and not [path for path in needed if path not in names]
         # No product module reaches into the development tools or the tests.

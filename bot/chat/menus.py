@@ -21,7 +21,7 @@ from storage.repositories import staff as staff_store
 
 log = logging.getLogger(__name__)
 
-STAFF_COMMANDS = ("etkinlik_yeni", "etkinliklerim", "yardim_kaydi", "basvurular")
+STAFF_COMMANDS = ("etkinlik_yeni", "etkinliklerim", "yardim_kaydi", "basvurular", "panel")
 MANAGER_COMMANDS = ("asama", "duzelt", "report", "indicator", "subscribe", "unsubscribe")
 # Manager commands that live with the staff texts; the others are described with the reports.
 MANAGER_ENTRY_COMMANDS = frozenset({"asama", "duzelt"})

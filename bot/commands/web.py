@@ -1,5 +1,5 @@
-"""`kentbot web`: the public pages and /healthz, served until SIGINT or SIGTERM (requests in
-progress finish first).
+"""`kentbot web`: the public pages, the staff's web panel under /panel/ and /healthz, served
+until SIGINT or SIGTERM (requests in progress finish first).
 
 SIGHUP tells the process the figures changed (after `kentbot plan set`, say): the next request
 recomputes them instead of waiting for the minute to pass.
@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.services import build_services
 from bot.web.app import create_web_app
 from bot.web.health import health_routes
+from bot.web.panel import panel_routes
 from bot.web.public import public_mount
 from bot.web.server import listening_socket, serving
 from storage.migrate import is_up_to_date
@@ -39,7 +40,7 @@ async def serve(settings: Settings, host: str, port: int, year: int | None) -> i
             return fail(f"cannot listen on {host}:{port}: {os.strerror(error.errno) if error.errno else error}")
         mount, cache = public_mount(services, year)
         healthz = [route for route in health_routes(services) if isinstance(route, Route) and route.path == "/healthz"]
-        app = create_web_app([*healthz, mount])
+        app = create_web_app([*healthz, *panel_routes(services, cache, year), mount])
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -22,7 +22,7 @@ def _as(role: str) -> Actor:
 def test_report_commands_only_for_managers(role: str, sees_reports: bool) -> None:
     names = [command.command for command in staff_commands("tr", _as(role))]
     assert ("rapor" in names) is sees_reports and ("abone" in names) is sees_reports
-    assert names[0] == "etkinlik_yeni" and "start" in names
+    assert names[0] == "etkinlik_yeni" and "start" in names and "panel" in names
     assert len(names) == len(set(names))
 
 

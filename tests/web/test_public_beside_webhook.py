@@ -45,6 +45,9 @@ async def test_the_webhook_worker_serves_the_public_pages_when_asked(db, emulato
             if public:
                 assert page.status_code == 200 and read_page(page.text).html_attrs["lang"] == "en"
                 assert page.headers["x-frame-options"] == "DENY"
+                panel = await http.get("/panel/")
+                assert panel.status_code == 401 and panel.headers["cache-control"] == "no-store"
             else:
                 assert page.status_code == 404
+                assert (await http.get("/panel/")).status_code == 404
     await services.close()

@@ -62,6 +62,10 @@ async def test_kentbot_web_serves_the_pages_and_healthz(seeded, tmp_path: Path) 
                 return read_page((await client.get("/")).text).cards["4.2.2"]["actual"] == 4
 
             await eventually(four_events, "the figures recomputed after SIGHUP")
+            moved = await client.get("/panel")
+            assert moved.status_code == 308 and moved.headers["location"] == "/panel/"
+            panel = await client.get("/panel/")
+            assert panel.status_code == 401 and "/panel" in panel.text and panel.headers["x-frame-options"] == "DENY"
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, log.read_text()
