@@ -11,6 +11,7 @@ from sqlalchemy import BindParameter, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from storage.dialect import Executor
 from storage.models import Citizen, Conversation, Person, Response
 from storage.person_lock import Held
 from storage.rowcount import changed_rows
@@ -58,6 +59,8 @@ _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
 _UPDATE_CONVERSATION = update(_conversations).where(
     _conversations.c.citizen_key == _KEY, _conversations.c.version == _VERSION
 )
+_INSERT_PROFILE, _INSERT_CONVERSATION = insert(_citizens), insert(_conversations)
+_DELETE_CONVERSATION = delete(_conversations).where(_conversations.c.citizen_key == _KEY)
 
 
 async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
@@ -77,7 +80,7 @@ def split_row(row: Any) -> tuple[Profile, Stored | None]:
 
 
 async def save(
-    session: AsyncSession,
+    session: Executor,
     key: str,
     profile: Profile,
     conversation: Stored,
@@ -99,11 +102,11 @@ async def save(
     }
     try:
         if loaded_profile is None:
-            await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
+            await session.execute(_INSERT_PROFILE, {"key": key, "created_at": now, **profile_values})
         elif profile != loaded_profile:
             await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
         if loaded_conversation is None:
-            await session.execute(insert(_conversations), {"citizen_key": key, "version": 1, **values})
+            await session.execute(_INSERT_CONVERSATION, {"citizen_key": key, "version": 1, **values})
             return 1
     except IntegrityError as error:
         raise Conflict(key) from error
@@ -152,8 +155,8 @@ async def record_shown(
         return (await driver.execute(_RECORD_SHOWN, (state_json, ids_json, version, key, version))).rowcount == 1
 
 
-async def delete_conversation(session: AsyncSession, key: str) -> None:
-    await session.execute(delete(Conversation).where(Conversation.citizen_key == key))
+async def delete_conversation(session: Executor, key: str) -> None:
+    await session.execute(_DELETE_CONVERSATION, {"person": key})
 
 
 @dataclass(frozen=True)

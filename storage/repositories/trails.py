@@ -4,28 +4,37 @@ after an erasure), kept for minutes so the safe exit can still clear that chat."
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import dialect_name
+from storage.dialect import Executor, dialect_name
 from storage.models import ChatTrail
 from storage.rowcount import changed_rows
 
 
-async def keep(session: AsyncSession, key: str, message_ids: list[int], expires_at: datetime) -> None:
-    """Replace the trail with these ids (the caller passes the whole list)."""
-    module = postgresql if dialect_name(session) == "postgresql" else sqlite
-    statement = module.insert(ChatTrail).values(key=key, message_ids=message_ids, expires_at=expires_at)
-    statement = statement.on_conflict_do_update(
-        index_elements=[ChatTrail.key], set_={"message_ids": message_ids, "expires_at": expires_at}
+def _keep(module: Any) -> Any:
+    statement = module.insert(ChatTrail)
+    return statement.on_conflict_do_update(
+        index_elements=[ChatTrail.key],
+        set_={"message_ids": statement.excluded.message_ids, "expires_at": statement.excluded.expires_at},
     )
-    await session.execute(statement)
 
 
-async def drop(session: AsyncSession, key: str) -> None:
-    await session.execute(delete(ChatTrail).where(ChatTrail.key == key))
+# Built once for each database, the values bound at execution: a turn before consent runs them.
+_KEEP = {"postgresql": _keep(postgresql), "sqlite": _keep(sqlite)}
+_DROP = delete(ChatTrail).where(ChatTrail.key == bindparam("trail"))
+
+
+async def keep(session: Executor, key: str, message_ids: list[int], expires_at: datetime) -> None:
+    """Replace the trail with these ids (the caller passes the whole list)."""
+    await session.execute(_KEEP[dialect_name(session)], {"key": key, "message_ids": message_ids, "expires_at": expires_at})
+
+
+async def drop(session: Executor, key: str) -> None:
+    await session.execute(_DROP, {"trail": key})
 
 
 async def purge(session: AsyncSession, now: datetime) -> int:

@@ -35,7 +35,7 @@ def _key(turn: Turn) -> str:
 
 async def keep_trail(turn: Turn) -> None:
     """End of a turn that keeps nothing about the person: keep the ids still on screen, or none."""
-    await keep_trail_in(turn.session, turn)
+    await keep_trail_in(turn.connection, turn)
 
 
 async def keep_trail_in(session: Any, turn: Turn) -> None:
@@ -52,13 +52,13 @@ async def record_trail(turn: Turn, sent: list[int]) -> None:
     transaction of its own. The turn started from the trail and holds the person's lock, so
     what it kept is the whole trail."""
     turn.message_ids = [*dict.fromkeys([*turn.message_ids, *sent])]
-    async with turn.services.sessions() as session, session.begin():
-        await keep_trail_in(session, turn)
+    async with turn.services.engine.begin() as connection:
+        await keep_trail_in(connection, turn)
 
 
 async def settle(turn: Turn) -> None:
     """The person's conversation row, new in this turn, now holds the ids: the trail goes."""
-    await trails.drop(turn.session, _key(turn))
+    await trails.drop(turn.connection, _key(turn))
 
 
 def stamp(turn: Turn) -> None:
