@@ -15,6 +15,7 @@ from storage.dialect import Executor
 from storage.models import Citizen, Conversation, Person, Response
 from storage.person_lock import Held
 from storage.rowcount import changed_rows
+from storage.sqlite_driver import COMMIT_IF_CHANGED
 
 
 @dataclass
@@ -59,6 +60,7 @@ _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
 _UPDATE_CONVERSATION = update(_conversations).where(
     _conversations.c.citizen_key == _KEY, _conversations.c.version == _VERSION
 )
+_UPDATE_COMMITTING = _UPDATE_CONVERSATION.execution_options(**{COMMIT_IF_CHANGED: True})
 _INSERT_PROFILE, _INSERT_CONVERSATION = insert(_citizens), insert(_conversations)
 _DELETE_CONVERSATION = delete(_conversations).where(_conversations.c.citizen_key == _KEY)
 
@@ -87,11 +89,15 @@ async def save(
     now: datetime,
     *,
     was: tuple[Profile | None, Stored | None],
+    ends_transaction: bool = False,
 ) -> int:
     """Write back what a turn changed, given what it loaded (`was`): a new person or
     conversation is inserted, a changed profile updated, the conversation always saved.
     Returns the conversation's new version; raises `Conflict` when another writer got there
-    first (a row inserted, or the conversation's version moved on)."""
+    first (a row inserted, or the conversation's version moved on).
+
+    `ends_transaction`: nothing follows in the caller's transaction, so on SQLite the update
+    of the conversation commits it in the same hand-off (`storage.sqlite_driver`)."""
     loaded_profile, loaded_conversation = was
     profile_values = {
         "language": profile.language, "consents": profile.consents,
@@ -112,7 +118,7 @@ async def save(
         raise Conflict(key) from error
     version = loaded_conversation.version + 1
     result = await session.execute(
-        _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
+        _UPDATE_COMMITTING if ends_transaction else _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
     )
     if changed_rows(result) != 1:
         raise Conflict(key)

@@ -14,18 +14,21 @@ from storage.dialect import Executor, dialect_name
 from storage.models import ChatTrail
 from storage.rowcount import changed_rows
 
+_trails = ChatTrail.__table__
+
 
 def _keep(module: Any) -> Any:
-    statement = module.insert(ChatTrail)
+    # On the table, not the mapped class: a session runs it as a Core statement too.
+    statement = module.insert(_trails)
     return statement.on_conflict_do_update(
-        index_elements=[ChatTrail.key],
+        index_elements=[_trails.c.key],
         set_={"message_ids": statement.excluded.message_ids, "expires_at": statement.excluded.expires_at},
     )
 
 
 # Built once for each database, the values bound at execution: a turn before consent runs them.
 _KEEP = {"postgresql": _keep(postgresql), "sqlite": _keep(sqlite)}
-_DROP = delete(ChatTrail).where(ChatTrail.key == bindparam("trail"))
+_DROP = delete(_trails).where(_trails.c.key == bindparam("trail"))
 
 
 async def keep(session: Executor, key: str, message_ids: list[int], expires_at: datetime) -> None:

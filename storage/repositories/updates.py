@@ -19,9 +19,11 @@ from storage.rowcount import changed_rows
 
 # Built once for each database: a turn runs it, and a statement built per call costs its
 # construction and its cache key every time. The values are bound at execution.
+# On the table, not the mapped class: a session runs it as a Core statement too.
+_processed = ProcessedUpdate.__table__
 _RECORD = {
-    "postgresql": postgresql.insert(ProcessedUpdate).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(ProcessedUpdate).on_conflict_do_nothing(),
+    "postgresql": postgresql.insert(_processed).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_processed).on_conflict_do_nothing(),
 }
 
 

@@ -278,7 +278,8 @@ async def _save(turn: Turn) -> None:
         await shown.settle(turn)
     turn.message_ids = drafts.without_gaps(turn.message_ids)[-MAX_TRACKED_MESSAGES:]
     saved = citizens.Stored(turn.state, turn.message_ids, applied)
-    turn.version = await citizens.save(turn.connection, turn.key, citizen, saved, turn.now, was=turn.loaded)
+    # The last statement of the transaction: on SQLite it commits it too, one hand-off less.
+    turn.version = await citizens.save(turn.connection, turn.key, citizen, saved, turn.now, was=turn.loaded, ends_transaction=True)
 
 
 async def _record(services: Services, held: Held, turn: Turn, delivered: Shown, chat_id: int) -> None:
