@@ -34,15 +34,17 @@ def _key(turn: Turn) -> str:
 
 
 async def keep_trail(turn: Turn) -> None:
-    """End of a turn that keeps nothing about the person: keep the ids still on screen, or none."""
+    """End of a turn that keeps nothing about the person: keep the ids still on screen, or none.
+    The last statement of the turn's transaction."""
     await keep_trail_in(turn.connection, turn)
 
 
 async def keep_trail_in(session: Any, turn: Turn) -> None:
+    """The last statement of the caller's transaction: on SQLite, keeping the ids commits it."""
     if turn.message_ids and not turn.cleared:
         expiry = turn.now + TRAIL_KEPT
         expiry += (datetime.min.replace(tzinfo=expiry.tzinfo) - expiry) % TRAIL_ROUNDING
-        await trails.keep(session, _key(turn), turn.message_ids[-TRAIL_MAX:], expiry)
+        await trails.keep(session, _key(turn), turn.message_ids[-TRAIL_MAX:], expiry, ends_transaction=True)
     else:
         await trails.drop(session, _key(turn))
 

@@ -263,9 +263,9 @@ async def _save(turn: Turn) -> None:
     if keeps_nothing:
         if turn.cleared:
             await citizens.delete_conversation(turn.connection, turn.key)
-        await shown.keep_trail(turn)
         if not turn.claimed_in_table:
             await updates.record(turn.connection, turn.update_id, turn.now)
+        await shown.keep_trail(turn)  # the last statement: on SQLite it commits too
         return
     citizen = turn.ensure_citizen()
     citizen.language = turn.lang
