@@ -132,6 +132,7 @@ class OneHopConnection(aiosqlite.Connection):
         return self
 
     async def rollback(self) -> None:
+        self.commit_requested = False  # a statement that failed before it ran asks nothing of the next
         # Read outside the driver's thread: a flag, not a call into SQLite's connection.
         if self._connection is not None and self._connection.in_transaction:
             await super().rollback()
