@@ -100,6 +100,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _commit_with_statement(connection: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool) -> None:
+        if context is not None and context.execution_options.get(sqlite_driver.COMMIT_IF_CHANGED):
+            connection.connection.driver_connection.request_commit()
+
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Straight to the driver: one hand-off to its thread instead of three (a cursor, the

@@ -9,6 +9,12 @@ transaction open (the pool's reset of a connection whose transaction was committ
 
 Rows are read in full at once, as SQLAlchemy's adapter does for every cursor but a
 server-side one, which kentbot does not use.
+
+A transaction's last write may also commit it in its own hand-off (`COMMIT_IF_CHANGED`): a
+citizen's turn ends with the UPDATE of their conversation, and the COMMIT that followed it was
+one more hand-off, on the hottest path. The commit is made only when the statement changed a
+row; otherwise the transaction stays open for its caller to roll back, as before. The COMMIT
+SQLAlchemy then sends finds no transaction open and costs none.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ from typing import Any
 import aiosqlite
 
 Row = tuple[Any, ...]
+
+# An execution option for a transaction's last write: commit in the same hand-off if it changed
+# a row (`storage.database` hands it to the driver).
+COMMIT_IF_CHANGED = "commit_if_changed"
 
 
 class OneHopCursor:
@@ -39,7 +49,8 @@ class OneHopCursor:
         return self
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> OneHopCursor:
-        self._keep(await self._connection.run_in_thread(_execute, sql, parameters))
+        run = _execute_committing if self._connection.take_commit_request() else _execute
+        self._keep(await self._connection.run_in_thread(run, sql, parameters))
         return self
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> OneHopCursor:
@@ -74,6 +85,13 @@ def _execute(connection: sqlite3.Connection, sql: str, parameters: Any) -> tuple
         cursor.close()
 
 
+def _execute_committing(connection: sqlite3.Connection, sql: str, parameters: Any) -> tuple[list[Row], Any, int, int | None]:
+    outcome = _execute(connection, sql, parameters)
+    if outcome[2] > 0 and connection.in_transaction:
+        connection.commit()
+    return outcome
+
+
 def _execute_many(connection: sqlite3.Connection, sql: str, rows: Any) -> tuple[list[Row], Any, int, int | None]:
     cursor = connection.cursor()
     try:
@@ -86,8 +104,18 @@ def _execute_many(connection: sqlite3.Connection, sql: str, rows: Any) -> tuple[
 class OneHopConnection(aiosqlite.Connection):
     """aiosqlite's connection with cursors that cost one hand-off a statement."""
 
+    commit_requested = False
+
     def cursor(self) -> OneHopCursor:  # type: ignore[override]  # a cursor opens without a hand-off
         return OneHopCursor(self)
+
+    def request_commit(self) -> None:
+        """The next statement commits its transaction in its own hand-off if it changes a row."""
+        self.commit_requested = True
+
+    def take_commit_request(self) -> bool:
+        requested, self.commit_requested = self.commit_requested, False
+        return requested
 
     async def run_in_thread(self, function: Any, *args: Any) -> Any:
         """`function(sqlite3_connection, *args)` in the driver's thread, one hand-off."""
@@ -104,9 +132,15 @@ class OneHopConnection(aiosqlite.Connection):
         return self
 
     async def rollback(self) -> None:
+        self.commit_requested = False  # a statement that failed before it ran asks nothing of the next
         # Read outside the driver's thread: a flag, not a call into SQLite's connection.
         if self._connection is not None and self._connection.in_transaction:
             await super().rollback()
+
+    async def commit(self) -> None:
+        # As rollback: with no transaction open (its last write committed it) there is nothing to do.
+        if self._connection is not None and self._connection.in_transaction:
+            await super().commit()
 
 
 def connect(database: str, **kwargs: Any) -> OneHopConnection:

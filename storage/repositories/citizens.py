@@ -11,9 +11,11 @@ from sqlalchemy import BindParameter, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from storage.dialect import Executor
 from storage.models import Citizen, Conversation, Person, Response
 from storage.person_lock import Held
 from storage.rowcount import changed_rows
+from storage.sqlite_driver import COMMIT_IF_CHANGED
 
 
 @dataclass
@@ -58,6 +60,9 @@ _UPDATE_PROFILE = update(_citizens).where(_citizens.c.key == _KEY)
 _UPDATE_CONVERSATION = update(_conversations).where(
     _conversations.c.citizen_key == _KEY, _conversations.c.version == _VERSION
 )
+_UPDATE_COMMITTING = _UPDATE_CONVERSATION.execution_options(**{COMMIT_IF_CHANGED: True})
+_INSERT_PROFILE, _INSERT_CONVERSATION = insert(_citizens), insert(_conversations)
+_DELETE_CONVERSATION = delete(_conversations).where(_conversations.c.citizen_key == _KEY)
 
 
 async def load(session: AsyncSession, key: str) -> tuple[Profile | None, Stored | None]:
@@ -77,18 +82,22 @@ def split_row(row: Any) -> tuple[Profile, Stored | None]:
 
 
 async def save(
-    session: AsyncSession,
+    session: Executor,
     key: str,
     profile: Profile,
     conversation: Stored,
     now: datetime,
     *,
     was: tuple[Profile | None, Stored | None],
+    ends_transaction: bool = False,
 ) -> int:
     """Write back what a turn changed, given what it loaded (`was`): a new person or
     conversation is inserted, a changed profile updated, the conversation always saved.
     Returns the conversation's new version; raises `Conflict` when another writer got there
-    first (a row inserted, or the conversation's version moved on)."""
+    first (a row inserted, or the conversation's version moved on).
+
+    `ends_transaction`: nothing follows in the caller's transaction, so on SQLite the update
+    of the conversation commits it in the same hand-off (`storage.sqlite_driver`)."""
     loaded_profile, loaded_conversation = was
     profile_values = {
         "language": profile.language, "consents": profile.consents,
@@ -99,17 +108,17 @@ async def save(
     }
     try:
         if loaded_profile is None:
-            await session.execute(insert(_citizens), {"key": key, "created_at": now, **profile_values})
+            await session.execute(_INSERT_PROFILE, {"key": key, "created_at": now, **profile_values})
         elif profile != loaded_profile:
             await session.execute(_UPDATE_PROFILE, {"person": key, **profile_values})
         if loaded_conversation is None:
-            await session.execute(insert(_conversations), {"citizen_key": key, "version": 1, **values})
+            await session.execute(_INSERT_CONVERSATION, {"citizen_key": key, "version": 1, **values})
             return 1
     except IntegrityError as error:
         raise Conflict(key) from error
     version = loaded_conversation.version + 1
     result = await session.execute(
-        _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
+        _UPDATE_COMMITTING if ends_transaction else _UPDATE_CONVERSATION, {"person": key, "loaded_version": loaded_conversation.version, "version": version, **values}
     )
     if changed_rows(result) != 1:
         raise Conflict(key)
@@ -152,8 +161,8 @@ async def record_shown(
         return (await driver.execute(_RECORD_SHOWN, (state_json, ids_json, version, key, version))).rowcount == 1
 
 
-async def delete_conversation(session: AsyncSession, key: str) -> None:
-    await session.execute(delete(Conversation).where(Conversation.citizen_key == key))
+async def delete_conversation(session: Executor, key: str) -> None:
+    await session.execute(_DELETE_CONVERSATION, {"person": key})
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialect import Executor
 from storage.models import SurveyDraft
 from storage.rowcount import changed_rows
 
@@ -18,14 +19,14 @@ _drafts = SurveyDraft.__table__
 _LOAD = select(_drafts.c.sealed, _drafts.c.expires_at).where(_drafts.c.key == bindparam("key"))
 
 
-async def load(session: AsyncSession, key: str) -> tuple[bytes, datetime] | None:
+async def load(session: Executor, key: str) -> tuple[bytes, datetime] | None:
     """The sealed draft and its expiry; an expired one too, which the job has not purged yet
     (the caller must not lose a response it may still hold)."""
     row = (await session.execute(_LOAD, {"key": key})).first()
     return None if row is None else (row.sealed, row.expires_at)
 
 
-async def save(session: AsyncSession, key: str, sealed: bytes, expires_at: datetime, *, new: bool) -> None:
+async def save(session: Executor, key: str, sealed: bytes, expires_at: datetime, *, new: bool) -> None:
     values = {"sealed": sealed, "expires_at": expires_at, "fresh": True}
     if new:
         await session.execute(insert(_drafts).values(key=key, **values))
@@ -33,7 +34,7 @@ async def save(session: AsyncSession, key: str, sealed: bytes, expires_at: datet
         await session.execute(update(_drafts).where(_drafts.c.key == key).values(**values))
 
 
-async def delete_draft(session: AsyncSession, key: str) -> bool:
+async def delete_draft(session: Executor, key: str) -> bool:
     return changed_rows(await session.execute(delete(_drafts).where(_drafts.c.key == key))) > 0
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, literal, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialect import Executor
 from storage.models import ChatTrail, SurveyDraft
 from storage.repositories import citizens
 
@@ -38,7 +38,7 @@ _START = select(
 )
 
 
-async def load(session: AsyncSession, key: str, draft_key: str, trail_key: str, now: datetime) -> Start:
+async def load(session: Executor, key: str, draft_key: str, trail_key: str, now: datetime) -> Start:
     row = (await session.execute(_START, {"person": key, "draft": draft_key, "trail": trail_key, "now": now})).one()
     profile, conversation = citizens.split_row(row) if row.key_found else (None, None)
     draft = None if row.sealed is None else (row.sealed, row.expires_at)

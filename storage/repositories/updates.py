@@ -10,28 +10,38 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_ignoring_conflicts
+from storage.dialect import Executor, dialect_name
 from storage.models import ProcessedUpdate
 from storage.rowcount import changed_rows
 
+# Built once for each database: a turn runs it, and a statement built per call costs its
+# construction and its cache key every time. The values are bound at execution.
+# On the table, not the mapped class: a session runs it as a Core statement too.
+_processed = ProcessedUpdate.__table__
+_RECORD = {
+    "postgresql": postgresql.insert(_processed).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_processed).on_conflict_do_nothing(),
+}
 
-async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:
+
+async def claim(session: Executor, update_id: int, now: datetime) -> bool:
     """Claim the update id: True the first time it is seen. The claim commits with the
     update's effects; the caller already holds the person's lock (`storage.person_lock`)."""
-    statement = insert_ignoring_conflicts(session, ProcessedUpdate).values(update_id=update_id, processed_at=now)
-    return changed_rows(await session.execute(statement)) == 1
+    result = await session.execute(_RECORD[dialect_name(session)], {"update_id": update_id, "processed_at": now})
+    return changed_rows(result) == 1
 
 
-async def record(session: AsyncSession, update_id: int, now: datetime) -> None:
+async def record(session: Executor, update_id: int, now: datetime) -> None:
     """Note an update as applied, e.g. by a turn after which nothing about the person is kept."""
-    await record_many(session, [update_id], now)
+    await session.execute(_RECORD[dialect_name(session)], {"update_id": update_id, "processed_at": now})
 
 
-async def record_many(session: AsyncSession, update_ids: list[int], now: datetime) -> None:
+async def record_many(session: Executor, update_ids: list[int], now: datetime) -> None:
     rows = [{"update_id": update_id, "processed_at": now} for update_id in update_ids]
-    await session.execute(insert_ignoring_conflicts(session, ProcessedUpdate), rows)
+    await session.execute(_RECORD[dialect_name(session)], rows)
 
 
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:

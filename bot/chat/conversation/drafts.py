@@ -200,7 +200,7 @@ async def persist(turn: Turn) -> None:
     only a response it may still hold, which `after_commit` moves on."""
     draft = turn.draft
     assert draft is not None
-    session, secret = turn.session, turn.services.secret
+    session, secret = turn.connection, turn.services.secret
     if turn.erased or turn.cleared:
         if turn.cleared:
             await citizens.delete_conversation(session, turn.key)
@@ -228,8 +228,8 @@ async def record_shown(turn: Turn, state: dict[str, Any], message_ids: list[int]
         "applied": [*turn.applied_updates, turn.update_id][-APPLIED_KEPT:], "submission": draft.submission,
     }
     sealed = anonymous_storage.seal_draft(secret, draft.key, content)
-    async with turn.services.sessions() as session, session.begin():
-        await store.save(session, draft.key, sealed, _expiry(turn), new=False)
+    async with turn.services.engine.begin() as connection:
+        await store.save(connection, draft.key, sealed, _expiry(turn), new=False)
     draft.sealed = sealed
 
 

@@ -34,15 +34,17 @@ def _key(turn: Turn) -> str:
 
 
 async def keep_trail(turn: Turn) -> None:
-    """End of a turn that keeps nothing about the person: keep the ids still on screen, or none."""
-    await keep_trail_in(turn.session, turn)
+    """End of a turn that keeps nothing about the person: keep the ids still on screen, or none.
+    The last statement of the turn's transaction."""
+    await keep_trail_in(turn.connection, turn)
 
 
 async def keep_trail_in(session: Any, turn: Turn) -> None:
+    """The last statement of the caller's transaction: on SQLite, keeping the ids commits it."""
     if turn.message_ids and not turn.cleared:
         expiry = turn.now + TRAIL_KEPT
         expiry += (datetime.min.replace(tzinfo=expiry.tzinfo) - expiry) % TRAIL_ROUNDING
-        await trails.keep(session, _key(turn), turn.message_ids[-TRAIL_MAX:], expiry)
+        await trails.keep(session, _key(turn), turn.message_ids[-TRAIL_MAX:], expiry, ends_transaction=True)
     else:
         await trails.drop(session, _key(turn))
 
@@ -52,13 +54,13 @@ async def record_trail(turn: Turn, sent: list[int]) -> None:
     transaction of its own. The turn started from the trail and holds the person's lock, so
     what it kept is the whole trail."""
     turn.message_ids = [*dict.fromkeys([*turn.message_ids, *sent])]
-    async with turn.services.sessions() as session, session.begin():
-        await keep_trail_in(session, turn)
+    async with turn.services.engine.begin() as connection:
+        await keep_trail_in(connection, turn)
 
 
 async def settle(turn: Turn) -> None:
     """The person's conversation row, new in this turn, now holds the ids: the trail goes."""
-    await trails.drop(turn.session, _key(turn))
+    await trails.drop(turn.connection, _key(turn))
 
 
 def stamp(turn: Turn) -> None:

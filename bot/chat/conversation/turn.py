@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Update, User
 
 from bot.chat.conversation import drafts, shown
@@ -69,12 +69,37 @@ class Action:
     alert: bool = False
 
 
+class LazySession:
+    """An ORM session in the turn's transaction, opened the first time a flow asks for one.
+    Most turns (a survey answer, a button) run Core statements only, on the transaction's
+    connection, and pay for no session, its unit of work or its identity map."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self.opened: AsyncSession | None = None
+
+    def get(self) -> AsyncSession:
+        if self.opened is None:
+            # Joins the connection's transaction: commits with it, never commits it itself.
+            self.opened = AsyncSession(bind=self.connection, expire_on_commit=False)
+        return self.opened
+
+    async def flush(self) -> None:
+        """What the flows added goes to the database before the turn's own statements."""
+        if self.opened is not None:
+            await self.opened.flush()
+
+    async def close(self) -> None:
+        if self.opened is not None:
+            await self.opened.close()
+
+
 @dataclass
 class Turn:
     """What a flow may read and decide during one update."""
 
     services: Services
-    session: AsyncSession
+    orm: LazySession
     now: datetime
     user_id: int
     key: str
@@ -92,6 +117,16 @@ class Turn:
     version: int | None = None  # the conversation's version once saved; None when nothing is kept
     # Set while the person is inside an anonymous survey: the turn then writes only this draft.
     draft: drafts.Draft | None = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The transaction's connection, for Core statements."""
+        return self.orm.connection
+
+    @property
+    def session(self) -> AsyncSession:
+        """An ORM session in the same transaction."""
+        return self.orm.get()
 
     @property
     def live_unrecorded(self) -> bool:
@@ -152,8 +187,12 @@ async def _decide(update: Update, services: Services, flow: Flow, user: User, ke
     """The first transaction; None when the update was already applied."""
     for attempt in range(1, DECIDE_ATTEMPTS + 1):
         try:
-            async with services.sessions() as session, session.begin():
-                return await _apply(update, services, session, flow, user, key)
+            async with services.engine.begin() as connection:
+                orm = LazySession(connection)
+                try:
+                    return await _apply(update, services, orm, flow, user, key)
+                finally:
+                    await orm.close()
         except citizens.Conflict:
             if attempt == DECIDE_ATTEMPTS:
                 raise
@@ -161,27 +200,28 @@ async def _decide(update: Update, services: Services, flow: Flow, user: User, ke
     raise AssertionError("unreachable")
 
 
-async def _apply(update: Update, services: Services, session: AsyncSession, flow: Flow, user: User, key: str) -> Turn | None:
+async def _apply(update: Update, services: Services, orm: LazySession, flow: Flow, user: User, key: str) -> Turn | None:
     now = services.clock()
+    connection = orm.connection
     start = await turn_start.load(
-        session, key, draft_key(services.secret, user.id), trail_key(services.secret, user.id), now
+        connection, key, draft_key(services.secret, user.id), trail_key(services.secret, user.id), now
     )
     citizen, conversation = start.profile, start.conversation
     draft = drafts.route(services, update, user.id, now, flow, start.draft)
     claimed_in_table = conversation is None and draft is None
-    if claimed_in_table and not await updates.claim(session, update.update_id, now):
+    if claimed_in_table and not await updates.claim(connection, update.update_id, now):
         log.info("update %s already applied", update.update_id)
         return None
     applied = list(conversation.applied_updates) if conversation else []
     known = [*applied, *(draft.applied_updates if draft else [])]
     # Update ids grow, so an id older than the kept ones can only be in the table.
     older = bool(known) and update.update_id < min(known) and not claimed_in_table
-    if update.update_id in known or (older and not await updates.claim(session, update.update_id, now)):
+    if update.update_id in known or (older and not await updates.claim(connection, update.update_id, now)):
         log.info("update %s already applied", update.update_id)
         return None
     turn = Turn(
         services=services,
-        session=session,
+        orm=orm,
         now=now,
         user_id=user.id,
         key=key,
@@ -201,6 +241,7 @@ async def _apply(update: Update, services: Services, session: AsyncSession, flow
     if update.message is not None:
         turn.message_ids.append(update.message.message_id)
     await flow(turn, update)
+    await orm.flush()
     if any(action.kind == "send" and action.live for action in turn.actions):
         # Until the new buttons are recorded as shown, no older ones may answer for them.
         turn.state.pop("active", None)
@@ -221,23 +262,24 @@ async def _save(turn: Turn) -> None:
     keeps_nothing = turn.erased or turn.cleared or (not turn.state and turn.citizen is None)
     if keeps_nothing:
         if turn.cleared:
-            await citizens.delete_conversation(turn.session, turn.key)
-        await shown.keep_trail(turn)
+            await citizens.delete_conversation(turn.connection, turn.key)
         if not turn.claimed_in_table:
-            await updates.record(turn.session, turn.update_id, turn.now)
+            await updates.record(turn.connection, turn.update_id, turn.now)
+        await shown.keep_trail(turn)  # the last statement: on SQLite it commits too
         return
     citizen = turn.ensure_citizen()
     citizen.language = turn.lang
     applied = [*turn.applied_updates, turn.update_id]
     if len(applied) > 2 * APPLIED_UPDATES_KEPT:
-        await updates.record_many(turn.session, applied[:-APPLIED_UPDATES_KEPT], turn.now)
+        await updates.record_many(turn.connection, applied[:-APPLIED_UPDATES_KEPT], turn.now)
         applied = applied[-APPLIED_UPDATES_KEPT:]
     shown.stamp(turn)
     if turn.loaded[1] is None:
         await shown.settle(turn)
     turn.message_ids = drafts.without_gaps(turn.message_ids)[-MAX_TRACKED_MESSAGES:]
     saved = citizens.Stored(turn.state, turn.message_ids, applied)
-    turn.version = await citizens.save(turn.session, turn.key, citizen, saved, turn.now, was=turn.loaded)
+    # The last statement of the transaction: on SQLite it commits it too, one hand-off less.
+    turn.version = await citizens.save(turn.connection, turn.key, citizen, saved, turn.now, was=turn.loaded, ends_transaction=True)
 
 
 async def _record(services: Services, held: Held, turn: Turn, delivered: Shown, chat_id: int) -> None:
