@@ -65,5 +65,7 @@ async def print_figures(database_url: str, settings: Settings, out: Path, today:
     written = write_report_files(report, out, lang)
     print("\n" + say("weekly", lang, start=f"{monday:%d.%m.%Y}", end=f"{today:%d.%m.%Y}"))
     for kind, path in written.items():
-        print(f"  {say(kind, lang)}: {path}")
+        # The item charts come as "items:SURVEY", one per survey.
+        label = say("items", lang, survey=kind.partition(":")[2]) if kind.startswith("items:") else say(kind, lang)
+        print(f"  {label}: {path}")
     return 0

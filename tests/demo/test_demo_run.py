@@ -52,6 +52,11 @@ def test_a_small_demo_runs_end_to_end_in_english(tmp_path: Path) -> None:
     out = tmp_path / "out"
     files = {path.suffix for path in out.iterdir()}
     assert files == {".txt", ".png", ".xlsx"}
+    # Every file written is named in the run's language, the item chart of each survey too.
+    for chart in out.glob("*-maddeler-*.png"):
+        survey = chart.stem.rpartition("-maddeler-")[2]
+        assert f"item scores chart, {survey} (PNG): {chart}" in run.stdout
+    assert len(list(out.glob("*-maddeler-*.png"))) == 2
     book = load_workbook(next(out.glob("*.xlsx")))
     assert book.sheetnames[0] == "Summary"
 
