@@ -40,6 +40,7 @@ from storage.repositories import audit
 from storage.repositories import events as event_store
 from web import views
 from web.cache import FigureCache
+from web.panel import drilldown
 from web.panel.headers import PanelHeaders
 from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
@@ -163,7 +164,33 @@ def panel_app(setup: PanelSetup) -> Starlette:
             actor, token = await member(request, session)
         figures = await setup.cache.get(setup.default_year)
         view = views.target_view(figures, actor.language, setup.default_year) if roles.can(actor, "report.read") else None
-        return page("dashboard.html", actor, token, view=view, year=figures.year)
+        drillable = [{"code": i.code, "name": i.name_in(actor.language)}
+                     for i in drilldown.drillable(actor, figures.plan.indicators)] if view is None else []
+        return page("dashboard.html", actor, token, view=view, year=figures.year, drillable=drillable)
+
+    async def indicator_page(request: Request) -> Response:
+        """The rows behind an indicator's number for a year and their sum, as `kentbot indicator`
+        prints them; staff see their centres' rows of the indicators whose rows have a centre."""
+        wanted = request.query_params.get("yil", "")
+        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            plan = await current_plan(session, year)
+            code = request.path_params["code"]
+            if code not in {i.code for i in plan.indicators}:
+                raise Refused(404, "error_not_found")
+            indicator = plan.indicator(code)
+            if not drilldown.may_read(actor, indicator):
+                raise Refused(403, "error_forbidden")
+            found = await drilldown.drilled(session, actor, indicator, year, setup.zone)
+        card = None
+        if found.whole:
+            figures = await setup.cache.get(year)
+            card = views.card(figures, figures.entry(code), actor.language, setup.default_year)
+        lang = actor.language
+        return page("indicator.html", actor, token, code=code, title=indicator.name_in(lang), year=year, card=card,
+                    whole=found.whole, rows=[drilldown.row_view(row, lang) for row in found.rows],
+                    total=drilldown.total_view(found, lang), hidden=found.hidden)
 
     async def event_list(request: Request) -> Response:
         async with setup.sessions.begin() as session:
@@ -313,6 +340,7 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/giris/{token}", sign_in, methods=["POST"]),
         Route("/cikis", sign_out, methods=["POST"]),
         Route("/cikti", signed_out, methods=["GET"]),
+        Route("/gosterge/{code}", indicator_page, methods=["GET"]),
         Route("/etkinlikler", event_list, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}", event_detail, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
