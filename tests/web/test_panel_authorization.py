@@ -33,6 +33,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/panel/denetim"): (401, 403, 403, 200, 200),
     ("GET", DRILL_EVENTS): (401, 200, 200, 200, 200),
     ("GET", DRILL_SURVEY): (401, 403, 403, 200, 200),
+    ("GET", "/panel/anket"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/anket/women_support"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/yorumlar"): (401, 200, 200, 200, 200),
     ("GET", "/panel/plan"): (401, 403, 403, 200, 200),
     ("POST", "/panel/plan"): (401, 403, 403, 400, 400),
     ("GET", "/panel/indirme"): (401, 403, 403, 200, 200),
@@ -50,6 +53,7 @@ ROUTE_PATTERNS = {
     "/etkinlikler/{event_id:int}/katilim": f"/panel/etkinlikler/{EVENT_A}/katilim", "/denetim": "/panel/denetim", "/plan": "/panel/plan",
     "/indirme": "/panel/indirme", "/indirme/haftalik.xlsx": "/panel/indirme/haftalik.xlsx",
     "/indirme/acik-veri.csv": "/panel/indirme/acik-veri.csv", "/gosterge/{code}": DRILL_EVENTS,
+    "/anket": "/panel/anket", "/anket/{survey_id}": "/panel/anket/women_support", "/yorumlar": "/panel/yorumlar",
 }
 
 

@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -29,18 +29,21 @@ from starlette.routing import Route
 
 from reports.aggregate import current_plan
 from reports.document import OPEN_FIELDS
+from reports.numbers import day as local_day
 from reports.periods import NAMED_PERIODS, named_period
 from reports.render_xlsx import render_xlsx
-from reports.weekly import build_weekly_report
-from services import attendance, panel_access, plan_values, roles
+from reports.weekly import build_weekly_report, survey_results_for
+from services import attendance, comments, panel_access, plan_values, roles
 from services.events import local_text
 from services.refusal import Refusal
 from storage.models import Event
 from storage.repositories import audit
 from storage.repositories import events as event_store
+from surveys.definition import load_shipped
+from surveys.labels import label
 from web import views
 from web.cache import FigureCache
-from web.panel import drilldown
+from web.panel import drilldown, surveys
 from web.panel.headers import PanelHeaders
 from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
@@ -192,6 +195,43 @@ def panel_app(setup: PanelSetup) -> Starlette:
                     whole=found.whole, rows=[drilldown.row_view(row, lang) for row in found.rows],
                     total=drilldown.total_view(found, lang), hidden=found.hidden)
 
+    async def survey_list(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "report.read")
+        shipped = [{"id": s.id, "title": label(s.title, actor.language)} for s in load_shipped().values()]
+        return page("surveys.html", actor, token, surveys=shipped, year=setup.default_year)
+
+    async def survey_page(request: Request) -> Response:
+        """Every question's results of a survey for a year, city-wide: `kentbot results --year`."""
+        wanted = request.query_params.get("yil", "")
+        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
+        shipped = load_shipped()
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "report.read")
+            if request.path_params["survey_id"] not in shipped:
+                raise Refused(404, "error_not_found")
+            found = await survey_results_for(session, shipped[request.path_params["survey_id"]],
+                                             date(year, 1, 1), date(year, 12, 31), None)
+        return page("survey.html", actor, token, year=year, results=surveys.results_view(found, actor.language))
+
+    async def comment_list(request: Request) -> Response:
+        """Chat's /yorumlar: the comments of the member's centres (every centre's for managers)
+        of the last 90 days, newest first, 25 a page."""
+        wanted = request.query_params.get("sayfa", "1")
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            first, found = await comments.readable(session, actor, setup.clock().astimezone(setup.zone).date())
+        pages = max(1, -(-len(found) // PAGE_SIZE))
+        number = min(int(wanted), pages) if wanted.isdigit() and int(wanted) > 0 else 1
+        shown = found[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        return page("comments.html", actor, token, rows=surveys.comment_rows(shown, actor.language), total=len(found),
+                    first=local_day(first), last=local_day(setup.clock().astimezone(setup.zone).date()),
+                    number=number, pages=pages,
+                    previous=f"/panel/yorumlar?sayfa={number - 1}" if number > 1 else None,
+                    next=f"/panel/yorumlar?sayfa={number + 1}" if number < pages else None)
+
     async def event_list(request: Request) -> Response:
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
@@ -341,6 +381,9 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/cikis", sign_out, methods=["POST"]),
         Route("/cikti", signed_out, methods=["GET"]),
         Route("/gosterge/{code}", indicator_page, methods=["GET"]),
+        Route("/anket", survey_list, methods=["GET"]),
+        Route("/anket/{survey_id}", survey_page, methods=["GET"]),
+        Route("/yorumlar", comment_list, methods=["GET"]),
         Route("/etkinlikler", event_list, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}", event_detail, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
