@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from bot.anonymous_storage import tidy
+from bot.chat import notices
 from bot.services import Services
 from bot.web.public import this_year
 from web.cache import FigureCache
@@ -26,5 +27,6 @@ def panel_routes(services: Services, cache: FigureCache, default_year: int | Non
         sessions=services.sessions, clock=services.clock, zone=services.zone, cache=cache,
         default_year=this_year(services) if default_year is None else default_year,
         https=public_url.startswith("https://"), before=lambda: tidy(services, services.clock()),
+        notify=lambda session, owed, now: notices.queue(session, owed, zone=services.zone, now=now),
     )
     return [Route("/panel", _to_dashboard, methods=["GET"]), Mount("/panel", app=panel_app(setup))]

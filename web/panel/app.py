@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,12 +33,15 @@ from reports.numbers import day as local_day
 from reports.periods import NAMED_PERIODS, named_period
 from reports.render_xlsx import render_xlsx
 from reports.weekly import build_weekly_report, survey_results_for
-from services import attendance, comments, panel_access, plan_values, roles
+from services import attendance, comments, memberships, panel_access, plan_values, roles
 from services.events import local_text
+from services.notices import Notice
 from services.refusal import Refusal
-from storage.models import Event
+from storage.centres import shipped_by_id
+from storage.models import Event, Membership
 from storage.repositories import audit
 from storage.repositories import events as event_store
+from storage.repositories import memberships as membership_store
 from surveys.definition import load_shipped
 from surveys.labels import label
 from web import views
@@ -54,6 +57,7 @@ MAX_FORM_BYTES = 16_384
 # The events listed: from a month back (to mark recent ones held) onwards.
 EVENTS_SINCE = timedelta(days=31)
 EVENTS_LIMIT = 1000
+APPLICATIONS_LIMIT = 200
 FIRST_YEAR, LAST_YEAR = plan_values.FIRST_YEAR, plan_values.LAST_YEAR
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,6 +76,9 @@ class PanelSetup:
     zone: ZoneInfo
     cache: FigureCache
     default_year: int
+    # Queues the notices a service says are owed (services.notices), in the caller's transaction,
+    # worded as chat words them: the bot supplies it, as the panel may not import the bot.
+    notify: Callable[[AsyncSession, Sequence[Notice], datetime], Awaitable[object]]
     # The public address is https: the cookie is Secure even when a proxy speaks plain HTTP to us.
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
@@ -232,6 +239,59 @@ def panel_app(setup: PanelSetup) -> Starlette:
                     previous=f"/panel/yorumlar?sayfa={number - 1}" if number > 1 else None,
                     next=f"/panel/yorumlar?sayfa={number + 1}" if number < pages else None)
 
+    async def applications(session: AsyncSession, actor: roles.Actor) -> list[dict[str, Any]]:
+        """The pending applications the member may decide, oldest first, as chat's /basvurular."""
+        centres = None if roles.can(actor, "membership.approve") else sorted(actor.centres)
+        rows = []
+        named = shipped_by_id()
+        for membership in await membership_store.pending(session, centres, limit=APPLICATIONS_LIMIT):
+            centre = named.get(membership.centre_id)
+            rows.append({"id": membership.id, "name": membership.member_name, "relation": membership.relation,
+                         "contact": membership.contact_preference, "when": local_text(membership.created_at, setup.zone),
+                         "centre": centre.name_in(actor.language) if centre is not None else membership.centre_id})
+        return rows
+
+    async def application_list(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            rows = await applications(session, actor)
+        return page("applications.html", actor, token, rows=rows, errors={}, given={})
+
+    async def application_decide(request: Request) -> Response:
+        """Approve, or decline with a reason: the chat's decision, audited as there, and the
+        applicant's notice queued in the same transaction. A wrong field is told beside it and
+        nothing changes."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            membership_id = request.path_params["membership_id"]
+            membership = await session.get(Membership, membership_id)
+            if membership is None:
+                raise Refused(404, "error_not_found")
+            allow(actor, "membership.approve", membership.centre_id)
+            form = await posted(request, token)
+            choice, reason = form.get("karar", ""), form.get("gerekce", "").strip()
+            error = None
+            if choice not in ("onayla", "reddet"):
+                error = "choice"
+            elif choice == "reddet" and (not reason or len(reason) > memberships.MAX_REASON):
+                error = "reason"
+            else:
+                try:
+                    decision = await memberships.decide(
+                        session, actor, membership_id=membership_id, approve=choice == "onayla",
+                        reason=reason if choice == "reddet" else None, zone=setup.zone, now=setup.clock())
+                    await setup.notify(session, [decision.notice] if decision.notice else [], setup.clock())
+                except Refusal as refusal:
+                    error = refusal.reason
+            if error is not None:
+                await session.rollback()
+                rows = await applications(session, actor)
+                return page("applications.html", actor, token, 400, rows=rows, errors={membership_id: error},
+                            given={membership_id: reason})
+            await session.commit()
+        setup.cache.changed()
+        return RedirectResponse("/panel/basvurular", status_code=303)
+
     async def event_list(request: Request) -> Response:
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
@@ -384,6 +444,8 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/anket", survey_list, methods=["GET"]),
         Route("/anket/{survey_id}", survey_page, methods=["GET"]),
         Route("/yorumlar", comment_list, methods=["GET"]),
+        Route("/basvurular", application_list, methods=["GET"]),
+        Route("/basvurular/{membership_id:int}", application_decide, methods=["POST"]),
         Route("/etkinlikler", event_list, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}", event_detail, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
