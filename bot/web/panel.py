@@ -10,6 +10,8 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from bot.anonymous_storage import tidy
 from bot.chat import notices
+from bot.commands.bot_username import resolve
+from bot.config import ConfigError
 from bot.services import Services
 from bot.web.public import this_year
 from web.cache import FigureCache
@@ -20,6 +22,14 @@ async def _to_dashboard(request: Request) -> Response:
     return RedirectResponse("/panel/", status_code=308)
 
 
+async def _username(services: Services) -> str | None:
+    """The username invite links name, as `kentbot staff invite` finds it; None when unknown."""
+    try:
+        return await resolve(services.settings, None)
+    except ConfigError:
+        return None
+
+
 def panel_routes(services: Services, cache: FigureCache, default_year: int | None = None) -> list[BaseRoute]:
     """/panel/ and below, to come before the public pages' mount (which owns every other path)."""
     public_url = services.settings.public_url or ""
@@ -28,5 +38,6 @@ def panel_routes(services: Services, cache: FigureCache, default_year: int | Non
         default_year=this_year(services) if default_year is None else default_year,
         https=public_url.startswith("https://"), before=lambda: tidy(services, services.clock()),
         notify=lambda session, owed, now: notices.queue(session, owed, zone=services.zone, now=now),
+        bot_username=lambda: _username(services),
     )
     return [Route("/panel", _to_dashboard, methods=["GET"]), Mount("/panel", app=panel_app(setup))]

@@ -33,7 +33,7 @@ from reports.numbers import day as local_day
 from reports.periods import NAMED_PERIODS, named_period
 from reports.render_xlsx import render_xlsx
 from reports.weekly import build_weekly_report, survey_results_for
-from services import attendance, comments, memberships, panel_access, plan_values, roles
+from services import attendance, comments, invites, memberships, panel_access, plan_values, roles
 from services.events import local_text
 from services.notices import Notice
 from services.refusal import Refusal
@@ -42,12 +42,14 @@ from storage.models import Event, Membership
 from storage.repositories import audit
 from storage.repositories import events as event_store
 from storage.repositories import memberships as membership_store
+from storage.repositories import staff as staff_store
 from surveys.definition import load_shipped
 from surveys.labels import label
 from web import views
 from web.cache import FigureCache
 from web.panel import drilldown, surveys
 from web.panel.headers import PanelHeaders
+from web.panel.staff_form import DEFAULT_HOURS, InviteForm, invite_form
 from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
 
@@ -79,6 +81,8 @@ class PanelSetup:
     # Queues the notices a service says are owed (services.notices), in the caller's transaction,
     # worded as chat words them: the bot supplies it, as the panel may not import the bot.
     notify: Callable[[AsyncSession, Sequence[Notice], datetime], Awaitable[object]]
+    # The bot's Telegram username for invite links, or None when it cannot be known now.
+    bot_username: Callable[[], Awaitable[str | None]]
     # The public address is https: the cookie is Secure even when a proxy speaks plain HTTP to us.
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
@@ -136,7 +140,8 @@ def panel_app(setup: PanelSetup) -> Starlette:
 
     def page(name: str, actor: roles.Actor, token: str, status: int = 200, **context: Any) -> HTMLResponse:
         return _render(name, actor.language, status, actor=actor, csrf=panel_access.csrf_token(token),
-                       is_manager=roles.can(actor, "report.read"), **context)
+                       is_manager=roles.can(actor, "report.read"),
+                       is_admin=roles.can(actor, "staff.invite"), **context)
 
     # --- signing in and out ---------------------------------------------------------------
 
@@ -292,6 +297,61 @@ def panel_app(setup: PanelSetup) -> Starlette:
         setup.cache.changed()
         return RedirectResponse("/panel/basvurular", status_code=303)
 
+    async def staff_page(session: AsyncSession, actor: roles.Actor, token: str, status: int = 200,
+                         **context: Any) -> HTMLResponse:
+        """Every member with their role, centres and state, and the invite form."""
+        rows = [{"id": m.id, "name": m.display_name, "role": m.role, "active": m.active,
+                 "revoked": local_text(m.revoked_at, setup.zone) if m.revoked_at else None,
+                 "centres": ", ".join(await staff_store.centres_of(session, m.id)) or "—"}
+                for m in await staff_store.members(session)]
+        centres = sorted(shipped_by_id().items())
+        fields = {"role": "staff", "centre": "", "hours": str(DEFAULT_HOURS), **context.pop("given", {})}
+        return page("staff.html", actor, token, status, rows=rows, roles=roles.ROLES, given=fields,
+                    centres=[(cid, c.name_in(actor.language)) for cid, c in centres],
+                    **{"errors": {}, "link": None, "until": None, "revoke_error": None, **context})
+
+    async def staff_list(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "staff.invite")
+            return await staff_page(session, actor, token)
+
+    async def staff_invite(request: Request) -> Response:
+        """`kentbot staff invite` on the web: the single-use link is shown once, on this page."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            allow(actor, "staff.invite")
+            form = await posted(request, token)
+            given = {name: form.get(name, "") for name in ("role", "centre", "hours")}
+            checked = invite_form(given["role"], given["centre"], given["hours"], set(shipped_by_id()))
+            username = await setup.bot_username() if isinstance(checked, InviteForm) else None
+            if not isinstance(checked, InviteForm) or username is None:
+                errors = checked if isinstance(checked, dict) else {"form": "username"}
+                return await staff_page(session, actor, token, 400, errors=errors, given=given)
+            try:
+                made = await invites.create(session, role=checked.role, centre_id=checked.centre_id, hours=checked.hours,
+                                            actor=actor, now=setup.clock())
+            except Refusal:
+                await session.rollback()
+                return await staff_page(session, actor, token, 400, errors={"centre": "centre_unknown"}, given=given)
+            await session.commit()
+            return await staff_page(session, actor, token, link=made.link(username),
+                                    until=local_text(made.expires_at, setup.zone))
+
+    async def staff_revoke(request: Request) -> Response:
+        """`kentbot staff revoke`: every right taken away and every panel session of theirs ended."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            allow(actor, "staff.revoke")
+            await posted(request, token)
+            try:
+                await invites.revoke(session, staff_id=request.path_params["staff_id"], actor=actor, now=setup.clock())
+            except Refusal:
+                await session.rollback()
+                return await staff_page(session, actor, token, 400, revoke_error=request.path_params["staff_id"])
+            await session.commit()
+        return RedirectResponse("/panel/personel", status_code=303)
+
     async def event_list(request: Request) -> Response:
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
@@ -446,6 +506,9 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/yorumlar", comment_list, methods=["GET"]),
         Route("/basvurular", application_list, methods=["GET"]),
         Route("/basvurular/{membership_id:int}", application_decide, methods=["POST"]),
+        Route("/personel", staff_list, methods=["GET"]),
+        Route("/personel/davet", staff_invite, methods=["POST"]),
+        Route("/personel/{staff_id:int}/kaldir", staff_revoke, methods=["POST"]),
         Route("/etkinlikler", event_list, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}", event_detail, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
