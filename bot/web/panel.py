@@ -9,8 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from bot.anonymous_storage import tidy
+from bot.bot_username import resolve
 from bot.chat import notices
-from bot.commands.bot_username import resolve
 from bot.config import ConfigError
 from bot.services import Services
 from bot.web.public import this_year

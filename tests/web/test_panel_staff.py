@@ -11,7 +11,7 @@ import re
 from panel_support import csrf_in, join, panel, seed_centres, signed  # noqa: F401  (panel: a fixture)
 from sqlalchemy import func, select
 
-from bot.commands.bot_username import resolve
+from bot.bot_username import resolve
 from services import invites, panel_access
 from services.roles import actor_for
 from storage.models import AuditEntry, Invite, PanelSession, StaffMember
