@@ -366,7 +366,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bot_username(args: argparse.Namespace, settings: Settings) -> str:
-    from bot.commands.bot_username import resolve
+    from bot.bot_username import resolve
 
     return asyncio.run(resolve(settings, args.bot_username))
 

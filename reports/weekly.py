@@ -41,7 +41,7 @@ from reports.model import (
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Plan
 from reports.response_rates import response_rates
-from reports.results import read_versions
+from reports.results import SurveyResults, read_versions, survey_results
 from storage.centres import shipped_by_id
 from storage.private_files import private_folder, write_private
 from storage.repositories import invitations as invitation_store
@@ -129,6 +129,16 @@ async def survey_comparison(session: AsyncSession, current: SurveyDefinition, fi
     versions = read_versions(await responses.stored_definitions(session, current.id), current)
     rows = await responses.answered(session, current.id, first, last, anonymous=current.anonymity == "anonymous")
     return compare_centres(current, versions, rows, first=first, last=last)
+
+
+async def survey_results_for(
+    session: AsyncSession, current: SurveyDefinition, first: date, last: date, centre: str | None
+) -> SurveyResults:
+    """The results of `current` for the days [first, last], of one centre when given: what
+    `kentbot results` prints and the web panel shows."""
+    versions = read_versions(await responses.stored_definitions(session, current.id), current)
+    rows = await responses.answered(session, current.id, first, last, centre_id=centre)
+    return survey_results(current, versions, rows, first=first, last=last, centre=centre)
 
 
 async def period_comments(session: AsyncSession, first: date, last: date) -> list[Comment]:

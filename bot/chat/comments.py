@@ -9,7 +9,7 @@ survey's comments are shown only in groups of at least 5, each alone, dated by i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import Update
 
@@ -19,15 +19,12 @@ from bot.chat.staff import button_message, staff_actor
 from bot.i18n import t
 from bot.keyboards import rows
 from reports import numbers
-from reports.comments import Comment, comment_list, text_questions
+from reports.comments import Comment
 from reports.labels import label
-from services import roles
-from storage.repositories.comments import text_answers
-from surveys.definition import load_shipped
+from services.comments import readable
 from surveys.labels import label as in_language
 
 PAGE = 5
-DAYS = 90  # the comments of the last 90 days, ending on the day the list was first asked for
 
 
 async def comments_command(turn: Turn, update: Update) -> None:
@@ -54,12 +51,8 @@ async def _page(turn: Turn, last: date, page: int, message_id: int | None) -> No
     actor = await staff_actor(turn)
     if actor is None:
         return
-    centres = roles.centres_for(actor, "comment.read")
     lang = actor.language
-    surveys = load_shipped()
-    first = last - timedelta(days=DAYS - 1)
-    rows_read = await text_answers(turn.session, first, last, text_questions(surveys.values()), centre_ids=centres)
-    comments = comment_list(rows_read, surveys)
+    first, comments = await readable(turn.session, actor, last)
     if not comments:
         turn.send(t(lang, "comments.none", start=numbers.day(first), end=numbers.day(last)))
         return

@@ -9,17 +9,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.commands.reports import fail, report_session
 from bot.config import Settings
 from reports.drivers import CentreComparison, drivers
 from reports.render_results import results_document, results_text
-from reports.results import SurveyResults, read_versions, survey_results
-from reports.weekly import item_chart, survey_comparison
+from reports.weekly import item_chart, survey_comparison, survey_results_for
 from storage.centres import shipped_by_id
 from storage.private_files import write_private
-from storage.repositories import responses as store
 from surveys.definition import SurveyDefinition, load_shipped
 
 
@@ -39,15 +35,6 @@ def known_centre(centre_id: str | None) -> str | None:
     if centre_id is not None and centre_id not in shipped_by_id():
         raise UnknownChoice(f"unknown centre {centre_id!r}; see `kentbot centre list`")
     return centre_id
-
-
-async def compute(
-    session: AsyncSession, current: SurveyDefinition, first: date, last: date, centre: str | None
-) -> SurveyResults:
-    """The results of `current` for the days [first, last], of one centre when given."""
-    versions = read_versions(await store.stored_definitions(session, current.id), current)
-    rows = await store.answered(session, current.id, first, last, centre_id=centre)
-    return survey_results(current, versions, rows, first=first, last=last, centre=centre)
 
 
 def results_period(year: int | None, first: date | None, last: date | None) -> tuple[date, date]:
@@ -74,8 +61,8 @@ async def results(
     if chart and not Path(chart).parent.is_dir():
         return fail(f"the folder of --chart {chart} does not exist; create it or choose another file")
     async with report_session(settings) as session:
-        found = await compute(session, current, first, last, centre)
-        city = await compute(session, current, first, last, None) if centre else None
+        found = await survey_results_for(session, current, first, last, centre)
+        city = await survey_results_for(session, current, first, last, None) if centre else None
         compared = await survey_comparison(session, current, first, last) if chart else None
     differences = drivers(found, city) if city is not None else ()
     if chart and compared is not None:

@@ -12,13 +12,15 @@ from panel_support import csrf_in, join, seed_centres, served, signed, women_eve
 from sqlalchemy import func, select
 from starlette.routing import Route
 
-from services import events
+from services import events, invites
 from services.roles import actor_for
-from storage.models import AuditEntry, Event
+from storage.models import AuditEntry, Event, Invite, Membership, OutboxMessage, Person
 from web.panel.app import PanelSetup, panel_app
 
 VISITORS = ("nobody", "staff_a", "staff_b", "manager", "admin")
 EVENT_A, EVENT_B = "{event_a}", "{event_b}"
+# 4.2.7 counts held women's events (a centre on every row); 4.2.5 an anonymous survey (none).
+DRILL_EVENTS, DRILL_SURVEY = "/panel/gosterge/4.2.7", "/panel/gosterge/4.2.5"
 
 # (method, path) -> the status each visitor gets, in the order of VISITORS.
 MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
@@ -29,6 +31,16 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", f"/panel/etkinlikler/{EVENT_A}/katilim"): (401, 400, 403, 400, 400),
     ("POST", f"/panel/etkinlikler/{EVENT_B}/katilim"): (401, 403, 400, 400, 400),
     ("GET", "/panel/denetim"): (401, 403, 403, 200, 200),
+    ("GET", DRILL_EVENTS): (401, 200, 200, 200, 200),
+    ("GET", DRILL_SURVEY): (401, 403, 403, 200, 200),
+    ("GET", "/panel/anket"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/anket/women_support"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/yorumlar"): (401, 200, 200, 200, 200),
+    ("GET", "/panel/basvurular"): (401, 200, 200, 200, 200),
+    ("GET", "/panel/personel"): (401, 403, 403, 403, 200),
+    ("POST", "/panel/personel/davet"): (401, 403, 403, 403, 400),  # no role given
+    ("POST", "/panel/personel/{revoked}/kaldir"): (401, 403, 403, 403, 400),  # revoked already
+    ("POST", "/panel/basvurular/{application}"): (401, 403, 403, 400, 400),  # at Karşıyaka's Alzheimer centre
     ("GET", "/panel/plan"): (401, 403, 403, 200, 200),
     ("POST", "/panel/plan"): (401, 403, 403, 400, 400),
     ("GET", "/panel/indirme"): (401, 403, 403, 200, 200),
@@ -45,15 +57,20 @@ ROUTE_PATTERNS = {
     "/etkinlikler": "/panel/etkinlikler", "/etkinlikler/{event_id:int}": f"/panel/etkinlikler/{EVENT_A}",
     "/etkinlikler/{event_id:int}/katilim": f"/panel/etkinlikler/{EVENT_A}/katilim", "/denetim": "/panel/denetim", "/plan": "/panel/plan",
     "/indirme": "/panel/indirme", "/indirme/haftalik.xlsx": "/panel/indirme/haftalik.xlsx",
-    "/indirme/acik-veri.csv": "/panel/indirme/acik-veri.csv",
+    "/indirme/acik-veri.csv": "/panel/indirme/acik-veri.csv", "/gosterge/{code}": DRILL_EVENTS,
+    "/anket": "/panel/anket", "/anket/{survey_id}": "/panel/anket/women_support", "/yorumlar": "/panel/yorumlar",
+    "/basvurular": "/panel/basvurular", "/basvurular/{membership_id:int}": "/panel/basvurular/{application}",
+    "/personel": "/panel/personel", "/personel/davet": "/panel/personel/davet",
+    "/personel/{staff_id:int}/kaldir": "/panel/personel/{revoked}/kaldir",
 }
 
 
 def test_the_table_covers_every_route_and_method_of_the_panel() -> None:
-    app = panel_app(PanelSetup(sessions=None, clock=None, zone=None, cache=None, default_year=2026))  # type: ignore[arg-type]
+    app = panel_app(PanelSetup(sessions=None, clock=None, zone=None, cache=None, default_year=2026,
+                                 notify=None, bot_username=None))  # type: ignore[arg-type]
     served_routes = {(method, ROUTE_PATTERNS[route.path]) for route in app.routes if isinstance(route, Route)
                      for method in route.methods or () if method != "HEAD"}
-    assert served_routes == {key for key in MATRIX if EVENT_B not in key[1]}
+    assert served_routes == {key for key in MATRIX if EVENT_B not in key[1] and key[1] != DRILL_SURVEY}
 
 
 async def _count(served, model) -> int:
@@ -77,7 +94,18 @@ async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor
         draft_b = events.Draft(type="disability_activity", centre_id="buca-engelli", title="Spor", place="Salon",
                                starts_at=now + timedelta(hours=1), capacity=None, audience="disabled", language="tr")
         event_b = await events.create(session, admin, draft_b, publish=True, now=now)
-        ids = {"event_a": event_a.id, "event_b": event_b.id}
+        applicant = Person(citizen_key="applicant", telegram_user_id=9499, display_name="Başvuran", language="tr",
+                           created_at=now)
+        session.add(applicant)
+        await session.flush()
+        application = Membership(person_id=applicant.id, centre_id="karsiyaka-alzheimer", relation="family",
+                                 member_name="Üye", identity_key="identity", contact_preference="telegram",
+                                 status="pending", created_at=now)
+        session.add(application)
+        await session.flush()
+        revoked = await join(session, "staff", "konak-kadin", 9405, now)
+        await invites.revoke(session, staff_id=revoked.id, actor="cli:test", now=now)
+        ids = {"event_a": event_a.id, "event_b": event_b.id, "application": application.id, "revoked": revoked.id}
     token = await served.session_of(members[visitor].id) if visitor != "nobody" else None
     headers = signed(token) if token else {}
     csrf = csrf_in((await served.client.get("/panel/", headers=headers)).text) if token else "0" * 64
@@ -93,6 +121,9 @@ async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor
         answers[(method, pattern)] = (response.status_code, expected[VISITORS.index(visitor)])
     assert {key: got for key, (got, _) in answers.items()} == {key: want for key, (_, want) in answers.items()}
     assert await _count(served, AuditEntry) == audited and await _count(served, Event) == held
+    assert await _count(served, OutboxMessage) == 0 and await _count(served, Invite) == 5
     async with served.services.sessions() as session:
         statuses = (await session.execute(select(Event.status, Event.headcount))).all()
     assert sorted(statuses) == [("published", None), ("published", None)]
+    async with served.services.sessions() as session:
+        assert (await session.get(Membership, ids["application"])).status == "pending"  # type: ignore[union-attr]

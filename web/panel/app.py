@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -29,18 +29,27 @@ from starlette.routing import Route
 
 from reports.aggregate import current_plan
 from reports.document import OPEN_FIELDS
+from reports.numbers import day as local_day
 from reports.periods import NAMED_PERIODS, named_period
 from reports.render_xlsx import render_xlsx
-from reports.weekly import build_weekly_report
-from services import attendance, panel_access, plan_values, roles
+from reports.weekly import build_weekly_report, survey_results_for
+from services import attendance, comments, invites, memberships, panel_access, plan_values, roles
 from services.events import local_text
+from services.notices import Notice
 from services.refusal import Refusal
-from storage.models import Event
+from storage.centres import shipped_by_id
+from storage.models import Event, Membership
 from storage.repositories import audit
 from storage.repositories import events as event_store
+from storage.repositories import memberships as membership_store
+from storage.repositories import staff as staff_store
+from surveys.definition import load_shipped
+from surveys.labels import label
 from web import views
 from web.cache import FigureCache
+from web.panel import drilldown, surveys
 from web.panel.headers import PanelHeaders
+from web.panel.staff_form import DEFAULT_HOURS, InviteForm, invite_form
 from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
 
@@ -50,6 +59,7 @@ MAX_FORM_BYTES = 16_384
 # The events listed: from a month back (to mark recent ones held) onwards.
 EVENTS_SINCE = timedelta(days=31)
 EVENTS_LIMIT = 1000
+APPLICATIONS_LIMIT = 200
 FIRST_YEAR, LAST_YEAR = plan_values.FIRST_YEAR, plan_values.LAST_YEAR
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,6 +78,11 @@ class PanelSetup:
     zone: ZoneInfo
     cache: FigureCache
     default_year: int
+    # Queues the notices a service says are owed (services.notices), in the caller's transaction,
+    # worded as chat words them: the bot supplies it, as the panel may not import the bot.
+    notify: Callable[[AsyncSession, Sequence[Notice], datetime], Awaitable[object]]
+    # The bot's Telegram username for invite links, or None when it cannot be known now.
+    bot_username: Callable[[], Awaitable[str | None]]
     # The public address is https: the cookie is Secure even when a proxy speaks plain HTTP to us.
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
@@ -125,7 +140,8 @@ def panel_app(setup: PanelSetup) -> Starlette:
 
     def page(name: str, actor: roles.Actor, token: str, status: int = 200, **context: Any) -> HTMLResponse:
         return _render(name, actor.language, status, actor=actor, csrf=panel_access.csrf_token(token),
-                       is_manager=roles.can(actor, "report.read"), **context)
+                       is_manager=roles.can(actor, "report.read"),
+                       is_admin=roles.can(actor, "staff.invite"), **context)
 
     # --- signing in and out ---------------------------------------------------------------
 
@@ -163,7 +179,178 @@ def panel_app(setup: PanelSetup) -> Starlette:
             actor, token = await member(request, session)
         figures = await setup.cache.get(setup.default_year)
         view = views.target_view(figures, actor.language, setup.default_year) if roles.can(actor, "report.read") else None
-        return page("dashboard.html", actor, token, view=view, year=figures.year)
+        drillable = [{"code": i.code, "name": i.name_in(actor.language)}
+                     for i in drilldown.drillable(actor, figures.plan.indicators)] if view is None else []
+        return page("dashboard.html", actor, token, view=view, year=figures.year, drillable=drillable)
+
+    async def indicator_page(request: Request) -> Response:
+        """The rows behind an indicator's number for a year and their sum, as `kentbot indicator`
+        prints them; staff see their centres' rows of the indicators whose rows have a centre."""
+        wanted = request.query_params.get("yil", "")
+        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            plan = await current_plan(session, year)
+            code = request.path_params["code"]
+            if code not in {i.code for i in plan.indicators}:
+                raise Refused(404, "error_not_found")
+            indicator = plan.indicator(code)
+            if not drilldown.may_read(actor, indicator):
+                raise Refused(403, "error_forbidden")
+            found = await drilldown.drilled(session, actor, indicator, year, setup.zone)
+        card = None
+        if found.whole:
+            figures = await setup.cache.get(year)
+            card = views.card(figures, figures.entry(code), actor.language, setup.default_year)
+        lang = actor.language
+        return page("indicator.html", actor, token, code=code, title=indicator.name_in(lang), year=year, card=card,
+                    whole=found.whole, rows=[drilldown.row_view(row, lang) for row in found.rows],
+                    total=drilldown.total_view(found, lang), hidden=found.hidden)
+
+    async def survey_list(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "report.read")
+        shipped = [{"id": s.id, "title": label(s.title, actor.language)} for s in load_shipped().values()]
+        return page("surveys.html", actor, token, surveys=shipped, year=setup.default_year)
+
+    async def survey_page(request: Request) -> Response:
+        """Every question's results of a survey for a year, city-wide: `kentbot results --year`."""
+        wanted = request.query_params.get("yil", "")
+        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
+        shipped = load_shipped()
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "report.read")
+            if request.path_params["survey_id"] not in shipped:
+                raise Refused(404, "error_not_found")
+            found = await survey_results_for(session, shipped[request.path_params["survey_id"]],
+                                             date(year, 1, 1), date(year, 12, 31), None)
+        return page("survey.html", actor, token, year=year, results=surveys.results_view(found, actor.language))
+
+    async def comment_list(request: Request) -> Response:
+        """Chat's /yorumlar: the comments of the member's centres (every centre's for managers)
+        of the last 90 days, newest first, 25 a page."""
+        wanted = request.query_params.get("sayfa", "1")
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            first, found = await comments.readable(session, actor, setup.clock().astimezone(setup.zone).date())
+        pages = max(1, -(-len(found) // PAGE_SIZE))
+        number = min(int(wanted), pages) if wanted.isdigit() and int(wanted) > 0 else 1
+        shown = found[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        return page("comments.html", actor, token, rows=surveys.comment_rows(shown, actor.language), total=len(found),
+                    first=local_day(first), last=local_day(setup.clock().astimezone(setup.zone).date()),
+                    number=number, pages=pages,
+                    previous=f"/panel/yorumlar?sayfa={number - 1}" if number > 1 else None,
+                    next=f"/panel/yorumlar?sayfa={number + 1}" if number < pages else None)
+
+    async def applications(session: AsyncSession, actor: roles.Actor) -> list[dict[str, Any]]:
+        """The pending applications the member may decide, oldest first, as chat's /basvurular."""
+        centres = None if roles.can(actor, "membership.approve") else sorted(actor.centres)
+        rows = []
+        named = shipped_by_id()
+        for membership in await membership_store.pending(session, centres, limit=APPLICATIONS_LIMIT):
+            centre = named.get(membership.centre_id)
+            rows.append({"id": membership.id, "name": membership.member_name, "relation": membership.relation,
+                         "contact": membership.contact_preference, "when": local_text(membership.created_at, setup.zone),
+                         "centre": centre.name_in(actor.language) if centre is not None else membership.centre_id})
+        return rows
+
+    async def application_list(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            rows = await applications(session, actor)
+        return page("applications.html", actor, token, rows=rows, errors={}, given={})
+
+    async def application_decide(request: Request) -> Response:
+        """Approve, or decline with a reason: the chat's decision, audited as there, and the
+        applicant's notice queued in the same transaction. A wrong field is told beside it and
+        nothing changes."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            membership_id = request.path_params["membership_id"]
+            membership = await session.get(Membership, membership_id)
+            if membership is None:
+                raise Refused(404, "error_not_found")
+            allow(actor, "membership.approve", membership.centre_id)
+            form = await posted(request, token)
+            choice, reason = form.get("karar", ""), form.get("gerekce", "").strip()
+            error = None
+            if choice not in ("onayla", "reddet"):
+                error = "choice"
+            elif choice == "reddet" and (not reason or len(reason) > memberships.MAX_REASON):
+                error = "reason"
+            else:
+                try:
+                    decision = await memberships.decide(
+                        session, actor, membership_id=membership_id, approve=choice == "onayla",
+                        reason=reason if choice == "reddet" else None, zone=setup.zone, now=setup.clock())
+                    await setup.notify(session, [decision.notice] if decision.notice else [], setup.clock())
+                except Refusal as refusal:
+                    error = refusal.reason
+            if error is not None:
+                await session.rollback()
+                rows = await applications(session, actor)
+                return page("applications.html", actor, token, 400, rows=rows, errors={membership_id: error},
+                            given={membership_id: reason})
+            await session.commit()
+        setup.cache.changed()
+        return RedirectResponse("/panel/basvurular", status_code=303)
+
+    async def staff_page(session: AsyncSession, actor: roles.Actor, token: str, status: int = 200,
+                         **context: Any) -> HTMLResponse:
+        """Every member with their role, centres and state, and the invite form."""
+        rows = [{"id": m.id, "name": m.display_name, "role": m.role, "active": m.active,
+                 "revoked": local_text(m.revoked_at, setup.zone) if m.revoked_at else None,
+                 "centres": ", ".join(await staff_store.centres_of(session, m.id)) or "—"}
+                for m in await staff_store.members(session)]
+        centres = sorted(shipped_by_id().items())
+        fields = {"role": "staff", "centre": "", "hours": str(DEFAULT_HOURS), **context.pop("given", {})}
+        return page("staff.html", actor, token, status, rows=rows, roles=roles.ROLES, given=fields,
+                    centres=[(cid, c.name_in(actor.language)) for cid, c in centres],
+                    **{"errors": {}, "link": None, "until": None, "revoke_error": None, **context})
+
+    async def staff_list(request: Request) -> Response:
+        async with setup.sessions.begin() as session:
+            actor, token = await member(request, session)
+            allow(actor, "staff.invite")
+            return await staff_page(session, actor, token)
+
+    async def staff_invite(request: Request) -> Response:
+        """`kentbot staff invite` on the web: the single-use link is shown once, on this page."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            allow(actor, "staff.invite")
+            form = await posted(request, token)
+            given = {name: form.get(name, "") for name in ("role", "centre", "hours")}
+            checked = invite_form(given["role"], given["centre"], given["hours"], set(shipped_by_id()))
+            username = await setup.bot_username() if isinstance(checked, InviteForm) else None
+            if not isinstance(checked, InviteForm) or username is None:
+                errors = checked if isinstance(checked, dict) else {"form": "username"}
+                return await staff_page(session, actor, token, 400, errors=errors, given=given)
+            try:
+                made = await invites.create(session, role=checked.role, centre_id=checked.centre_id, hours=checked.hours,
+                                            actor=actor, now=setup.clock())
+            except Refusal:
+                await session.rollback()
+                return await staff_page(session, actor, token, 400, errors={"centre": "centre_unknown"}, given=given)
+            await session.commit()
+            return await staff_page(session, actor, token, link=made.link(username),
+                                    until=local_text(made.expires_at, setup.zone))
+
+    async def staff_revoke(request: Request) -> Response:
+        """`kentbot staff revoke`: every right taken away and every panel session of theirs ended."""
+        async with setup.sessions() as session:
+            actor, token = await member(request, session)
+            allow(actor, "staff.revoke")
+            await posted(request, token)
+            try:
+                await invites.revoke(session, staff_id=request.path_params["staff_id"], actor=actor, now=setup.clock())
+            except Refusal:
+                await session.rollback()
+                return await staff_page(session, actor, token, 400, revoke_error=request.path_params["staff_id"])
+            await session.commit()
+        return RedirectResponse("/panel/personel", status_code=303)
 
     async def event_list(request: Request) -> Response:
         async with setup.sessions.begin() as session:
@@ -313,6 +500,15 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/giris/{token}", sign_in, methods=["POST"]),
         Route("/cikis", sign_out, methods=["POST"]),
         Route("/cikti", signed_out, methods=["GET"]),
+        Route("/gosterge/{code}", indicator_page, methods=["GET"]),
+        Route("/anket", survey_list, methods=["GET"]),
+        Route("/anket/{survey_id}", survey_page, methods=["GET"]),
+        Route("/yorumlar", comment_list, methods=["GET"]),
+        Route("/basvurular", application_list, methods=["GET"]),
+        Route("/basvurular/{membership_id:int}", application_decide, methods=["POST"]),
+        Route("/personel", staff_list, methods=["GET"]),
+        Route("/personel/davet", staff_invite, methods=["POST"]),
+        Route("/personel/{staff_id:int}/kaldir", staff_revoke, methods=["POST"]),
         Route("/etkinlikler", event_list, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}", event_detail, methods=["GET"]),
         Route("/etkinlikler/{event_id:int}/katilim", headcount, methods=["POST"]),
