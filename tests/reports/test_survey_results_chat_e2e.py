@@ -75,7 +75,7 @@ async def test_a_manager_pages_through_a_surveys_results_and_gets_its_chart(year
     await manager.press("📋 Sonuçlar: Engelli merkezi hizmet değerlendirmesi", message_id=offer["message_id"])
     first = await manager.wait_for(_says("Sayfa 1/"), timeout=20)
     # The figures and flags of every other output: the raw count, small samples, hidden cells.
-    assert f"Yanıt: {sum(len(group) for group in raw.values())} (anket sürümü 2)" in first["text"]
+    assert f"Yanıt: {sum(len(group) for group in raw.values())} (anket sürümü {DISABILITY.version})" in first["text"]
     assert "n<30: küçük örneklem" in first["text"] and "gizlendi" in first["text"]
     pages = int(first["text"].rsplit("Sayfa 1/", 1)[1])
     assert pages > 1
