@@ -28,7 +28,7 @@ from storage.repositories import plan as plan_values
 from storage.repositories import reports as store
 from storage.repositories import surveys as survey_store
 
-COLUMNS = ("code", "day", "value", "satisfied", "n", "rows")
+COLUMNS = ("code", "day", "value", "satisfied", "n", "rows", "skipped")
 ENTRY_SOURCES = ("milestone", "aid")
 EVENT_SOURCES = ("events", "training")
 BREAKDOWNS = ("centre", "language", "role")
@@ -52,7 +52,7 @@ async def daily_frame(
     surveys = {i.survey: i.code for i in plan.indicators if i.source == "survey" and i.survey}
     if surveys:
         days = await store.survey_days(session, list(surveys), first, last)
-        parts.append(_frame([(surveys[s], d, 0.0, y, n, n) for s, d, y, n in days]))
+        parts.append(_frame([(surveys[s], d, 0.0, y, n, n, k) for s, d, y, n, k in days]))
     event_codes = {i.event_type: i.code for i in plan.indicators if i.source in EVENT_SOURCES and i.event_type}
     if event_codes:
         starts = await store.held_event_starts(session, list(event_codes), start, end)
@@ -71,21 +71,21 @@ async def daily_frame(
     entry_codes = [i.code for i in plan.indicators if i.source in ENTRY_SOURCES]
     if entry_codes:
         entries = await store.entry_days(session, entry_codes, first, last)
-        parts.append(_frame([(c, d, q, 0, 0, n) for c, d, q, n in entries]))
+        parts.append(_frame([(c, d, q, 0, 0, n, 0) for c, d, q, n in entries]))
     for indicator in plan.indicators:
         if indicator.source == "registrations":
             members = await store.membership_days(session, first, last)
-            parts.append(_frame([(indicator.code, d, float(n), 0, 0, n) for d, n in members]))
+            parts.append(_frame([(indicator.code, d, float(n), 0, 0, n, 0) for d, n in members]))
             applied = await store.membership_activity(session, start, end)
             parts.append(_local_days([(indicator.code, at, 0.0, n) for at, n in applied], zone))
     frame = pd.concat([p for p in parts if not p.empty] or [_frame([])], ignore_index=True)
     return frame.groupby(["code", "day"], as_index=False).sum()
 
 
-def _frame(rows: list[tuple[str, date, float, int, int, int]]) -> pd.DataFrame:
+def _frame(rows: list[tuple[str, date, float, int, int, int, int]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["day"] = pd.to_datetime(frame["day"])
-    return frame.astype({"value": "float64", "satisfied": "int64", "n": "int64", "rows": "int64"})
+    return frame.astype({"value": "float64", "satisfied": "int64", "n": "int64", "rows": "int64", "skipped": "int64"})
 
 
 def _local_days(rows: list[tuple[str, object, float, int]], zone: ZoneInfo) -> pd.DataFrame:
@@ -95,21 +95,24 @@ def _local_days(rows: list[tuple[str, object, float, int]], zone: ZoneInfo) -> p
         return _frame([])
     codes, instants, values, records = zip(*rows)
     days = pd.to_datetime(list(instants), utc=True).tz_convert(zone).tz_localize(None).normalize()
-    return _frame([(c, d, v, 0, 0, r) for c, d, v, r in zip(codes, days, values, records)])
+    return _frame([(c, d, v, 0, 0, r, 0) for c, d, v, r in zip(codes, days, values, records)])
 
 
 def observed_until(frame: pd.DataFrame, plan: Plan, last: date) -> dict[str, Observed]:
     """What `evaluate` needs, from the frame's rows up to and including `last`; an indicator
     whose source recorded nothing by then is left out (no data), never set to 0."""
-    sums = frame[frame["day"] <= pd.Timestamp(last)].groupby("code")[["value", "satisfied", "n", "rows"]].sum()
+    sums = frame[frame["day"] <= pd.Timestamp(last)].groupby("code")[["value", "satisfied", "n", "rows", "skipped"]].sum()
     totals = sums.to_dict("index")
     observed: dict[str, Observed] = {}
     for indicator in plan.indicators:
         row = totals.get(indicator.code)
-        if row is None or row["rows"] == 0:
+        # Skips alone leave the indicator without data, but their count is still stated.
+        if row is None or row["rows"] == row["skipped"] == 0:
             continue
         if indicator.source == "survey":
-            observed[indicator.code] = SurveyInput(satisfied=int(row["satisfied"]), n=int(row["n"]))
+            observed[indicator.code] = SurveyInput(
+                satisfied=int(row["satisfied"]), n=int(row["n"]), skipped=int(row["skipped"])
+            )
         else:
             observed[indicator.code] = CountInput(float(row["value"]))
     return observed

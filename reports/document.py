@@ -38,6 +38,9 @@ def indicator_entry(result: IndicatorResult) -> dict[str, Any]:
         "achievement": _percent(result.achievement),
         "contribution": result.contribution,
         "n": result.n if result.unit == "percent" else None,
+        # Responses that skipped the scored question, outside n; null when hidden (1 to 4).
+        "skipped": None if result.skipped_hidden else result.skipped,
+        "skipped_hidden": result.skipped_hidden,
         "ci95": list(result.ci95) if result.ci95 is not None else None,
         "small_sample": result.small_sample,
         "suppressed": result.suppressed,

@@ -23,6 +23,8 @@ Rules (also given to managers by `method_notes`):
   'small_sample' note when n < 30; n = 0 is 'no_data'. With fewer than 5 answers the
   share is not shown at all ('suppressed', n kept): 100% of one answer is that person's
   answer. Its achievement would give the share back, so it is not covered either.
+* A survey's responses that skipped the scored question are outside n; their number is given
+  beside it (`skipped`), hidden from 1 to 4 like every small count, so the base is plain.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class CountInput:
 class SurveyInput:
     satisfied: int
     n: int
+    skipped: int = 0  # responses without an answer to the scored question, outside n
 
 
 Observed = CountInput | SurveyInput
@@ -67,6 +70,12 @@ class IndicatorResult:
     ci95: tuple[float, float] | None
     small_sample: bool
     notes: tuple[str, ...]
+    skipped: int | None = None  # a survey's responses that skipped the scored question; None for counts
+
+    @property
+    def skipped_hidden(self) -> bool:
+        """A skip count from 1 to 4, hidden like every small count."""
+        return self.skipped is not None and 0 < self.skipped < MIN_CELL_N
 
     @property
     def covered(self) -> bool:
@@ -153,7 +162,14 @@ def indicator_result(
         ci95=ci95,
         small_sample=small,
         notes=tuple(notes),
+        skipped=_skipped(indicator, observed),
     )
+
+
+def _skipped(indicator: Indicator, observed: Observed | None) -> int | None:
+    if indicator.unit != "percent":
+        return None
+    return observed.skipped if isinstance(observed, SurveyInput) else 0
 
 
 def _actual(

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from reports.stats import MIN_CELL_N
+
 if TYPE_CHECKING:
+    from reports.indicators import IndicatorResult
     from reports.model import ReportWarning
 
 LANGS = ("tr", "en", "ar")
@@ -45,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note_small_sample": "küçük örneklem",
         "note_suppressed": "5'ten az yanıt, oran gizlendi",
         "suppressed_value": "gizlendi (n={n})",
+        "skipped": "genel memnuniyet sorusunu atlayan: {count}",
         "note_over_achieved": "hedef aşıldı",
         "note_negative_progress": "geriye gidiş",
         "sheet_summary": "Özet",
@@ -112,6 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_achievement": "Gerçekleşme",
         "col_contribution": "Hedefe katkı",
         "col_n": "n",
+        "col_skipped": "Genel soruyu atlayan",
         "col_ci_low": "%95 GA alt",
         "col_ci_high": "%95 GA üst",
         "col_notes": "Notlar",
@@ -241,6 +246,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note_small_sample": "small sample",
         "note_suppressed": "fewer than 5 answers, share hidden",
         "suppressed_value": "hidden (n={n})",
+        "skipped": "skipped the overall satisfaction question: {count}",
         "note_over_achieved": "over-achieved",
         "note_negative_progress": "going backwards",
         "sheet_summary": "Summary",
@@ -308,6 +314,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_achievement": "Achievement",
         "col_contribution": "Contribution to target",
         "col_n": "n",
+        "col_skipped": "Skipped the overall question",
         "col_ci_low": "95% CI low",
         "col_ci_high": "95% CI high",
         "col_notes": "Notes",
@@ -437,6 +444,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note_small_sample": "عينة صغيرة",
         "note_suppressed": "أقل من 5 إجابات، النسبة محجوبة",
         "suppressed_value": "محجوبة (n={n})",
+        "skipped": "عدد من تخطّوا سؤال الرضا العام: \u2066{count}\u2069",
         "note_over_achieved": "تجاوز المستهدف",
         "note_negative_progress": "تراجع",
         "sheet_summary": "ملخص",
@@ -504,6 +512,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_achievement": "الإنجاز",
         "col_contribution": "المساهمة في الهدف",
         "col_n": "n",
+        "col_skipped": "تخطّوا سؤال الرضا العام",
         "col_ci_low": "الحد الأدنى 95%",
         "col_ci_high": "الحد الأعلى 95%",
         "col_notes": "ملاحظات",
@@ -628,6 +637,16 @@ def group_name(by: str, key: str, lang: str) -> str:
     if by == "centre":
         return key
     return LABELS.get(lang, LABELS["tr"]).get(f"{by}_{key}", key)
+
+
+def skipped_count(result: IndicatorResult) -> int | str | None:
+    """The responses that skipped the scored question as published: "<5" from 1 to 4."""
+    return f"<{MIN_CELL_N}" if result.skipped_hidden else result.skipped
+
+
+def skipped_text(result: IndicatorResult, lang: str) -> str | None:
+    """The skips beside n, when there were any: how far the base falls short of the responses."""
+    return label("skipped", lang, count=skipped_count(result)) if result.skipped else None
 
 
 def reasons_text(reasons: tuple[str, ...], lang: str) -> str:

@@ -8,7 +8,7 @@ folded into a "… and N more" line that points to the workbook.
 from __future__ import annotations
 
 from reports import numbers
-from reports.labels import change_heading, label, reasons_text, warning_text
+from reports.labels import change_heading, label, reasons_text, skipped_text, warning_text
 from reports.model import IndicatorLine, WeeklyReport
 
 TELEGRAM_LIMIT = 4096
@@ -91,7 +91,8 @@ def _indicator_line(line: IndicatorLine, lang: str) -> str:
             low=numbers.percent(low, lang),
             high=numbers.percent(high, lang),
         )
-    return text
+    skips = skipped_text(result, lang)
+    return text if skips is None else f"{text}; {skips}"
 
 
 def _amount(value: float, unit: str, lang: str) -> str:

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.indicators import IndicatorResult, method_notes
-from reports.labels import change_heading, group_name, label, reasons_text, warning_text
+from reports.labels import change_heading, group_name, label, reasons_text, skipped_count, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
 from reports.results import QuestionResult, SurveyResults
 from reports.stats import MIN_CELL_N
@@ -107,7 +107,7 @@ def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     headers = (
         "col_code", "col_indicator", "col_unit", "col_weight", "col_baseline", "col_planned",
         "col_actual", "col_change", "col_achievement", "col_contribution", "col_n",
-        "col_ci_low", "col_ci_high", "col_notes", "col_source", "col_small_sample",
+        "col_skipped", "col_ci_low", "col_ci_high", "col_notes", "col_source", "col_small_sample",
         "col_suppressed_flag", "col_baseline_known", "col_covered", "col_uncovered_reason",
     )
     _header(sheet, headers, lang)
@@ -127,6 +127,7 @@ def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
             (result.achievement, PERCENT),
             (result.contribution / 100, PERCENT),
             (result.n, COUNT),
+            (skipped_count(result), COUNT),
             (_ci(result, 0), PERCENT),
             (_ci(result, 1), PERCENT),
             (_notes(result, lang), None),
@@ -145,7 +146,7 @@ def _indicators(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
     contribution = sheet.cell(total_row, 10, report.target.achievement)
     contribution.number_format = PERCENT
     contribution.font = Font(bold=True)
-    _finish(sheet, (8, 60, 10, 9, 12, 12, 12, 14, 13, 13, 8, 11, 11, 30, 50, 11, 11, 11, 11, 24), rows=total_row - 1)
+    _finish(sheet, (8, 60, 10, 9, 12, 12, 12, 14, 13, 13, 8, 12, 11, 11, 30, 50, 11, 11, 11, 11, 24), rows=total_row - 1)
 
 
 def _satisfaction(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:

@@ -205,6 +205,9 @@ class SurveyDefinition(_Model):
     eligibility: Eligibility | None = None
     centre_question: str | None = Field(default=None, pattern=QUESTION_ID.pattern)
     role_question: str | None = Field(default=None, pattern=QUESTION_ID.pattern)
+    # A face beside each point of every satisfaction scale (surveys.labels.LIKERT5_FACES);
+    # never on a sensitive survey, whose screen may be read over a shoulder (definition_checks).
+    faces: StrictBool = False
     questions: tuple[Question, ...] = Field(min_length=1, max_length=100)
 
     @property
@@ -341,9 +344,9 @@ def content_hash(defn: SurveyDefinition) -> str:
     spelled-out defaults do not count as changes, while any change to what a
     citizen sees or how answers are scored does. The link code only routes
     people to the survey, so changing it needs no new version. A survey without an
-    eligibility question hashes as it did before that field existed.
+    eligibility question, or without faces, hashes as it did before that field existed.
     """
-    excluded = {"link"} if defn.eligibility is not None else {"link", "eligibility"}
+    excluded = {"link"} | {name for name in ("eligibility", "faces") if not getattr(defn, name)}
     canonical = json.dumps(
         defn.model_dump(mode="json", exclude=excluded), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )

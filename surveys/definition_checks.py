@@ -42,6 +42,7 @@ def check_definition(raw: Mapping[str, object]) -> list[Problem]:
     problems += _check_special_question(raw, by_id, "role_question")
     problems += _check_eligibility(raw, entries)
     problems += _check_privacy(raw)
+    problems += _check_faces(raw, entries)
     return problems
 
 
@@ -171,6 +172,18 @@ def _check_eligibility(raw: Mapping[str, object], entries: list[dict[str, Any]])
         return [Problem(None, "eligibility", f"question '{target}' must be the first question")]
     if first.get("type") != "yes_no" or first.get("required", True) is not True or first.get("relevant") is not None:
         return [Problem(None, "eligibility", f"question '{target}' must be a required yes_no question without a condition")]
+    return []
+
+
+def _check_faces(raw: Mapping[str, object], entries: list[dict[str, Any]]) -> list[Problem]:
+    """Faces need a rating question to stand beside, and stay off a sensitive survey: a face
+    read over a shoulder tells more than a line of small words."""
+    if raw.get("faces") is not True:
+        return []
+    if raw.get("sensitive") is True:
+        return [Problem(None, "faces", "a sensitive survey keeps its scales in words only; remove faces")]
+    if not any(entry.get("type") == "likert5" for entry in entries):
+        return [Problem(None, "faces", "the survey has no likert5 question to show faces beside")]
     return []
 
 

@@ -35,7 +35,7 @@ from surveys.definition import (
     TextQuestion,
     YesNoQuestion,
 )
-from surveys.labels import NOT_APPLICABLE, NOT_APPLICABLE_VALUE, YES_NO, label
+from surveys.labels import LIKERT5_FACES, NOT_APPLICABLE, NOT_APPLICABLE_VALUE, YES_NO, label, with_face
 from surveys.redaction import redact
 from surveys.relevance import compile_expression, evaluate
 
@@ -433,6 +433,8 @@ def choices(defn: SurveyDefinition, qid: str, lang: str) -> list[tuple[str, str]
     target = question(defn, qid)
     if isinstance(target, Likert5Question):
         points = [(value, label(text, lang)) for value, text in zip(LIKERT_VALUES, target.scale)]
+        if defn.faces:
+            points = [(value, with_face(face, text, lang)) for (value, text), face in zip(points, LIKERT5_FACES)]
         return points + [(NOT_APPLICABLE_VALUE, label(NOT_APPLICABLE, lang))] if target.not_applicable else points
     if isinstance(target, YesNoQuestion):
         return [(value, label(text, lang)) for value, text in YES_NO]

@@ -47,6 +47,19 @@ LIKERT5_SCALE: tuple[Labels, ...] = (
     _labels("Çok memnunum", "Very satisfied", "رضا كبير"),
 )
 
+# Faces beside the scale points, worst to best, for a survey with `faces: true`: people with an
+# intellectual disability, or answering with someone's help, can choose by the face when the
+# words are hard. Only the button shows a face; the answer kept is still the number 1..5.
+LIKERT5_FACES: tuple[str, ...] = ("😞", "🙁", "😐", "🙂", "😀")
+# Starts an Arabic button right to left whatever a client makes of the face before the words.
+RIGHT_TO_LEFT_MARK = "\u200f"
+
+
+def with_face(face: str, text: str, lang: str) -> str:
+    """A scale button's text with its face first, read first in either direction."""
+    return f"{RIGHT_TO_LEFT_MARK if lang == 'ar' else ''}{face} {text}"
+
+
 # The extra button of a question that allows "not applicable" (answer value "na"): said of the
 # question, not of the person, so nobody has to explain why a part of the service was not theirs.
 NOT_APPLICABLE = _labels("Bu soru bana uymuyor", "Does not apply", "لا ينطبق")

@@ -34,7 +34,7 @@ from reports.document import (
 )
 from reports.drilldown import drill
 from reports.indicators import IndicatorResult, TargetResult, evaluate, target_result
-from reports.labels import label, reasons_text, warning_text
+from reports.labels import label, reasons_text, skipped_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, breakdown_warnings, drill_total
 from reports.plan import Plan, PlanError
 from reports.stats import MIN_CELL_N
@@ -106,6 +106,7 @@ def indicators_table(
             sample = f"n={r.n}"
             if r.ci95 is not None:
                 sample += f" {numbers.percent(r.ci95[0], lang)}–{numbers.percent(r.ci95[1], lang)}"
+            sample = "; ".join(filter(None, [sample, skipped_text(r, lang)]))
         flags = " · ".join(_flags(r, lang))
         lines.append(
             f"{r.code:<7} {plan.indicator(r.code).short_in(lang)[:32]:<32} {r.weight:>6}% "

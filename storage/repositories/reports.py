@@ -61,10 +61,17 @@ def _satisfaction(survey_ids: Sequence[str], start: date, end: date, *groups: Co
 
 async def survey_days(
     session: AsyncSession, survey_ids: Sequence[str], start: date, end: date
-) -> list[tuple[str, date, int, int]]:
-    """(survey_id, completed_on, satisfied, n) per day for [start, end]."""
-    statement = _satisfaction(survey_ids, start, end, Response.survey_id, Response.completed_on)
-    return [(s, d, int(y), int(n)) for s, d, y, n in (await session.execute(statement)).all()]
+) -> list[tuple[str, date, int, int, int]]:
+    """(survey_id, completed_on, satisfied, n, skipped) per day for [start, end]: `skipped`
+    counts the responses without a satisfaction answer, outside n, so the base can be stated."""
+    satisfied = func.coalesce(func.sum(case((Response.satisfied.is_(True), 1), else_=0)), 0)
+    skipped = func.coalesce(func.sum(case((Response.satisfied.is_(None), 1), else_=0)), 0)
+    statement = (
+        select(Response.survey_id, Response.completed_on, satisfied, func.count(Response.satisfied), skipped)
+        .where(Response.survey_id.in_(survey_ids), Response.completed_on >= start, Response.completed_on <= end)
+        .group_by(Response.survey_id, Response.completed_on)
+    )
+    return [(s, d, int(y), int(n), int(k)) for s, d, y, n, k in (await session.execute(statement)).all()]
 
 
 async def survey_breakdown(

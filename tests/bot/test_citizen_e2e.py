@@ -59,12 +59,12 @@ async def test_turkish_carer_completes_the_disability_survey(live_bot, db) -> No
     back = await after(ayse, ayse.press("◀ Geri"), contains("bilgi veriyor mu"))
     assert "Yanıtınız: Evet" in back["text"]
     await after(ayse, ayse.press("Hayır"), contains("nasıl davranıyor"))
-    await after(ayse, ayse.press("Çok memnunum"), contains("gelip gitmekten"))
-    await after(ayse, ayse.press("Memnunum"), contains("içeride dolaşmaktan"))
+    await after(ayse, ayse.press("😀 Çok memnunum"), contains("gelip gitmekten"))
+    await after(ayse, ayse.press("🙂 Memnunum"), contains("içeride dolaşmaktan"))
     await after(ayse, ayse.press("Bu soru bana uymuyor"), contains("Tuvaletlerden"))
-    await after(ayse, ayse.press("Memnunum"), contains("etkinliklerden"))
-    await after(ayse, ayse.press("Ne memnunum ne değilim"), contains("Genel olarak"))
-    await after(ayse, ayse.press("Memnunum"), contains("Görüş ya da önerinizi"))
+    await after(ayse, ayse.press("🙂 Memnunum"), contains("etkinliklerden"))
+    await after(ayse, ayse.press("😐 Ne memnunum ne değilim"), contains("Genel olarak"))
+    await after(ayse, ayse.press("🙂 Memnunum"), contains("Görüş ya da önerinizi"))
     rejected = await after(ayse, ayse.send("x" * 600), contains("çok uzun"))
     assert "500" in rejected["text"]
     await after(ayse, ayse.send("Personel çok ilgili, teşekkürler."), contains("Görüşleriniz bizim için değerli"))

@@ -36,9 +36,9 @@ async def _to_last_question(user) -> None:
     await after(user, user.press("Merkeze gelen kişinin yakını ya da bakıcısıyım"), contains("neler yapıldı"))
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "bilgi veriyor mu"), ("Evet", "nasıl davranıyor"), ("Memnunum", "gelip gitmekten"),
-                                  ("Memnunum", "içeride dolaşmaktan"), ("Memnunum", "Tuvaletlerden"),
-                                  ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
+    for button, next_question in (("✔ Tamam", "bilgi veriyor mu"), ("Evet", "nasıl davranıyor"), ("🙂 Memnunum", "gelip gitmekten"),
+                                  ("🙂 Memnunum", "içeride dolaşmaktan"), ("🙂 Memnunum", "Tuvaletlerden"),
+                                  ("🙂 Memnunum", "etkinliklerden"), ("🙂 Memnunum", "Genel olarak"), ("🙂 Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
 
 

@@ -1,17 +1,19 @@
 """The survey instruments in chat, through the real handlers: the women's survey asks first
 whether the services were used and keeps nothing after a no; answering the disability survey
 oneself with someone's help asks for the health consent first; each survey can be walked to
-its end in Turkish, English and Arabic."""
+its end in Turkish, English and Arabic; the disability survey's scale buttons carry faces, the
+women's survey's words only."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.callbacks import parse
-from storage.models import Conversation, ParticipationToken, PendingResponse, Response
+from storage.models import Answer, Conversation, ParticipationToken, PendingResponse, Response
 from storage.pseudonyms import citizen_key
 from surveys.definition import Likert5Question, NoteQuestion, load_shipped
 from surveys.labels import label
@@ -120,5 +122,71 @@ async def test_each_survey_is_walked_to_its_end_in_every_language(inprocess_bot,
                for row in c.result["reply_markup"]["inline_keyboard"] for b in row]
     for question in defn.questions:
         if isinstance(question, Likert5Question):
-            assert all(label(point, lang) in buttons for point in question.scale), (question.id, lang)
+            # (after the face, on a survey with faces)
+            assert all(any(b.endswith(label(point, lang)) for b in buttons) for point in question.scale), (question.id, lang)
 
+
+
+def rating_buttons(bot, user: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(value, text) of the live message's buttons."""
+    return [(b["callback_data"], b["text"]) for row in bot.last_live(user)["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def walk_to_the_first_rating(bot, user: int) -> None:  # type: ignore[no-untyped-def]
+    """Answer as in `walk_to_the_end` until a question offers the scale's first point."""
+    for _ in range(20):
+        data = button_data(bot.last_live(user))
+        if "a:1" in data:
+            return
+        if any(d.startswith("t:") for d in data):
+            await press(bot, user, next(d for d in data if d.startswith("t:")))
+            await press(bot, user, "q:submit")
+        elif "a:yes" in data:
+            await press(bot, user, "a:yes")
+        elif any(d.startswith("h:yes") for d in data):
+            await press(bot, user, next(d for d in data if d.startswith("h:yes")))
+        else:
+            await press(bot, user, next(d for d in data if d.startswith("a:")))
+    raise AssertionError(f"no rating question came: {bot.texts(user)[-3:]}")
+
+
+def first_strong_direction(text: str) -> str:
+    """'R' or 'L': the direction a line takes from its first strong character."""
+    return next(kind for kind in map(unicodedata.bidirectional, text) if kind in ("L", "R", "AL")).replace("AL", "R")
+
+
+@pytest.mark.parametrize("lang", ["tr", "en", "ar"])
+async def test_the_disability_surveys_scale_buttons_carry_faces_worst_to_best_and_keep_the_number(
+    inprocess_bot, db, lang: str
+) -> None:
+    defn = SURVEYS["disability_centre"]
+    user = USER + 20
+    await open_by_link(inprocess_bot, user, defn.link_code, lang)
+    await walk_to_the_first_rating(inprocess_bot, user)
+    rated = next(q for q in defn.questions if isinstance(q, Likert5Question) and label(q.label, lang) in inprocess_bot.last_live(user)["text"])
+
+    points = [(data, text) for data, text in rating_buttons(inprocess_bot, user) if data in {f"a:{n}" for n in range(1, 6)}]
+    assert [data for data, _ in points] == ["a:1", "a:2", "a:3", "a:4", "a:5"]
+    faces = ["😞", "🙁", "😐", "🙂", "😀"]
+    mark = "\u200f" if lang == "ar" else ""
+    assert [text for _, text in points] == [f"{mark}{face} {label(word, lang)}" for face, word in zip(faces, rated.scale)]
+    # Each button reads the way its language does, the face first: right to left in Arabic.
+    assert {first_strong_direction(text) for _, text in points} == {"R" if lang == "ar" else "L"}
+
+    await press(inprocess_bot, user, "a:4")
+    await walk_to_the_end(inprocess_bot, user, label(defn.closing, lang))
+    async with db.sessions() as session:
+        kept = (await session.execute(select(Answer.value).where(Answer.question_id == rated.id))).scalar_one()
+    assert kept == 4
+
+
+@pytest.mark.parametrize("lang", ["tr", "en", "ar"])
+async def test_the_womens_survey_keeps_its_scale_buttons_in_words_only(inprocess_bot, db, lang: str) -> None:
+    defn = SURVEYS["women_support"]
+    user = USER + 30
+    await open_by_link(inprocess_bot, user, defn.link_code, lang)
+    await walk_to_the_first_rating(inprocess_bot, user)
+    rated = next(q for q in defn.questions if isinstance(q, Likert5Question) and label(q.label, lang) in inprocess_bot.last_live(user)["text"])
+
+    texts = dict(rating_buttons(inprocess_bot, user))
+    assert [texts[f"a:{n}"] for n in range(1, 6)] == [label(word, lang) for word in rated.scale]

@@ -148,7 +148,7 @@ async def test_the_report_as_text_json_and_workbook_hides_a_share_of_one_answer(
     book = load_workbook(tmp_path / "week.xlsx")
     indicators = {row[0]: row for row in book["Göstergeler"].iter_rows(min_row=2, values_only=True)}
     assert indicators["4.2.5"][6:11] == (None, None, None, 0, 1)  # actual, change, achievement, contribution, n
-    assert "5'ten az yanıt, oran gizlendi" in indicators["4.2.5"][13]
+    assert "5'ten az yanıt, oran gizlendi" in indicators["4.2.5"][14]
     drilled = [row for row in book["İnceleme"].iter_rows(min_row=2, values_only=True) if row[0] == "4.2.5"]
     assert [(row[1], row[2], row[7], row[8]) for row in drilled] == [("responses", "women_support-v3", None, "n<5")]
 

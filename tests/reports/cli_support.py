@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bot.cli import main
 
 
 async def seed_for_cli(
@@ -23,3 +26,14 @@ async def seed_for_cli(
     monkeypatch.chdir(tmp_path)
     db.capsys = capsys
     return db
+
+
+async def kentbot(db: Any, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """Run `kentbot` with `args` as from a shell; (exit code, what it printed, its errors)."""
+    db.capsys.readouterr()
+    try:
+        code = await asyncio.to_thread(main, list(args))
+    except SystemExit as exit_:  # argparse refusing the arguments
+        code = exit_.code
+    captured = db.capsys.readouterr()
+    return code, captured.out, captured.err

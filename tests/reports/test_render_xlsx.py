@@ -49,14 +49,15 @@ def test_indicator_table_holds_hand_computed_numbers(book):
     assert row["G"].number_format == "#,##0"
     assert row["I"].value == pytest.approx(1.5)  # uncapped
     assert row["J"].value == pytest.approx(0.07)  # 7 points, capped
-    assert row["N"].value == "hedef aşıldı"
+    assert row["O"].value == "hedef aşıldı"
     survey = {cell.column_letter: cell for cell in sheet[10]}  # 4.2.9
     assert survey["A"].value == "4.2.9"
     assert survey["G"].value == pytest.approx(10 / 12)
     assert survey["G"].number_format == "0.0%"
     assert survey["K"].value == 12
-    assert survey["L"].value == pytest.approx(0.5520, abs=1e-4)
-    assert survey["M"].value == pytest.approx(0.9530, abs=1e-4)
+    assert survey["L"].value == 0  # none skipped the overall question, said beside n
+    assert survey["M"].value == pytest.approx(0.5520, abs=1e-4)
+    assert survey["N"].value == pytest.approx(0.9530, abs=1e-4)
     assert survey["J"].value == pytest.approx(7 * (40 / 3) / 15 / 100)
     total = {cell.column_letter: cell for cell in sheet[13]}
     assert total["A"].value == "Toplam"
@@ -67,7 +68,7 @@ def test_indicator_table_holds_hand_computed_numbers(book):
 def test_tables_have_frozen_headers_and_filters(book):
     sheet = book["Göstergeler"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:T12"
+    assert sheet.auto_filter.ref == "A1:U12"
     assert sheet["A1"].font.bold
     assert sheet.column_dimensions["B"].width == 60
 
@@ -108,4 +109,4 @@ def test_method_sheet_explains_missing_data(book):
 def test_english_workbook_uses_english_labels():
     english = load_workbook(BytesIO(render_xlsx(sample_report(), "en")))
     assert english.sheetnames[0] == "Summary"
-    assert english["Indicators"]["N4"].value == "over-achieved"
+    assert english["Indicators"]["O4"].value == "over-achieved"

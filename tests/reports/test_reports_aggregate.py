@@ -37,8 +37,8 @@ async def test_year_actuals_match_the_hand_computed_figures(seeded) -> None:
     async with db.sessions() as session:
         observed = await observe_year(session, YEAR)
     assert {code: actual_of(observed.get(code)) for code in ACTUALS} == pytest.approx(ACTUALS, nan_ok=True)
-    assert observed["4.2.9"] == SurveyInput(satisfied=6, n=9)
-    assert observed["4.2.5"] == SurveyInput(satisfied=7, n=9)
+    assert observed["4.2.9"] == SurveyInput(satisfied=6, n=9, skipped=1)  # one response without a rating
+    assert observed["4.2.5"] == SurveyInput(satisfied=7, n=9, skipped=0)
     assert "4.2.6" not in observed  # nobody entered a milestone: no data, not zero
 
 

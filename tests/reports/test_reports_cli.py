@@ -3,35 +3,22 @@ its own event loop, as from a shell) against the seeded database."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
 from io import BytesIO
-from pathlib import Path
 
 import pytest
-from cli_support import seed_for_cli
+from cli_support import kentbot, seed_for_cli
 from openpyxl import load_workbook
 from reports_db_sample import ACHIEVEMENTS, ACTUALS, CI_4_2_9, PLAN, TARGET, WEIGHTS, YEAR, seed
 from sqlalchemy import select
 
-from bot.cli import main
 from storage.models import AuditEntry, PlanValue
 
 
 @pytest.fixture
 async def seeded(db, monkeypatch, tmp_path, capsys):
     return await seed_for_cli(db, monkeypatch, tmp_path, capsys, seed)
-
-
-async def kentbot(db, tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    db.capsys.readouterr()
-    try:
-        code = await asyncio.to_thread(main, list(args))
-    except SystemExit as exit_:  # argparse refusing the arguments
-        code = exit_.code
-    captured = db.capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 async def test_indicators_json_matches_the_hand_computed_year(seeded, tmp_path) -> None:

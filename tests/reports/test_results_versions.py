@@ -1,13 +1,15 @@
 """Results over a period in which the survey's version changed: a question is counted only over
 the versions that asked it the same way, a reworded one per version, a retired one per version
-it was answered in, and every report says that the version changed."""
+it was answered in, and every report says that the version changed, in every language."""
 
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, datetime, timezone
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 
 from reports.drivers import CentreComparison
@@ -122,3 +124,38 @@ def test_a_period_answered_in_one_version_reports_no_change() -> None:
     found = survey_results(CURRENT, {CURRENT.version: CURRENT}, only_new, first=FIRST, last=LAST)
     assert found.changes == () and found.retired == () and version_warnings([found]) == ()
     assert "Anket sürümü değişti" not in results_text(found)
+
+
+# The warning and the results sheets' note in the manager's language; an Arabic line starts right
+# to left and isolates what reads left to right (the survey, its version and the day).
+WARNED_IN = {
+    "en": ("The survey version changed within the period; questions asked in another form are shown per version "
+           f"on the results sheets: disability_centre v{CURRENT.version} (17.11.2026)",
+           f"The survey version changed: version {CURRENT.version}, first answered 17.11.2026. "
+           "Questions asked in another form are counted per version.",
+           f"staff (version {OLD.version})"),
+    "ar": ("تغيّر إصدار الاستبيان خلال الفترة؛ تظهر الأسئلة التي طُرحت بصيغة أخرى لكل إصدار على حدة في أوراق النتائج: "
+           f"\u2066disability_centre v{CURRENT.version} (17.11.2026)\u2069",
+           f"تغيّر إصدار الاستبيان: الإصدار \u2066{CURRENT.version}\u2069، أول إجابة عنه في \u206617.11.2026\u2069. "
+           "تُحسب الأسئلة التي طُرحت بصيغة أخرى لكل إصدار على حدة.",
+           f"\u2066staff\u2069 (الإصدار \u2066{OLD.version}\u2069)"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_weekly_report_warns_of_the_change_in_english_and_arabic(lang: str) -> None:
+    warning, note, reworded = WARNED_IN[lang]
+    report = weekly_report(
+        period_from=FIRST, period_to=LAST, year=2026, generated_at=datetime(2027, 1, 4, 6, tzinfo=timezone.utc),
+        lines=(), comparisons=[CentreComparison(city=results(), centres=(), drivers={})],
+    )
+    text = render_text(report, lang)
+    line = next(line for line in text.splitlines() if warning in line)
+    assert "sürüm" not in text and "Anket" not in text
+    if lang == "ar":
+        first_letter = re.search(r"[A-Za-z\u0600-\u06ff]", line)
+        assert first_letter is not None and "\u0600" <= first_letter.group(0) <= "\u06ff"
+    book = load_workbook(BytesIO(render_xlsx(report, lang)))
+    cells = [str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert any(warning in cell for cell in cells)
+    assert any(note in cell for cell in cells) and reworded in cells

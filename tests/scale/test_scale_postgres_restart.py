@@ -28,9 +28,9 @@ async def test_the_bot_carries_on_after_postgresql_drops_every_connection(postgr
 
     await user.press("☐ Spor")
     await user.wait_for(has_button("☑ Spor"))
-    for button, next_question in (("✔ Tamam", "bilgi veriyor mu"), ("Evet", "nasıl davranıyor"), ("Memnunum", "gelip gitmekten"),
-                                  ("Memnunum", "içeride dolaşmaktan"), ("Bu soru bana uymuyor", "Tuvaletlerden"),
-                                  ("Memnunum", "etkinliklerden"), ("Memnunum", "Genel olarak"), ("Memnunum", "Görüş ya da önerinizi")):
+    for button, next_question in (("✔ Tamam", "bilgi veriyor mu"), ("Evet", "nasıl davranıyor"), ("🙂 Memnunum", "gelip gitmekten"),
+                                  ("🙂 Memnunum", "içeride dolaşmaktan"), ("Bu soru bana uymuyor", "Tuvaletlerden"),
+                                  ("🙂 Memnunum", "etkinliklerden"), ("🙂 Memnunum", "Genel olarak"), ("🙂 Memnunum", "Görüş ya da önerinizi")):
         await after(user, user.press(button), contains(next_question))
     assert await drop_every_connection(postgres_db) >= 1
     await after(user, user.press("Atla ▶"), contains("Görüşleriniz bizim için değerli"))

@@ -203,9 +203,9 @@ async def test_satisfaction_counts_top_two_box_on_every_day_of_the_period_and_no
         by_centre = await report_store.survey_breakdown(session, "disability_centre", first, last, "centre")
         rows = await report_store.responses(session, "disability_centre", first, last)
     assert sorted(days) == [
-        ("disability_centre", date(2026, 11, 1), 1, 1),
-        ("disability_centre", date(2026, 11, 2), 3, 4),
-        ("disability_centre", date(2026, 11, 30), 0, 1),
+        ("disability_centre", date(2026, 11, 1), 1, 1, 0),
+        ("disability_centre", date(2026, 11, 2), 3, 4, 1),  # the response without a rating is a skip
+        ("disability_centre", date(2026, 11, 30), 0, 1, 0),
     ]
     assert by_centre == [("c1", 4, 6)]
     assert (sum(row.satisfied for row in rows), len(rows)) == (4, 6)

@@ -177,6 +177,21 @@ BROKEN = [
         id="sensitive-revealing-link-code",
     ),
     pytest.param(
+        broken(faces=True, sensitive=True, anonymity="anonymous", link="anket"),
+        ["field 'faces': a sensitive survey keeps its scales in words only; remove faces"],
+        id="faces-on-a-sensitive-survey",
+    ),
+    pytest.param(
+        broken(faces=True, score=None, indicator=None, questions=BASE["questions"][1:]),
+        ["field 'faces': the survey has no likert5 question to show faces beside"],
+        id="faces-without-a-rating-question",
+    ),
+    pytest.param(
+        broken(faces="yes"),
+        ["field 'faces':"],
+        id="faces-not-true-or-false",
+    ),
+    pytest.param(
         broken(link="Kadin_Anket"),
         ["field 'link': 'Kadin_Anket' must be 2 to 20 lowercase letters or digits"],
         id="link-code-shape",
@@ -360,6 +375,7 @@ def test_content_hash_ignores_layout_and_spelled_out_defaults(tmp_path: Path) ->
     plain = write(tmp_path, "plain.yaml", BASE)
     spelled = copy.deepcopy(BASE)
     spelled["sensitive"] = False
+    spelled["faces"] = False
     spelled["questions"][0]["required"] = True
     reordered = write(tmp_path, "reordered.yaml", "# comment\n" + yaml.safe_dump(spelled, allow_unicode=True, sort_keys=True))
 
@@ -370,10 +386,11 @@ def test_content_hash_changes_with_any_visible_change() -> None:
     original = parse_definition(BASE)
     relabelled = parse_definition(with_question(0, label={"tr": "Memnun kaldınız mı?"}))
     rescored = parse_definition(broken(score={"question": "q1", "satisfied": [5]}))
+    with_faces = parse_definition(broken(faces=True))
 
-    hashes = {content_hash(original), content_hash(relabelled), content_hash(rescored)}
+    hashes = {content_hash(original), content_hash(relabelled), content_hash(rescored), content_hash(with_faces)}
 
-    assert len(hashes) == 3
+    assert len(hashes) == 4
     assert all(len(h) == 64 for h in hashes)
 
 
