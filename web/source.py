@@ -25,7 +25,7 @@ def from_database(
         if before is not None:
             await before()
         now = clock()
-        async with sessions() as session:
+        async with sessions.begin() as session:
             return await compute_year(session, year, zone, now)
 
     return compute
