@@ -23,7 +23,7 @@ from reports.drilldown import drill
 from reports.indicators import IndicatorResult, Observed, SurveyInput, TargetResult, evaluate, target_result
 from reports.model import SatisfactionRow
 from reports.plan import Plan
-from reports.stats import MIN_CELL_N, SMALL_SAMPLE_N, interval_percent, share_percent
+from reports.stats import MIN_CELL_N, SMALL_SAMPLE_N, hidden_cells, interval_percent, share_percent
 from reports.weekly import satisfaction_rows
 from storage.repositories import snapshots as snapshot_store
 from storage.repositories.snapshots import Snapshot
@@ -90,12 +90,21 @@ def centre_cells(rows: list[SatisfactionRow]) -> tuple[CentreCell, ...]:
 
 
 def count_cells(totals: Mapping[str, float], unit: str) -> tuple[CentreCell, ...]:
-    """Counts by centre; a centre's number of people under 5 is hidden, like a small group of answers."""
+    """Counts by centre. A centre's number of people under 5 is hidden, like a small group of
+    answers, and beside it the smallest others until the hidden ones hold 5 or more together,
+    so that the total minus the centres shown gives no small count back (secondary suppression)."""
+    rows = sorted(totals.items())
+    hidden = hidden_cells([int(value) for _, value in rows], complementary=True) if unit == "persons" else set()
     return tuple(
-        CentreCell(centre, None if unit == "persons" and 0 < value < MIN_CELL_N else value, None, None,
-                   unit == "persons" and 0 < value < MIN_CELL_N, False)
-        for centre, value in sorted(totals.items())
+        CentreCell(centre, None if index in hidden else value, None, None, index in hidden, False)
+        for index, (centre, value) in enumerate(rows)
     )
+
+
+def trend_value(unit: str, value: float | None) -> float | None:
+    """A month's year-to-date figure as the trend shows it: a number of people under 5 is hidden,
+    as a centre's is (an indicator of one centre would otherwise show it month by month)."""
+    return None if unit == "persons" and value is not None and 0 < value < MIN_CELL_N else value
 
 
 def snapshot_cell(snapshot: Snapshot | None, key: str) -> CentreCell:
@@ -164,7 +173,7 @@ async def compute_year(session: AsyncSession, year: int, zone: ZoneInfo, now: da
                 at_day = latest_by(stored.get((indicator.code, ""), []), day)
                 value = None if at_day is None else actual_of(SurveyInput(at_day.satisfied, at_day.n))
             else:
-                value = actual_of(at_end.get(indicator.code))
+                value = trend_value(indicator.unit, actual_of(at_end.get(indicator.code)))
             trend.setdefault(indicator.code, []).append(MonthPoint(day.month, value))
     centres: dict[str, tuple[CentreCell, ...]] = {}
     for indicator in plan.indicators:
