@@ -145,3 +145,14 @@ async def test_an_empty_database_shows_unknown_figures_not_an_error(db, monkeypa
     assert page.fields["target-achievement-covered"] is None
     assert all(card["actual"] is None and card["achievement"] is None for card in page.cards.values())
     assert "—" in page.text
+
+
+async def test_a_trailing_slash_redirects_on_this_site_whatever_the_host_header(seeded) -> None:
+    async with public_site(YEAR) as site:
+        for path, target in (("/en/", "/en"), ("/ar/gosterge/4.2.9/", "/ar/gosterge/4.2.9"),
+                             ("/gosterge/4.2.9/?yil=2025", "/gosterge/4.2.9?yil=2025")):
+            response = await site.client.get(path, headers={"Host": "evil.example"})
+            assert response.status_code in (307, 308), path
+            assert response.headers["location"] == target, path
+            followed = await site.client.get(response.headers["location"])
+            assert followed.status_code == 200, path
