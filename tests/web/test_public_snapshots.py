@@ -7,17 +7,23 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import count
 
 import httpx
 from page_reader import read_page
+from site_support import public_site
 
+from bot.anonymous_storage import PENDING, response_to_json
+from bot.config import load_settings
+from bot.services import build_services
 from bot.web.server import listening_socket, serving
 from reports.periods import ISTANBUL
 from storage.centres import load_centres
-from storage.repositories import centres, surveys
-from tests.reports.reports_db_sample import YEAR, local
+from storage.repositories import centres, pending, surveys
+from storage.sealing import seal
+from tests.reports.cli_support import seed_for_cli
+from tests.reports.reports_db_sample import YEAR, local, seed
 from tests.waiting import eventually
 from web.app import public_app
 from web.cache import FigureCache
@@ -57,16 +63,16 @@ async def answer(db, survey_id: str, day: date, *satisfied: bool, centre: str | 
             ))
 
 
-async def recomputed(cache: FigureCache) -> None:
+async def recomputed(cache: FigureCache, year: int = YEAR) -> None:
     """Tell the cache of a change and wait until a page request has recomputed the figures."""
     before = cache.computations
     cache.changed()
-    await cache.get(YEAR)
-    await eventually(lambda: _after(cache, before), "the figures recomputed")
+    await cache.get(year)
+    await eventually(lambda: _after(cache, before, year), "the figures recomputed")
 
 
-async def _after(cache: FigureCache, before: int) -> bool:
-    await cache.get(YEAR)
+async def _after(cache: FigureCache, before: int, year: int) -> bool:
+    await cache.get(year)
     return cache.computations > before
 
 
@@ -143,3 +149,29 @@ async def test_first_publication_merges_months_until_every_step_has_5_answers(db
     assert (card["actual"], card["n"]) == (100 * 10 / 13, 13)
     assert [table[m] for m in ("January", "February", "March", "April", "May")] == \
         ["—", "—", "71.4%", "71.4%", "76.9%"]
+
+
+async def test_polling_across_a_release_of_one_anonymous_answer_shows_nothing_new(db, monkeypatch, tmp_path,
+                                                                                 capsys) -> None:
+    await seed_for_cli(db, monkeypatch, tmp_path, capsys, seed)
+    services = build_services(load_settings())
+    today = services.clock().astimezone(services.zone).date()
+    yesterday = today - timedelta(days=1)  # released at the next tidy: it waits for no batch of ten
+    response = surveys.NewResponse(
+        survey_id="women_support", survey_version=1, period=f"{yesterday.year}-Q{(yesterday.month - 1) // 3 + 1}",
+        respondent_key="pooled-one", language="tr", completed_on=yesterday, completed_at=None,
+        answers={"overall": 2}, centre_id=None, respondent_role=None, satisfied=False, score=2, id=424242,
+    )
+    submission = {"id": response.id, "completed_on": yesterday.isoformat(), "response": response_to_json(response)}
+    async with public_site(today.year) as site:
+        before = read_page((await site.client.get("/en")).text).cards["4.2.5"]
+        try:
+            async with services.sessions.begin() as session:
+                await pending.add(session, 424242, yesterday, seal(services.secret, PENDING, "424242", submission))
+        finally:
+            await services.close()
+        await recomputed(site.cache, today.year)  # the current year's recomputation releases the pool first
+        async with db.sessions() as session:
+            assert await pending.everything(session) == []
+        after = read_page((await site.client.get("/en")).text).cards["4.2.5"]
+    assert (after["actual"], after["n"]) == (before["actual"], before["n"])
