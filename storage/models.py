@@ -549,6 +549,21 @@ class ReportRun(Base):
     ran_at: Mapped[datetime]
 
 
+class PublicSnapshot(Base):
+    """A satisfaction figure as the public pages published it: frozen once written, so two
+    figures a visitor can compare always differ by 5 answers or more (docs/privacy.md)."""
+
+    __tablename__ = "public_snapshots"
+    __table_args__ = (UniqueConstraint("year", "code", "cell", "n", name="uq_public_snapshots_once"),)
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    cell: Mapped[str] = mapped_column(String(120))  # "" for the indicator, else the centre
+    published_on: Mapped[date] = mapped_column(Date)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class PanelLink(Base):
     """A single-use sign-in link to the web panel, sent in a staff member's own chat; only the
     hash of its token is kept, so a copy of the database signs nobody in."""

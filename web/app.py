@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +32,6 @@ from web.headers import SecurityHeaders
 from web.texts import LANGUAGES, words
 
 HERE = Path(__file__).parent
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 _YEAR = re.compile(r"^[0-9]{4}$")
 CACHE_CONTROL = "public, max-age=60"
 
@@ -42,18 +42,33 @@ _templates = Environment(
 
 
 class BadYear(HTTPException):
-    """`?yil=` that is not a year the pages can show."""
+    """`?yil=` that is not a four-digit year (never echoed back: it is whatever was sent)."""
 
-    def __init__(self, given: str) -> None:
-        super().__init__(400, given)
+    def __init__(self) -> None:
+        super().__init__(400)
 
 
-def requested_year(request: Request, default_year: int) -> int:
+class YearNotShown(HTTPException):
+    """A year outside the plan's first to the current one: each year shown is computed and
+    kept, so the years asked for must be few."""
+
+    def __init__(self) -> None:
+        super().__init__(404)
+
+
+def year_range(default_year: int, plan_years: Sequence[int], zone: ZoneInfo) -> tuple[int, int]:
+    """The years the pages show: from the plan's first to the current one (or the default, if later)."""
+    return min([*plan_years, default_year]), max(datetime.now(zone).year, default_year)
+
+
+def requested_year(request: Request, default_year: int, shown: tuple[int, int]) -> int:
     given = request.query_params.get("yil")
     if given is None:
         return default_year
-    if not _YEAR.match(given) or not FIRST_YEAR <= int(given) <= LAST_YEAR:
-        raise BadYear(given)
+    if not _YEAR.match(given):
+        raise BadYear()
+    if not shown[0] <= int(given) <= shown[1]:
+        raise YearNotShown()
     return int(given)
 
 
@@ -91,7 +106,7 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
     rendered: dict[tuple[str, int, str | None], tuple[YearFigures, str]] = {}
 
     async def html_page(request: Request, code: str | None) -> Response:
-        year = requested_year(request, default_year)
+        year = requested_year(request, default_year, year_range(default_year, plan_years, zone))
         figures = await cache.get(year)
         if code is not None and code not in {i.code for i in figures.plan.indicators}:
             raise HTTPException(404)
@@ -112,7 +127,7 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
 
     async def open_row(request: Request) -> tuple[dict[str, Any], int]:
         code = request.path_params["code"]
-        figures = await cache.get(requested_year(request, default_year))
+        figures = await cache.get(requested_year(request, default_year, year_range(default_year, plan_years, zone)))
         for row in figures.open_rows:
             if row["code"] == code:
                 return dict(row), figures.year
@@ -135,8 +150,11 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
     async def error(request: Request, exc: Exception) -> Response:
         lang = _language(request.url.path)
         t = words(lang)
+        first, last = year_range(default_year, plan_years, zone)
         if isinstance(exc, BadYear):
-            title, message, status = t["bad_request_title"], t["error_bad_year"].format(value=exc.detail), 400
+            title, message, status = t["bad_request_title"], t["error_bad_year"].format(first=first, last=last), 400
+        elif isinstance(exc, YearNotShown):
+            title, message, status = t["error_title"], t["error_no_year"].format(first=first, last=last), 404
         elif isinstance(exc, HTTPException) and exc.status_code == 405:
             title, message, status = t["bad_request_title"], t["error_method"], 405
         else:

@@ -6,6 +6,8 @@ so the policy allows no inline style or script at all.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,8 +23,20 @@ SECURITY_HEADERS = {
 }
 
 
+def relative_location(headers: MutableHeaders) -> None:
+    """Make a redirect's Location a path on this site. Starlette builds its trailing-slash
+    redirect (`/en/` to `/en`) from the request's Host header, which whoever sends the request
+    chooses: a cache or a link could then send visitors to another site."""
+    location = headers.get("location")
+    if location is not None:
+        parts = urlsplit(location)
+        path = "/" + parts.path.lstrip("/")  # never "//host", which a browser reads as another site
+        headers["location"] = path + (f"?{parts.query}" if parts.query else "")
+
+
 class SecurityHeaders:
-    """ASGI middleware that sets the headers above and drops any cookie a response would set."""
+    """ASGI middleware that sets the headers above, keeps redirects on this site and drops any
+    cookie a response would set."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,6 +52,7 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
                 del headers["set-cookie"]
+                relative_location(headers)
             await send(message)
 
         await self.app(scope, receive, secured)

@@ -78,7 +78,7 @@ def centre_texts(lang: str) -> list[Text]:
 
 
 # The public pages' words that are sentences; the rest are headings, labels and names.
-PAGE_SENTENCES = {"site_intro", "footer", "error_not_found", "error_bad_year", "error_method", "trend_desc", "no_centres",
+PAGE_SENTENCES = {"site_intro", "footer", "error_not_found", "error_bad_year", "error_no_year", "error_method", "trend_desc", "no_centres",
                   "risk_list"}
 
 

@@ -14,6 +14,7 @@ from page_reader import read_page
 
 from bot.web.server import listening_socket, serving
 from reports.periods import ISTANBUL
+from reports.plan import load_plan
 from storage.models import Event
 from tests.reports.reports_db_sample import YEAR, local, seed
 from tests.waiting import eventually
@@ -32,10 +33,13 @@ class Seconds:
         return self.now
 
 
+PLAN_YEARS = sorted({year for indicator in load_plan().indicators for year in indicator.years})
+
+
 @asynccontextmanager
 async def pages(cache: FigureCache) -> AsyncIterator[httpx.AsyncClient]:
     sock = listening_socket("127.0.0.1", 0)
-    async with serving(public_app(cache, YEAR, ISTANBUL), sock, grace=1), \
+    async with serving(public_app(cache, YEAR, ISTANBUL, PLAN_YEARS), sock, grace=1), \
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=30) as client:
         yield client
 
@@ -105,3 +109,22 @@ async def test_years_asked_for_at_once_are_computed_one_after_the_other(db) -> N
                                        *(client.get("/en") for _ in range(5)))
     assert [response.status_code for response in answers] == [200] * 10
     assert cache.computations == 5 and most[0] == 1
+
+
+async def test_any_year_asked_for_computes_only_the_years_shown_and_tidies_once(db) -> None:
+    """Every year a visitor can type costs at most one computation each, and the database is
+    tidied (the pool released, a lock taken, a scrub) only for the current year's."""
+    async with db.sessions.begin() as session:
+        await seed(session)
+    tidied = [0]
+
+    async def tidy() -> None:
+        tidied[0] += 1
+
+    now = datetime(YEAR, 11, 20, 9, tzinfo=timezone.utc)
+    cache = FigureCache(from_database(db.sessions, ISTANBUL, before=tidy, clock=lambda: now))
+    async with pages(cache) as client:
+        answers = [await client.get(f"/en?yil={year}") for year in range(2000, 2101)]
+    shown = range(PLAN_YEARS[0], max(datetime.now(ISTANBUL).year, YEAR) + 1)
+    assert [r.status_code for r in answers] == [200 if year in shown else 404 for year in range(2000, 2101)]
+    assert cache.computations == len(shown) and tidied[0] == 1

@@ -7,12 +7,15 @@ import asyncio
 import csv
 import io
 import json
+from datetime import datetime
 
 import pytest
 from page_reader import read_page
 from site_support import CODES, LANGUAGE_PREFIXES, every_page_path, kentbot_json, public_site
 
 from bot.cli import main
+from reports.periods import ISTANBUL
+from reports.plan import load_plan
 from tests.reports.cli_support import seed_for_cli
 from tests.reports.reports_db_sample import YEAR, seed
 
@@ -91,13 +94,23 @@ async def test_downloads_are_the_open_data_rows(seeded, tmp_path) -> None:
 
 async def test_a_bad_year_or_code_gets_a_clear_page(seeded) -> None:
     async with public_site(YEAR) as site:
-        for path in ("/?yil=abcd", "/?yil=1999", "/en?yil=20266", "/gosterge/4.2.9?yil=-1"):
+        for path in ("/?yil=abcd", "/en?yil=20266", "/gosterge/4.2.9?yil=-1"):
             response = await site.client.get(path)
             assert response.status_code == 400, path
             assert "Traceback" not in response.text
             assert read_page(response.text).html_attrs["lang"] in ("tr", "en")
-        assert "Geçersiz yıl: abcd" in (await site.client.get("/?yil=abcd")).text
-        assert "Invalid year: 20266" in (await site.client.get("/en?yil=20266")).text
+        assert "Geçersiz yıl." in (await site.client.get("/?yil=abcd")).text
+        # What was sent is never written back into the page, however long.
+        sent = "<b>" + "x" * 5000
+        response = await site.client.get("/en", params={"yil": sent})
+        assert response.status_code == 400 and "xxxxx" not in response.text and "Invalid year." in response.text
+        assert len(response.content) < 4000
+        first = min(year for indicator in load_plan().indicators for year in indicator.years)
+        last = max(datetime.now(ISTANBUL).year, YEAR)
+        for year in (1999, 2000, first - 1, last + 1, 2100):
+            response = await site.client.get(f"/en?yil={year}")
+            assert response.status_code == 404, year
+            assert f"There are figures for the years {first} to {last} only." in response.text
         for path in ("/gosterge/4.2.12", "/gosterge/4.2.12.csv", "/ar/gosterge/x", "/fr"):
             response = await site.client.get(path)
             assert response.status_code == 404, path
@@ -132,3 +145,14 @@ async def test_an_empty_database_shows_unknown_figures_not_an_error(db, monkeypa
     assert page.fields["target-achievement-covered"] is None
     assert all(card["actual"] is None and card["achievement"] is None for card in page.cards.values())
     assert "—" in page.text
+
+
+async def test_a_trailing_slash_redirects_on_this_site_whatever_the_host_header(seeded) -> None:
+    async with public_site(YEAR) as site:
+        for path, target in (("/en/", "/en"), ("/ar/gosterge/4.2.9/", "/ar/gosterge/4.2.9"),
+                             ("/gosterge/4.2.9/?yil=2025", "/gosterge/4.2.9?yil=2025")):
+            response = await site.client.get(path, headers={"Host": "evil.example"})
+            assert response.status_code in (307, 308), path
+            assert response.headers["location"] == target, path
+            followed = await site.client.get(response.headers["location"])
+            assert followed.status_code == 200, path
