@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from reports.cell_text import csv_row
 from reports.document import OPEN_FIELDS
 from web import views
 from web.cache import FigureCache
@@ -123,7 +124,7 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                         headers=_attachment(f"hedef-4.2-{year}-{row['code']}.csv"))
 

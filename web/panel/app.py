@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from reports.aggregate import current_plan
+from reports.cell_text import csv_row
 from reports.document import OPEN_FIELDS
 from reports.periods import NAMED_PERIODS, named_period
 from reports.render_xlsx import render_xlsx
@@ -296,7 +297,7 @@ def panel_app(setup: PanelSetup) -> Starlette:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(figures.open_rows)
+        writer.writerows(csv_row(row) for row in figures.open_rows)
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                         headers=_attachment(f"hedef-4.2-{year}.csv"))
 
