@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from reports.aggregate import current_plan
 from reports.cell_text import csv_row
@@ -36,6 +37,7 @@ from reports.weekly import build_weekly_report
 from services import attendance, panel_access, plan_values, roles
 from services.events import local_text
 from services.refusal import Refusal
+from services.whole_numbers import whole_number
 from storage.models import Event
 from storage.repositories import audit
 from storage.repositories import events as event_store
@@ -52,6 +54,10 @@ MAX_FORM_BYTES = 16_384
 EVENTS_SINCE = timedelta(days=31)
 EVENTS_LIMIT = 1000
 FIRST_YEAR, LAST_YEAR = plan_values.FIRST_YEAR, plan_values.LAST_YEAR
+# Bounds of what a query or form may ask for: beyond them a page says so (and no database overflows).
+MAX_PAGE = 100_000
+MAX_ID = 2**63 - 1
+MAX_HEADCOUNT_TYPED = 999_999_999
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _templates = Environment(
@@ -174,7 +180,8 @@ def panel_app(setup: PanelSetup) -> Starlette:
                 session, None if centres is None else sorted(centres), setup.clock() - EVENTS_SINCE, EVENTS_LIMIT)
             rows = [await _event_row(session, event, setup.zone) for event in found]
         query = request.query_params
-        table = page_of(rows, EVENT_SORTS, query.get("sirala"), query.get("yon"), query.get("sayfa"), "starts_at")
+        number = _query_number(request, "sayfa", 1, MAX_PAGE, 1)
+        table = page_of(rows, EVENT_SORTS, query.get("sirala"), query.get("yon"), number, "starts_at")
         return page("events.html", actor, token, table=table, links=_table_links("/panel/etkinlikler", table, query))
 
     async def event_detail(request: Request) -> Response:
@@ -194,10 +201,11 @@ def panel_app(setup: PanelSetup) -> Starlette:
             allow(actor, "attendance.record", event.centre_id)
             form = await posted(request, token)
             given = form.get("headcount", "").strip()
-            error = None if given.isdigit() else "headcount"
-            if error is None:
+            count = whole_number(given, 0, MAX_HEADCOUNT_TYPED)
+            error = None if count is not None else "headcount"
+            if count is not None:
                 try:
-                    await attendance.set_headcount(session, actor, event_id=event.id, count=int(given), now=setup.clock())
+                    await attendance.set_headcount(session, actor, event_id=event.id, count=count, now=setup.clock())
                 except Refusal as refusal:
                     error = refusal.reason
             if error is not None:
@@ -210,12 +218,11 @@ def panel_app(setup: PanelSetup) -> Starlette:
 
     async def audit_log(request: Request) -> Response:
         query = request.query_params
-        wanted = query.get("sayfa", "1")
-        number = int(wanted) if wanted.isdigit() and int(wanted) > 0 else 1
         filters = {name: (query.get(name) or "").strip()[:100] for name in ("islem", "kisi", "nesne")}
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
             allow(actor, "report.read")
+            number = _query_number(request, "sayfa", 1, MAX_PAGE, 1)
             entries, total = await audit.filtered(
                 session, action=filters["islem"] or None, actor=filters["kisi"] or None,
                 object_id=filters["nesne"] or None, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
@@ -234,11 +241,10 @@ def panel_app(setup: PanelSetup) -> Starlette:
                 for i in plan.indicators]
 
     async def plan_page(request: Request) -> Response:
-        wanted = request.query_params.get("yil", "")
-        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
             allow(actor, "plan.set")
+            year = _query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
             rows = await plan_rows(session, actor.language, year)
         return page("plan.html", actor, token, rows=rows, year=year, errors={}, code=None, given={})
 
@@ -288,11 +294,10 @@ def panel_app(setup: PanelSetup) -> Starlette:
     async def open_data(request: Request) -> Response:
         """Every indicator's open data row for a year (`kentbot export opendata`'s CSV), from the
         figures the public pages show."""
-        wanted = request.query_params.get("yil", "")
-        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
         async with setup.sessions.begin() as session:
             actor, _ = await member(request, session)
             allow(actor, "report.read")
+        year = _query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
         figures = await setup.cache.get(year)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
@@ -325,8 +330,13 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/plan", plan_set, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
-    app.add_middleware(PanelHeaders)
+    app.add_middleware(PanelHeaders, error_page=_server_error)
     return app
+
+
+def _server_error(scope: Scope) -> Response:
+    """The page for an error nothing handled: the panel's own, in its words, no detail."""
+    return _render("error.html", _lang(Request(scope).query_params.get("dil")), 500, message_key="error_server")
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -338,12 +348,24 @@ def _typed(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def _query_number(request: Request, name: str, low: int, high: int, default: int) -> int:
+    """A whole number from the query string, `default` when absent; anything else is a 400 page."""
+    given = request.query_params.get(name)
+    if given is None:
+        return default
+    value = whole_number(given, low, high)
+    if value is None:
+        raise Refused(400, "error_bad_number")
+    return value
+
+
 def _lang(given: str | None) -> str:
     return given if given in ("tr", "en", "ar") else "tr"
 
 
 async def _event(session: AsyncSession, request: Request) -> Event:
-    event = await session.get(Event, request.path_params["event_id"])
+    event_id = request.path_params["event_id"]
+    event = await session.get(Event, event_id) if event_id <= MAX_ID else None
     if event is None:
         raise Refused(404, "error_not_found")
     return event
