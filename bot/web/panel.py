@@ -26,5 +26,6 @@ def panel_routes(services: Services, cache: FigureCache, default_year: int | Non
         sessions=services.sessions, clock=services.clock, zone=services.zone, cache=cache,
         default_year=this_year(services) if default_year is None else default_year,
         https=public_url.startswith("https://"), before=lambda: tidy(services, services.clock()),
+        public_url=public_url or None,
     )
     return [Route("/panel", _to_dashboard, methods=["GET"]), Mount("/panel", app=panel_app(setup))]

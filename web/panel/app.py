@@ -44,6 +44,7 @@ from storage.repositories import events as event_store
 from web import views
 from web.cache import FigureCache
 from web.panel.headers import PanelHeaders
+from web.panel.origins import from_our_pages, origin_of
 from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
 
@@ -79,6 +80,8 @@ class PanelSetup:
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
     before: Callable[[], Awaitable[object]] | None = None
+    # The configured public address (KENTBOT_PUBLIC_URL): a sign-in may be posted from its origin.
+    public_url: str | None = None
 
 
 class Refused(HTTPException):
@@ -142,6 +145,9 @@ def panel_app(setup: PanelSetup) -> Starlette:
         return _render("sign_in.html", lang, action=request.url.path)
 
     async def sign_in(request: Request) -> Response:
+        ours = [origin_of(str(request.url)), *([origin_of(setup.public_url)] if setup.public_url else [])]
+        if not from_our_pages(request.headers.get("origin"), request.headers.get("sec-fetch-site"), ours):
+            raise Refused(403, "error_origin")  # the link stays unused
         async with setup.sessions.begin() as session:
             session_token = await panel_access.redeem_link(session, request.path_params["token"], setup.clock())
         if session_token is None:
