@@ -86,7 +86,8 @@ def _page_html(page: views.Page, figures: YearFigures, code: str | None, default
     )
 
 
-def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years: Sequence[int] = ()) -> Starlette:
+def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years: Sequence[int] = (),
+               https: bool = False) -> Starlette:
     """The public pages as an ASGI app, to serve alone or mounted beside the webhook."""
 
     # A page's HTML is rendered once per figures computed: (lang, year, code) -> (figures, html).
@@ -157,7 +158,7 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
         routes += [Route(f"/{lang}", target, methods=["GET"]), Route(f"/{lang}/gosterge/{{code}}", indicator, methods=["GET"])]
     routes.append(Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"))
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
-    app.add_middleware(SecurityHeaders, error_page=server_error_page)
+    app.add_middleware(SecurityHeaders, error_page=server_error_page, https=https)
     return app
 
 

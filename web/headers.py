@@ -22,6 +22,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+# Served over https: browsers are to use nothing else for a year.
+STRICT_TRANSPORT = "max-age=31536000"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -33,9 +35,10 @@ SECURITY_HEADERS = {
 class SecurityHeaders:
     """ASGI middleware that sets the headers above and drops any cookie a response would set."""
 
-    def __init__(self, app: ASGIApp, error_page: ErrorPage | None = None) -> None:
+    def __init__(self, app: ASGIApp, error_page: ErrorPage | None = None, https: bool = False) -> None:
         self.app = app
         self.error_page = error_page
+        self.https = https  # the public address is https, whatever a proxy speaks to us
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,6 +51,8 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
                 del headers["set-cookie"]
+                if self.https or scope.get("scheme") == "https":
+                    headers["Strict-Transport-Security"] = STRICT_TRANSPORT
             await send(message)
 
         await guarded(self.app, scope, receive, secured, self.error_page)

@@ -294,6 +294,9 @@ def panel_app(setup: PanelSetup) -> Starlette:
         async with setup.sessions.begin() as session:
             built = await build_weekly_report(session, period_from=first, period_to=last, year=last.year, now=now,
                                               zone=setup.zone)
+            await audit.append(session, at=now, actor=actor.label, action="export.workbook", object_type="report",
+                               object_id=period, after={"from": first.isoformat(), "to": last.isoformat(),
+                                                        "language": actor.language})
         return Response(render_xlsx(built, actor.language), media_type=XLSX,
                         headers=_attachment(f"kentbot-{first.isoformat()}-{last.isoformat()}.xlsx"))
 
@@ -303,7 +306,9 @@ def panel_app(setup: PanelSetup) -> Starlette:
         async with setup.sessions.begin() as session:
             actor, _ = await member(request, session)
             allow(actor, "report.read")
-        year = _query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
+            year = _query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
+            await audit.append(session, at=setup.clock(), actor=actor.label, action="export.opendata",
+                               object_type="year", object_id=str(year))
         figures = await setup.cache.get(year)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
@@ -336,7 +341,7 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/plan", plan_set, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
-    app.add_middleware(PanelHeaders, error_page=_server_error)
+    app.add_middleware(PanelHeaders, error_page=_server_error, https=setup.https)
     return app
 
 
