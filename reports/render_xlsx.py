@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.cell_text import text_only
 from reports.indicators import IndicatorResult, method_notes
 from reports.labels import change_heading, group_name, label, reasons_text, skipped_count, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
@@ -52,7 +53,7 @@ def render_xlsx(report: WeeklyReport, lang: str = "tr") -> bytes:
         sheet.title = label("sheet_results", lang, survey=found.survey_id)[:31]
         _results(sheet, found, lang)
     out = BytesIO()
-    book.save(out)
+    text_only(book).save(out)  # typed text stays text, never a formula
     return out.getvalue()
 
 

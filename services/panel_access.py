@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.refusal import Refusal
 from services.roles import Actor, actor_for, require
 from storage.models import PanelLink, PanelSession, StaffMember
+from storage.repositories import audit
 from storage.rowcount import changed_rows
 
 LINK_LIFETIME = timedelta(minutes=10)
@@ -78,6 +79,8 @@ async def redeem_link(session: AsyncSession, token: str, now: datetime) -> str |
     session_token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(PanelSession(token_hash=token_hash(session_token), staff_id=member.id, created_at=now,
                              last_seen_at=now, ended_at=None))
+    await audit.append(session, at=now, actor=f"web:staff:{member.id}", action="panel.sign_in", object_type="staff",
+                       object_id=str(member.id))
     await session.flush()
     return session_token
 
@@ -102,10 +105,13 @@ async def signed_in(session: AsyncSession, session_token: str | None, now: datet
 
 
 async def sign_out(session: AsyncSession, session_token: str, now: datetime) -> None:
-    await session.execute(
-        update(PanelSession).where(PanelSession.token_hash == token_hash(session_token), PanelSession.ended_at.is_(None))
-        .values(ended_at=now)
-    )
+    """End the session, audited as `panel.sign_out` when it was still open."""
+    row = await session.get(PanelSession, token_hash(session_token))
+    if row is None or row.ended_at is not None:
+        return
+    row.ended_at = now
+    await audit.append(session, at=now, actor=f"web:staff:{row.staff_id}", action="panel.sign_out", object_type="staff",
+                       object_id=str(row.staff_id))
 
 
 async def end_sessions_of(session: AsyncSession, staff_id: int, now: datetime) -> int:

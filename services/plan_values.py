@@ -15,6 +15,7 @@ from reports.aggregate import current_plan
 from reports.plan import value_problem
 from services.refusal import Refusal
 from services.roles import Actor, label_for
+from services.whole_numbers import whole_number
 from storage.repositories import plan as plan_store
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -49,8 +50,8 @@ async def set_from_form(
     wrong field, with nothing written."""
     label = label_for(actor, "plan.set")
     problems: dict[str, str] = {}
-    year_value = int(year) if year.strip().isdigit() else None
-    if year_value is None or not FIRST_YEAR <= year_value <= LAST_YEAR:
+    year_value = whole_number(year.strip(), FIRST_YEAR, LAST_YEAR)
+    if year_value is None:
         raise FieldsRefused({"year": "year"})
     plan = await current_plan(session, year_value)
     if code not in {indicator.code for indicator in plan.indicators}:

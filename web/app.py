@@ -23,7 +23,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
+from reports.cell_text import csv_row
 from reports.document import OPEN_FIELDS
 from web import views
 from web.cache import FigureCache
@@ -99,7 +101,8 @@ def _page_html(page: views.Page, figures: YearFigures, code: str | None, default
     )
 
 
-def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years: Sequence[int] = ()) -> Starlette:
+def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years: Sequence[int] = (),
+               https: bool = False) -> Starlette:
     """The public pages as an ASGI app, to serve alone or mounted beside the webhook."""
 
     # A page's HTML is rendered once per figures computed: (lang, year, code) -> (figures, html).
@@ -138,7 +141,7 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                         headers=_attachment(f"hedef-4.2-{year}-{row['code']}.csv"))
 
@@ -173,8 +176,18 @@ def public_app(cache: FigureCache, default_year: int, zone: ZoneInfo, plan_years
         routes += [Route(f"/{lang}", target, methods=["GET"]), Route(f"/{lang}/gosterge/{{code}}", indicator, methods=["GET"])]
     routes.append(Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"))
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, error_page=server_error_page, https=https)
     return app
+
+
+def server_error_page(scope: Scope) -> Response:
+    """The page for an error nothing handled, in the page's language, without any detail."""
+    lang = _language(scope.get("path", "/"))
+    t = words(lang)
+    html = _templates.get_template("error.html").render(
+        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t, title=t["server_error_title"], message=t["error_server"],
+        home=views.home_path(lang))
+    return HTMLResponse(html, status_code=500)
 
 
 def _attachment(filename: str) -> dict[str, str]:

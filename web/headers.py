@@ -1,4 +1,6 @@
 """Security headers on every public response: no scripts, no framing, no referrer, no sniffing.
+An error nothing handled is logged and answered with a plain 500 page that carries them too,
+never a traceback.
 
 The pages load only their own stylesheet; the charts are inline SVG drawn with attributes,
 so the policy allows no inline style or script at all.
@@ -6,15 +8,23 @@ so the policy allows no inline style or script at all.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_log = logging.getLogger(__name__)
+ErrorPage = Callable[[Scope], Response]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+# Served over https: browsers are to use nothing else for a year.
+STRICT_TRANSPORT = "max-age=31536000"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -38,8 +48,10 @@ class SecurityHeaders:
     """ASGI middleware that sets the headers above, keeps redirects on this site and drops any
     cookie a response would set."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, error_page: ErrorPage | None = None, https: bool = False) -> None:
         self.app = app
+        self.error_page = error_page
+        self.https = https  # the public address is https, whatever a proxy speaks to us
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,6 +65,32 @@ class SecurityHeaders:
                     headers[name] = value
                 del headers["set-cookie"]
                 relative_location(headers)
+                if self.https or scope.get("scheme") == "https":
+                    headers["Strict-Transport-Security"] = STRICT_TRANSPORT
             await send(message)
 
-        await self.app(scope, receive, secured)
+        await guarded(self.app, scope, receive, secured, self.error_page)
+
+
+def plain_error(scope: Scope) -> Response:
+    return PlainTextResponse("500", status_code=500)
+
+
+async def guarded(app: ASGIApp, scope: Scope, receive: Receive, send: Send, error_page: ErrorPage | None) -> None:
+    """Run `app`; an exception it let through is logged and answered with `error_page` (status
+    500) through `send`, so with the headers `send` adds. Once a response has begun, nothing
+    can be said any more and the exception goes on."""
+    started = False
+
+    async def watched(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, receive, watched)
+    except Exception:
+        _log.exception("unexpected error serving %s %s", scope.get("method"), scope.get("path"))
+        if started:
+            raise
+        await (error_page or plain_error)(scope)(scope, receive, send)

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from bot.commands.reports import fail, report_session
 from bot.commands.results import UnknownChoice, known_centre, known_survey
 from bot.config import Settings
+from reports.cell_text import csv_cell, text_only
 from reports.export_table import CODEBOOK_FIELDS, ExportTable, codebook_rows, export_table, value_labels, variable_label
 from reports.results import read_versions
 from reports.stats import MIN_CELL_N
@@ -86,7 +87,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerows(["" if value is None else csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -111,7 +112,7 @@ def xlsx_bytes(table: ExportTable) -> bytes:
     for entry in codebook_rows(table):
         codebook.append([entry[name] for name in CODEBOOK_FIELDS])
     buffer = io.BytesIO()
-    book.save(buffer)
+    text_only(book).save(buffer)  # typed text stays text, never a formula
     return buffer.getvalue()
 
 

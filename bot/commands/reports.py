@@ -24,6 +24,7 @@ from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from reports import numbers
 from reports.aggregate import BREAKDOWNS, current_plan, observe, satisfaction_breakdown
+from reports.cell_text import csv_row
 from reports.document import (
     OPEN_FIELDS,
     OPEN_TARGET_FIELDS,
@@ -326,7 +327,7 @@ async def export_opendata(settings: Settings, year: int, out: str) -> int:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
         csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"
         write_private(csv_path, buffer.getvalue())
         write_private(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

@@ -26,4 +26,5 @@ def public_mount(services: Services, default_year: int | None = None) -> tuple[M
                                       clock=services.clock))
     plan_years = sorted({year for indicator in load_plan().indicators for year in indicator.years})
     year = this_year(services) if default_year is None else default_year
-    return Mount("", app=public_app(cache, year, services.zone, plan_years)), cache
+    https = (services.settings.public_url or "").startswith("https://")
+    return Mount("", app=public_app(cache, year, services.zone, plan_years, https=https)), cache

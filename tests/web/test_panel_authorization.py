@@ -78,6 +78,13 @@ async def _count(served, model) -> int:
         return (await session.execute(select(func.count()).select_from(model))).scalar_one()
 
 
+async def _changes(served) -> int:
+    """Audit entries of changes: signing out and downloads are audited too, but change nothing."""
+    async with served.services.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action.not_in(("panel.sign_in", "panel.sign_out", "export.workbook", "export.opendata"))))).scalar_one()
+
+
 @pytest.mark.parametrize("visitor", VISITORS)
 async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor: str) -> None:
     now = served.clock()
@@ -109,7 +116,7 @@ async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor
     token = await served.session_of(members[visitor].id) if visitor != "nobody" else None
     headers = signed(token) if token else {}
     csrf = csrf_in((await served.client.get("/panel/", headers=headers)).text) if token else "0" * 64
-    audited, held = await _count(served, AuditEntry), await _count(served, Event)
+    audited, held = await _changes(served), await _count(served, Event)
 
     answers = {}
     for (method, pattern), expected in MATRIX.items():
@@ -120,7 +127,7 @@ async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor
             response = await served.client.post(path, data={"csrf": csrf, "headcount": "0"}, headers=headers)
         answers[(method, pattern)] = (response.status_code, expected[VISITORS.index(visitor)])
     assert {key: got for key, (got, _) in answers.items()} == {key: want for key, (_, want) in answers.items()}
-    assert await _count(served, AuditEntry) == audited and await _count(served, Event) == held
+    assert await _changes(served) == audited and await _count(served, Event) == held
     assert await _count(served, OutboxMessage) == 0 and await _count(served, Invite) == 5
     async with served.services.sessions() as session:
         statuses = (await session.execute(select(Event.status, Event.headcount))).all()

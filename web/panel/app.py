@@ -26,8 +26,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from reports.aggregate import current_plan
+from reports.cell_text import csv_row
 from reports.document import OPEN_FIELDS
 from reports.numbers import day as local_day
 from reports.periods import NAMED_PERIODS, named_period
@@ -37,6 +39,7 @@ from services import attendance, comments, invites, memberships, panel_access, p
 from services.events import local_text
 from services.notices import Notice
 from services.refusal import Refusal
+from services.whole_numbers import whole_number
 from storage.centres import shipped_by_id
 from storage.models import Event, Membership
 from storage.repositories import audit
@@ -49,6 +52,7 @@ from web import views
 from web.cache import FigureCache
 from web.panel import drilldown, surveys
 from web.panel.headers import PanelHeaders
+from web.panel.origins import from_our_pages, origin_of
 from web.panel.staff_form import DEFAULT_HOURS, InviteForm, invite_form
 from web.panel.tables import PAGE_SIZE, page_of, turkish_key
 from web.panel.texts import panel_words
@@ -61,6 +65,10 @@ EVENTS_SINCE = timedelta(days=31)
 EVENTS_LIMIT = 1000
 APPLICATIONS_LIMIT = 200
 FIRST_YEAR, LAST_YEAR = plan_values.FIRST_YEAR, plan_values.LAST_YEAR
+# Bounds of what a query or form may ask for: beyond them a page says so (and no database overflows).
+MAX_PAGE = 100_000
+MAX_ID = 2**63 - 1
+MAX_HEADCOUNT_TYPED = 999_999_999
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _templates = Environment(
@@ -87,6 +95,8 @@ class PanelSetup:
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
     before: Callable[[], Awaitable[object]] | None = None
+    # The configured public address (KENTBOT_PUBLIC_URL): a sign-in may be posted from its origin.
+    public_url: str | None = None
 
 
 class Refused(HTTPException):
@@ -151,6 +161,9 @@ def panel_app(setup: PanelSetup) -> Starlette:
         return _render("sign_in.html", lang, action=request.url.path)
 
     async def sign_in(request: Request) -> Response:
+        ours = [origin_of(str(request.url)), *([origin_of(setup.public_url)] if setup.public_url else [])]
+        if not from_our_pages(request.headers.get("origin"), request.headers.get("sec-fetch-site"), ours):
+            raise Refused(403, "error_origin")  # the link stays unused
         async with setup.sessions.begin() as session:
             session_token = await panel_access.redeem_link(session, request.path_params["token"], setup.clock())
         if session_token is None:
@@ -360,7 +373,8 @@ def panel_app(setup: PanelSetup) -> Starlette:
                 session, None if centres is None else sorted(centres), setup.clock() - EVENTS_SINCE, EVENTS_LIMIT)
             rows = [await _event_row(session, event, setup.zone) for event in found]
         query = request.query_params
-        table = page_of(rows, EVENT_SORTS, query.get("sirala"), query.get("yon"), query.get("sayfa"), "starts_at")
+        number = _query_number(request, "sayfa", 1, MAX_PAGE, 1)
+        table = page_of(rows, EVENT_SORTS, query.get("sirala"), query.get("yon"), number, "starts_at")
         return page("events.html", actor, token, table=table, links=_table_links("/panel/etkinlikler", table, query))
 
     async def event_detail(request: Request) -> Response:
@@ -380,10 +394,11 @@ def panel_app(setup: PanelSetup) -> Starlette:
             allow(actor, "attendance.record", event.centre_id)
             form = await posted(request, token)
             given = form.get("headcount", "").strip()
-            error = None if given.isdigit() else "headcount"
-            if error is None:
+            count = whole_number(given, 0, MAX_HEADCOUNT_TYPED)
+            error = None if count is not None else "headcount"
+            if count is not None:
                 try:
-                    await attendance.set_headcount(session, actor, event_id=event.id, count=int(given), now=setup.clock())
+                    await attendance.set_headcount(session, actor, event_id=event.id, count=count, now=setup.clock())
                 except Refusal as refusal:
                     error = refusal.reason
             if error is not None:
@@ -396,12 +411,11 @@ def panel_app(setup: PanelSetup) -> Starlette:
 
     async def audit_log(request: Request) -> Response:
         query = request.query_params
-        wanted = query.get("sayfa", "1")
-        number = int(wanted) if wanted.isdigit() and int(wanted) > 0 else 1
         filters = {name: (query.get(name) or "").strip()[:100] for name in ("islem", "kisi", "nesne")}
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
             allow(actor, "report.read")
+            number = _query_number(request, "sayfa", 1, MAX_PAGE, 1)
             entries, total = await audit.filtered(
                 session, action=filters["islem"] or None, actor=filters["kisi"] or None,
                 object_id=filters["nesne"] or None, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
@@ -420,11 +434,10 @@ def panel_app(setup: PanelSetup) -> Starlette:
                 for i in plan.indicators]
 
     async def plan_page(request: Request) -> Response:
-        wanted = request.query_params.get("yil", "")
-        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
         async with setup.sessions.begin() as session:
             actor, token = await member(request, session)
             allow(actor, "plan.set")
+            year = _query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
             rows = await plan_rows(session, actor.language, year)
         return page("plan.html", actor, token, rows=rows, year=year, errors={}, code=None, given={})
 
@@ -468,22 +481,26 @@ def panel_app(setup: PanelSetup) -> Starlette:
         async with setup.sessions.begin() as session:
             built = await build_weekly_report(session, period_from=first, period_to=last, year=last.year, now=now,
                                               zone=setup.zone)
+            await audit.append(session, at=now, actor=actor.label, action="export.workbook", object_type="report",
+                               object_id=period, after={"from": first.isoformat(), "to": last.isoformat(),
+                                                        "language": actor.language})
         return Response(render_xlsx(built, actor.language), media_type=XLSX,
                         headers=_attachment(f"kentbot-{first.isoformat()}-{last.isoformat()}.xlsx"))
 
     async def open_data(request: Request) -> Response:
         """Every indicator's open data row for a year (`kentbot export opendata`'s CSV), from the
         figures the public pages show."""
-        wanted = request.query_params.get("yil", "")
-        year = int(wanted) if wanted.isdigit() and FIRST_YEAR <= int(wanted) <= LAST_YEAR else setup.default_year
         async with setup.sessions.begin() as session:
             actor, _ = await member(request, session)
             allow(actor, "report.read")
+            year = _query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
+            await audit.append(session, at=setup.clock(), actor=actor.label, action="export.opendata",
+                               object_type="year", object_id=str(year))
         figures = await setup.cache.get(year)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(figures.open_rows)
+        writer.writerows(csv_row(row) for row in figures.open_rows)
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                         headers=_attachment(f"hedef-4.2-{year}.csv"))
 
@@ -520,8 +537,13 @@ def panel_app(setup: PanelSetup) -> Starlette:
         Route("/plan", plan_set, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})
-    app.add_middleware(PanelHeaders)
+    app.add_middleware(PanelHeaders, error_page=_server_error, https=setup.https)
     return app
+
+
+def _server_error(scope: Scope) -> Response:
+    """The page for an error nothing handled: the panel's own, in its words, no detail."""
+    return _render("error.html", _lang(Request(scope).query_params.get("dil")), 500, message_key="error_server")
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -533,12 +555,24 @@ def _typed(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def _query_number(request: Request, name: str, low: int, high: int, default: int) -> int:
+    """A whole number from the query string, `default` when absent; anything else is a 400 page."""
+    given = request.query_params.get(name)
+    if given is None:
+        return default
+    value = whole_number(given, low, high)
+    if value is None:
+        raise Refused(400, "error_bad_number")
+    return value
+
+
 def _lang(given: str | None) -> str:
     return given if given in ("tr", "en", "ar") else "tr"
 
 
 async def _event(session: AsyncSession, request: Request) -> Event:
-    event = await session.get(Event, request.path_params["event_id"])
+    event_id = request.path_params["event_id"]
+    event = await session.get(Event, event_id) if event_id <= MAX_ID else None
     if event is None:
         raise Refused(404, "error_not_found")
     return event

@@ -25,15 +25,14 @@ class Page:
 
 
 def page_of(rows: Sequence[Row], keys: Mapping[str, Callable[[Row], Any]], sort: str | None, order: str | None,
-            number: str | None, default_sort: str, size: int = PAGE_SIZE) -> Page:
+            number: int, default_sort: str, size: int = PAGE_SIZE) -> Page:
     """`rows` sorted by the column `sort` names (an unknown one falls back to the default) and
-    cut to page `number` (1-based; anything else is the first page, past the end the last)."""
+    cut to page `number` (1-based; past the end the last)."""
     column = sort if sort is not None and sort in keys else default_sort
     descending = order == "azalan"
     ordered = sorted(rows, key=keys[column], reverse=descending)
     pages = max(1, -(-len(ordered) // size))
-    wanted = int(number) if number is not None and number.isdigit() else 1
-    current = min(max(wanted, 1), pages)
+    current = min(max(number, 1), pages)
     return Page(tuple(ordered[(current - 1) * size: current * size]), current, pages, column, descending)
 
 
