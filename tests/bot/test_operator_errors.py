@@ -104,3 +104,14 @@ async def test_the_bot_with_an_unreachable_database_is_one_line(emulator_client,
     line = one_line(result)
     assert "cannot reach the database server at 127.0.0.1:1" in line
     assert "hunter2secret" not in result.stderr and "kentbot-test-token" not in result.stderr
+
+
+@pytest.mark.parametrize("make", ["missing", "folder"])
+def test_a_file_problem_names_the_file_not_the_database(tmp_path: Path, make: str) -> None:
+    plan = tmp_path / "plan.yaml"
+    if make == "folder":
+        plan.mkdir()
+    line = one_line(kentbot(["survey", "validate", "--plan", str(plan)], {}, tmp_path))
+    assert str(plan) in line
+    assert ("No such file or directory" if make == "missing" else "Is a directory") in line
+    assert "database" not in line and "PostgreSQL" not in line
