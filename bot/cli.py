@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         decide.add_argument("ids", nargs="+", type=cli_args.whole, help="message ids from `kentbot outbox uncertain`")
 
     backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
-    backup.add_argument("--out", required=True, help="the new backup file (must not exist)")
+    backup.add_argument("--out", required=True, type=cli_args.output, help="the new backup file (must not exist)")
     commands.add_parser("retention", help="delete what is past its retention time now (also runs hourly)")
 
     setup = commands.add_parser("setup", help="first start: the first admin's invite link, and what to do next")
@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     event_qr = event_commands.add_parser("qr", help="write the check-in QR code of an event")
     event_qr.add_argument("event_id", type=cli_args.whole, help="the event's id from `kentbot event list`")
     event_qr.add_argument("--bot-username", help=BOT_USERNAME_HELP)
-    event_qr.add_argument("--out", required=True, help="the PNG file to write")
+    event_qr.add_argument("--out", required=True, type=cli_args.output, help="the PNG file to write")
 
     walkin = commands.add_parser("attendance", help="walk-ins and the registered people they turn out to be")
     walkin_commands = walkin.add_subparsers(dest="attendance_command", required=True, metavar="ACTION")
@@ -162,7 +162,7 @@ def _survey_parsers(commands: argparse._SubParsersAction) -> None:
     link.add_argument("survey", help="survey id (see `kentbot survey list`)")
     link.add_argument("--centre", help="centre id the poster hangs in, so the centre question is answered already")
     link.add_argument("--bot-username", help=BOT_USERNAME_HELP)
-    link.add_argument("--qr", help="write a PNG QR code to this file")
+    link.add_argument("--qr", type=cli_args.output, help="write a PNG QR code to this file")
 
 
 def _report_parsers(commands: argparse._SubParsersAction) -> None:
@@ -177,7 +177,7 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--from", dest="first", type=day, required=True, help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="last", type=day, required=True, help="last day, YYYY-MM-DD")
     report.add_argument("--format", choices=("text", "json", "xlsx", "png"), default="text", help="the file's format")
-    report.add_argument("--out", required=True, help="the file to write")
+    report.add_argument("--out", required=True, type=cli_args.output, help="the file to write")
     report.add_argument("--lang", choices=("tr", "en", "ar"), default="tr", help="the report's language")
     report.add_argument("--year", type=cli_args.year, help="year of the year-to-date figures (default: that of --to)")
     plan = commands.add_parser("plan", help="planned values and baselines")
@@ -194,14 +194,14 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="ACTION")
     opendata = export_commands.add_parser("opendata", help="indicator actuals as CSV and JSON, no personal data")
     opendata.add_argument("--year", type=cli_args.year, required=True, help=year_help)
-    opendata.add_argument("--out", required=True, help="the folder to write")
+    opendata.add_argument("--out", required=True, type=cli_args.output, help="the folder to write")
     responses = export_commands.add_parser("responses", help="a survey's responses, one row each, with a codebook; audited")
     responses.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
     responses.add_argument("--from", dest="first", type=day, required=True, help="first day answered, YYYY-MM-DD")
     responses.add_argument("--to", dest="last", type=day, required=True, help="last day answered, YYYY-MM-DD")
     responses.add_argument("--format", required=True, choices=("csv", "xlsx", "sav"), help="CSV, Excel or SPSS")
     responses.add_argument("--centre", help="only this centre's responses (see `kentbot centre list`)")
-    responses.add_argument("--out", required=True, help="the file to write (a CSV or .sav gets its codebook beside it)")
+    responses.add_argument("--out", required=True, type=cli_args.output, help="the file to write (a CSV or .sav gets its codebook beside it)")
     results = commands.add_parser("results", help="every question's results of a survey for a year or a range of days")
     results.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
     results.add_argument("--year", type=cli_args.year, help=f"{year_help} (or --from and --to)")
@@ -209,7 +209,7 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     results.add_argument("--to", dest="last", type=day, help="last day answered, YYYY-MM-DD (Istanbul calendar day)")
     results.add_argument("--centre", help="one centre, compared with the whole city (see `kentbot centre list`)")
     results.add_argument("--json", action="store_true", help="machine-readable output")
-    results.add_argument("--chart", help="also write a PNG of each Likert item's score per centre to this file")
+    results.add_argument("--chart", type=cli_args.output, help="also write a PNG of each Likert item's score per centre to this file")
 
 
 def _version() -> str:

@@ -7,6 +7,7 @@ import argparse
 import math
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -98,3 +99,12 @@ def port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port (0–65535)")
     return value
+
+
+def output(text: str) -> str:
+    """A file or folder to write whose folder exists: a mistyped path is refused rather than
+    created (as whoever runs kentbot, even at the root)."""
+    folder = Path(text).expanduser().parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {folder} does not exist: create it first or fix the path")
+    return text

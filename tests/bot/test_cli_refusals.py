@@ -1,0 +1,37 @@
+"""The command line refuses a mistake in one line naming the fix, with exit code 2, before it
+touches anything: no folder is created for a mistyped output path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+WRITERS = [
+    ["report", "--from", "2026-01-01", "--to", "2026-01-31", "--out", "{out}"],
+    ["backup", "--out", "{out}"],
+    ["export", "opendata", "--year", "2026", "--out", "{out}"],
+    ["export", "responses", "--survey", "women_support", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "csv", "--out", "{out}"],
+    ["results", "--survey", "women_support", "--year", "2026", "--chart", "{out}"],
+    ["event", "qr", "1", "--bot-username", "izmirbot", "--out", "{out}"],
+    ["survey", "link", "women_support", "--bot-username", "izmirbot", "--qr", "{out}"],
+]
+
+
+def refusal(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kentbot: "), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=lambda command: " ".join(command[:2]))
+def test_an_output_in_a_missing_folder_is_refused_and_not_created(tmp_path: Path, capsys, command: list[str]) -> None:
+    missing = tmp_path / "no" / "such"
+    line = refusal(capsys, [part.format(out=missing / "out.file") for part in command])
+    assert f"the folder {missing} does not exist" in line
+    assert not (tmp_path / "no").exists()
