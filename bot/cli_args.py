@@ -31,8 +31,17 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _ShowDefaults)
         super().__init__(*args, **kwargs)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
+        """Arguments a (sub)command does not know are refused by that command, so the message
+        points to its own help rather than the top-level one."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
     def error(self, message: str) -> NoReturn:
-        print(f"kentbot: {self.prog.removeprefix('kentbot').strip() or 'kentbot'}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        command = self.prog.removeprefix("kentbot").strip()
+        print(f"kentbot: {f'{command}: ' if command else ''}{message} (see `{self.prog} --help`)", file=sys.stderr)
         raise SystemExit(2)
 
 

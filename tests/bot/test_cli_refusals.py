@@ -35,3 +35,18 @@ def test_an_output_in_a_missing_folder_is_refused_and_not_created(tmp_path: Path
     line = refusal(capsys, [part.format(out=missing / "out.file") for part in command])
     assert f"the folder {missing} does not exist" in line
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([], "kentbot: the following arguments are required: COMMAND (see `kentbot --help`)"),
+        (["--nope"], "kentbot: the following arguments are required: COMMAND (see `kentbot --help`)"),
+        (["report", "--from", "2026-01-01", "--to", "2026-01-31", "--out", "r.txt", "--nope"],
+         "kentbot: report: unrecognized arguments: --nope (see `kentbot report --help`)"),
+        (["db", "upgrade", "extra"], "kentbot: db upgrade: unrecognized arguments: extra (see `kentbot db upgrade --help`)"),
+        (["backup"], "kentbot: backup: the following arguments are required: --out (see `kentbot backup --help`)"),
+    ],
+)
+def test_a_usage_mistake_names_the_command_once_and_its_own_help(capsys, argv: list[str], says: str) -> None:
+    assert refusal(capsys, argv) == says
