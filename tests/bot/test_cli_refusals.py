@@ -50,3 +50,15 @@ def test_an_output_in_a_missing_folder_is_refused_and_not_created(tmp_path: Path
 )
 def test_a_usage_mistake_names_the_command_once_and_its_own_help(capsys, argv: list[str], says: str) -> None:
     assert refusal(capsys, argv) == says
+
+
+def test_backup_over_an_existing_file_is_a_refusal(tmp_path: Path, capsys, monkeypatch) -> None:
+    database, existing = tmp_path / "kentbot.sqlite3", tmp_path / "kept.sqlite3"
+    database.write_bytes(b"")
+    existing.write_bytes(b"an earlier backup")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KENTBOT_SECRET", "cli-secret-0123456789abcdef")
+    assert main(["backup", "--out", str(existing)]) == 2
+    assert f"kentbot: {existing} exists" in capsys.readouterr().err
+    assert existing.read_bytes() == b"an earlier backup"
