@@ -3,11 +3,13 @@ touches anything: no folder is created for a mistyped output path."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from storage.centres import shipped_by_id
 
 WRITERS = [
     ["report", "--from", "2026-01-01", "--to", "2026-01-31", "--out", "{out}"],
@@ -62,3 +64,17 @@ def test_backup_over_an_existing_file_is_a_refusal(tmp_path: Path, capsys, monke
     assert main(["backup", "--out", str(existing)]) == 2
     assert f"kentbot: {existing} exists" in capsys.readouterr().err
     assert existing.read_bytes() == b"an earlier backup"
+
+
+def test_walkins_at_an_unknown_centre_is_refused_with_the_known_ones(sqlite_template, tmp_path: Path, capsys, monkeypatch) -> None:
+    database = tmp_path / "kentbot.sqlite3"
+    shutil.copy(sqlite_template, database)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KENTBOT_SECRET", "cli-secret-0123456789abcdef")
+    assert main(["attendance", "walkins", "--centre", "nowhere", "--name", "Ayşe Yılmaz"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("kentbot: attendance walkins: unknown centre 'nowhere'; known: ")
+    assert all(centre in line for centre in shipped_by_id())
