@@ -149,9 +149,9 @@ class Settings(BaseSettings):
         which loading already checked), never the sample."""
         if self.kvkk_notice is None:
             raise ConfigError(
-                "KENTBOT_KVKK_NOTICE is not set: the KVKK information notice (Article 10) lacks "
-                + ", ".join(notice.missing(notice.Notice()))
-                + f"; copy {notice.SAMPLE} and fill in the controller's own values"
+                "KENTBOT_KVKK_NOTICE is not set: name the controller's KVKK information notice (Article 10) "
+                f"file; for a trial use the sample {notice.SAMPLE}, for citizens copy it and fill in the "
+                "controller's own values (see README.md, Configuration, and docs/privacy.md)"
             )
 
     def resolved_secret(self) -> bytes:
@@ -212,5 +212,6 @@ def load_settings(**overrides: Any) -> Settings:
             name = str(error["loc"][0]) if error["loc"] else "configuration"
             field = Settings.model_fields.get(name)
             variable = field.alias if field is not None and field.alias else name
-            lines.append(f"{variable}: {error['msg']}")
+            # pydantic prefixes what a validator raised; the operator needs the reason alone.
+            lines.append(f"{variable}: {error['msg'].removeprefix('Value error, ')}")
         raise ConfigError("; ".join(lines)) from None
