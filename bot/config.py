@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # The controller's KVKK information notice (bot/consent/notice.py); `kentbot run` refuses to
     # start without it, everything else (tests, the demo's own settings) falls back to a sample.
     kvkk_notice: Path | None = Field(default=None, alias="KENTBOT_KVKK_NOTICE")
+    # The surveys in use are read from this folder (surveys.definition.surveys_dir); checked here
+    # so a mistyped folder is refused by every command instead of meaning "no surveys".
+    surveys_dir: Path | None = Field(default=None, alias="KENTBOT_SURVEYS_DIR")
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -117,6 +120,15 @@ class Settings(BaseSettings):
         # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
         if value is not None and (not 1 <= len(value) <= 256 or not all(c.isalnum() or c in "_-" for c in value)):
             raise ValueError("must be 1-256 characters of letters, digits, _ or -")
+        return value
+
+    @field_validator("surveys_dir")
+    @classmethod
+    def _surveys_dir(cls, value: Path | None) -> Path | None:
+        if value is None or not str(value).strip():
+            return None
+        if not value.is_dir():
+            raise ValueError(f"the folder {value} does not exist" if not value.exists() else f"{value} is not a folder")
         return value
 
     @field_validator("kvkk_notice")

@@ -78,3 +78,14 @@ def test_walkins_at_an_unknown_centre_is_refused_with_the_known_ones(sqlite_temp
     [line] = captured.err.splitlines()
     assert line.startswith("kentbot: attendance walkins: unknown centre 'nowhere'; known: ")
     assert all(centre in line for centre in shipped_by_id())
+
+
+@pytest.mark.parametrize("command", [["survey", "list"], ["survey", "validate"]])
+def test_a_missing_surveys_folder_is_said_so(tmp_path: Path, capsys, monkeypatch, command: list[str]) -> None:
+    missing = tmp_path / "anketler"
+    monkeypatch.setenv("KENTBOT_SURVEYS_DIR", str(missing))
+    monkeypatch.setenv("KENTBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(command) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [f"kentbot: KENTBOT_SURVEYS_DIR: the folder {missing} does not exist"]
