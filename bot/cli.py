@@ -9,6 +9,9 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from bot import cli_args
 from bot.cli_args import day
@@ -239,6 +242,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if settings.data_dir.is_dir():
             own_folder(settings.data_dir)
+        missing = _missing_database(args, settings)
+        if missing is not None:
+            print(
+                f"kentbot: there is no SQLite database at {missing}: run `kentbot db upgrade` to create it, "
+                "or fix DATABASE_URL or KENTBOT_DATA_DIR", file=sys.stderr,
+            )
+            return EXIT_USAGE
         if _uses_pseudonyms(args):
             from bot.commands.key import verify_key
 
@@ -253,6 +263,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kentbot: {line}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _missing_database(args: argparse.Namespace, settings: Settings) -> Path | None:
+    """The SQLite file a command would read but which does not exist: SQLite would create it
+    empty on opening, so only the commands that build the schema (db upgrade, setup, run) may."""
+    creates = args.command in ("run", "setup") or (args.command == "db" and args.db_command == "upgrade")
+    if creates or args.command in ("survey", "centre", "backup"):
+        return None
+    url = make_url(settings.resolved_database_url())
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
 
 
 def _uses_pseudonyms(args: argparse.Namespace) -> bool:
