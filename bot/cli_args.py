@@ -31,7 +31,7 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _ShowDefaults)
         super().__init__(*args, **kwargs)
 
-    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[Any, list[str]]:
         """Arguments a (sub)command does not know are refused by that command, so the message
         points to its own help rather than the top-level one."""
         parsed, extras = super().parse_known_args(args, namespace)
