@@ -9,6 +9,9 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from bot import cli_args
 from bot.cli_args import day
@@ -75,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         decide.add_argument("ids", nargs="+", type=cli_args.whole, help="message ids from `kentbot outbox uncertain`")
 
     backup = commands.add_parser("backup", help="copy the SQLite database while the bot runs")
-    backup.add_argument("--out", required=True, help="the new backup file (must not exist)")
+    backup.add_argument("--out", required=True, type=cli_args.output, help="the new backup file (must not exist)")
     commands.add_parser("retention", help="delete what is past its retention time now (also runs hourly)")
 
     setup = commands.add_parser("setup", help="first start: the first admin's invite link, and what to do next")
@@ -121,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     event_qr = event_commands.add_parser("qr", help="write the check-in QR code of an event")
     event_qr.add_argument("event_id", type=cli_args.whole, help="the event's id from `kentbot event list`")
     event_qr.add_argument("--bot-username", help=BOT_USERNAME_HELP)
-    event_qr.add_argument("--out", required=True, help="the PNG file to write")
+    event_qr.add_argument("--out", required=True, type=cli_args.output, help="the PNG file to write")
 
     walkin = commands.add_parser("attendance", help="walk-ins and the registered people they turn out to be")
     walkin_commands = walkin.add_subparsers(dest="attendance_command", required=True, metavar="ACTION")
@@ -162,7 +165,7 @@ def _survey_parsers(commands: argparse._SubParsersAction) -> None:
     link.add_argument("survey", help="survey id (see `kentbot survey list`)")
     link.add_argument("--centre", help="centre id the poster hangs in, so the centre question is answered already")
     link.add_argument("--bot-username", help=BOT_USERNAME_HELP)
-    link.add_argument("--qr", help="write a PNG QR code to this file")
+    link.add_argument("--qr", type=cli_args.output, help="write a PNG QR code to this file")
 
 
 def _report_parsers(commands: argparse._SubParsersAction) -> None:
@@ -177,7 +180,7 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--from", dest="first", type=day, required=True, help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="last", type=day, required=True, help="last day, YYYY-MM-DD")
     report.add_argument("--format", choices=("text", "json", "xlsx", "png"), default="text", help="the file's format")
-    report.add_argument("--out", required=True, help="the file to write")
+    report.add_argument("--out", required=True, type=cli_args.output, help="the file to write")
     report.add_argument("--lang", choices=("tr", "en", "ar"), default="tr", help="the report's language")
     report.add_argument("--year", type=cli_args.year, help="year of the year-to-date figures (default: that of --to)")
     plan = commands.add_parser("plan", help="planned values and baselines")
@@ -194,14 +197,14 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="ACTION")
     opendata = export_commands.add_parser("opendata", help="indicator actuals as CSV and JSON, no personal data")
     opendata.add_argument("--year", type=cli_args.year, required=True, help=year_help)
-    opendata.add_argument("--out", required=True, help="the folder to write")
+    opendata.add_argument("--out", required=True, type=cli_args.output, help="the folder to write")
     responses = export_commands.add_parser("responses", help="a survey's responses, one row each, with a codebook; audited")
     responses.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
     responses.add_argument("--from", dest="first", type=day, required=True, help="first day answered, YYYY-MM-DD")
     responses.add_argument("--to", dest="last", type=day, required=True, help="last day answered, YYYY-MM-DD")
     responses.add_argument("--format", required=True, choices=("csv", "xlsx", "sav"), help="CSV, Excel or SPSS")
     responses.add_argument("--centre", help="only this centre's responses (see `kentbot centre list`)")
-    responses.add_argument("--out", required=True, help="the file to write (a CSV or .sav gets its codebook beside it)")
+    responses.add_argument("--out", required=True, type=cli_args.output, help="the file to write (a CSV or .sav gets its codebook beside it)")
     results = commands.add_parser("results", help="every question's results of a survey for a year or a range of days")
     results.add_argument("--survey", required=True, help="survey id (see `kentbot survey list`)")
     results.add_argument("--year", type=cli_args.year, help=f"{year_help} (or --from and --to)")
@@ -209,7 +212,7 @@ def _report_parsers(commands: argparse._SubParsersAction) -> None:
     results.add_argument("--to", dest="last", type=day, help="last day answered, YYYY-MM-DD (Istanbul calendar day)")
     results.add_argument("--centre", help="one centre, compared with the whole city (see `kentbot centre list`)")
     results.add_argument("--json", action="store_true", help="machine-readable output")
-    results.add_argument("--chart", help="also write a PNG of each Likert item's score per centre to this file")
+    results.add_argument("--chart", type=cli_args.output, help="also write a PNG of each Likert item's score per centre to this file")
 
 
 def _version() -> str:
@@ -239,6 +242,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if settings.data_dir.is_dir():
             own_folder(settings.data_dir)
+        missing = _missing_database(args, settings)
+        if missing is not None:
+            print(
+                f"kentbot: there is no SQLite database at {missing}: run `kentbot db upgrade` to create it, "
+                "or fix DATABASE_URL or KENTBOT_DATA_DIR", file=sys.stderr,
+            )
+            return EXIT_USAGE
         if _uses_pseudonyms(args):
             from bot.commands.key import verify_key
 
@@ -253,6 +263,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kentbot: {line}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _missing_database(args: argparse.Namespace, settings: Settings) -> Path | None:
+    """The SQLite file a command would read but which does not exist: SQLite would create it
+    empty on opening, so only the commands that build the schema (db upgrade, setup, run) may."""
+    creates = args.command in ("run", "setup") or (args.command == "db" and args.db_command == "upgrade")
+    if creates or args.command in ("survey", "centre", "backup"):
+        return None
+    url = make_url(settings.resolved_database_url())
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
 
 
 def _uses_pseudonyms(args: argparse.Namespace) -> bool:

@@ -7,6 +7,7 @@ import argparse
 import math
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -30,8 +31,17 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _ShowDefaults)
         super().__init__(*args, **kwargs)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[Any, list[str]]:
+        """Arguments a (sub)command does not know are refused by that command, so the message
+        points to its own help rather than the top-level one."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
     def error(self, message: str) -> NoReturn:
-        print(f"kentbot: {self.prog.removeprefix('kentbot').strip() or 'kentbot'}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        command = self.prog.removeprefix("kentbot").strip()
+        print(f"kentbot: {f'{command}: ' if command else ''}{message} (see `{self.prog} --help`)", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -98,3 +108,12 @@ def port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port (0–65535)")
     return value
+
+
+def output(text: str) -> str:
+    """A file or folder to write whose folder exists: a mistyped path is refused rather than
+    created (as whoever runs kentbot, even at the root)."""
+    folder = Path(text).expanduser().parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {folder} does not exist: create it first or fix the path")
+    return text

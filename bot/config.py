@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # The controller's KVKK information notice (bot/consent/notice.py); `kentbot run` refuses to
     # start without it, everything else (tests, the demo's own settings) falls back to a sample.
     kvkk_notice: Path | None = Field(default=None, alias="KENTBOT_KVKK_NOTICE")
+    # The surveys in use are read from this folder (surveys.definition.surveys_dir); checked here
+    # so a mistyped folder is refused by every command instead of meaning "no surveys".
+    surveys_dir: Path | None = Field(default=None, alias="KENTBOT_SURVEYS_DIR")
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -119,6 +122,15 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of letters, digits, _ or -")
         return value
 
+    @field_validator("surveys_dir")
+    @classmethod
+    def _surveys_dir(cls, value: Path | None) -> Path | None:
+        if value is None or not str(value).strip():
+            return None
+        if not value.is_dir():
+            raise ValueError(f"the folder {value} does not exist" if not value.exists() else f"{value} is not a folder")
+        return value
+
     @field_validator("kvkk_notice")
     @classmethod
     def _kvkk_notice(cls, value: Path | None) -> Path | None:
@@ -149,9 +161,9 @@ class Settings(BaseSettings):
         which loading already checked), never the sample."""
         if self.kvkk_notice is None:
             raise ConfigError(
-                "KENTBOT_KVKK_NOTICE is not set: the KVKK information notice (Article 10) lacks "
-                + ", ".join(notice.missing(notice.Notice()))
-                + f"; copy {notice.SAMPLE} and fill in the controller's own values"
+                "KENTBOT_KVKK_NOTICE is not set: name the controller's KVKK information notice (Article 10) "
+                f"file; for a trial use the sample {notice.SAMPLE}, for citizens copy it and fill in the "
+                "controller's own values (see README.md, Configuration, and docs/privacy.md)"
             )
 
     def resolved_secret(self) -> bytes:
@@ -212,5 +224,6 @@ def load_settings(**overrides: Any) -> Settings:
             name = str(error["loc"][0]) if error["loc"] else "configuration"
             field = Settings.model_fields.get(name)
             variable = field.alias if field is not None and field.alias else name
-            lines.append(f"{variable}: {error['msg']}")
+            # pydantic prefixes what a validator raised; the operator needs the reason alone.
+            lines.append(f"{variable}: {error['msg'].removeprefix('Value error, ')}")
         raise ConfigError("; ".join(lines)) from None

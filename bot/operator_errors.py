@@ -26,7 +26,9 @@ def shown_url(url: str) -> str:
 
 def explain(error: BaseException, url: str) -> str | None:
     """The operator's one line for `error` met while using the database at `url`, or None
-    when it is not a reachability or configuration problem (then it is a bug: let it show)."""
+    when it is not a reachability or configuration problem (then it is a bug: let it show).
+
+    An OSError naming a file is about that file (a plan, an output), never the database server."""
     parsed = make_url(url)
     where = f"the database server at {parsed.host or 'localhost'}:{parsed.port or 5432}"
     details = {"database": parsed.database, "user": parsed.username, "where": where}
@@ -34,6 +36,8 @@ def explain(error: BaseException, url: str) -> str | None:
         template = _POSTGRES_CAUSES.get(type(cause).__name__)
         if template is not None:
             return template.format(**details)
+        if isinstance(cause, OSError) and cause.filename is not None:
+            return f"cannot use the file {cause.filename}: {cause.strerror or cause}"
         if isinstance(cause, socket.gaierror):
             return f"cannot find the database host {parsed.host!r}: fix the host in DATABASE_URL ({shown_url(url)})"
         if isinstance(cause, (ConnectionRefusedError, TimeoutError)) or (isinstance(cause, OSError) and cause.errno is not None):

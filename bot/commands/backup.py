@@ -45,6 +45,7 @@ database cannot be matched to returning citizens."""
 
 PAGES_PER_STEP = 256  # 1 MiB of 4 KiB pages: a step is quick, the bar moves on small databases too
 MAX_RESTARTS = 5
+EXIT_REFUSED = 2  # an existing file or no database: a refusal, like every other operator mistake
 
 
 class _Restarted(Exception):
@@ -124,11 +125,11 @@ def backup(settings: Settings, out: str) -> int:
     source = Path(make_url(url).database or "")
     if not source.is_file():
         print(f"kentbot: no database at {source}; nothing to back up", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
     target = Path(out)
     if target.exists():
         print(f"kentbot: {target} exists; choose a new file name so no backup is overwritten", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
     # The copy holds everything the database does: 0600 before the first page is written.
     partial = private_file(target.with_name(target.name + ".partial"))
     src, dst = sqlite3.connect(source), sqlite3.connect(partial)

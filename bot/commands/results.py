@@ -32,8 +32,8 @@ def known_survey(survey_id: str) -> SurveyDefinition:
 
 
 def known_centre(centre_id: str | None) -> str | None:
-    if centre_id is not None and centre_id not in shipped_by_id():
-        raise UnknownChoice(f"unknown centre {centre_id!r}; see `kentbot centre list`")
+    if centre_id is not None and centre_id not in (centres := shipped_by_id()):
+        raise UnknownChoice(f"unknown centre {centre_id!r}; known: {', '.join(sorted(centres))} (see `kentbot centre list`)")
     return centre_id
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 
+from bot.commands.results import UnknownChoice, known_centre
 from bot.commands.staff import cli_actor, transaction
 from bot.config import Settings
 from bot.i18n import t
@@ -24,6 +25,11 @@ def _refused(action: str, error: Refusal) -> int:
 async def list_candidates(settings: Settings, *, centre: str, name: str) -> int:
     """One line per walk-in (id, attendances, last event) and per similar registered person
     (id, name, last event): the ids merge-walkin takes."""
+    try:
+        known_centre(centre)
+    except UnknownChoice as error:
+        print(f"kentbot: attendance walkins: {error}", file=sys.stderr)
+        return 2
     zone = settings.zone
     try:
         async with transaction(settings) as session:

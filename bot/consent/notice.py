@@ -116,7 +116,11 @@ def load(path: Path) -> Notice:
     """Read and check the controller's file; cached, as it does not change while running."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+    except FileNotFoundError:
+        raise NoticeError(f"{path}: the KVKK notice file does not exist") from None
+    except OSError as error:
+        raise NoticeError(f"{path}: the KVKK notice file cannot be read ({error.strerror or error})") from None
+    except yaml.YAMLError as error:
         raise NoticeError(f"{path}: cannot be read as YAML ({error.__class__.__name__})") from None
     return parse(data, str(path))
 

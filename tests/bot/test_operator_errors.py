@@ -67,7 +67,7 @@ def test_a_mistyped_sqlite_folder_is_refused_not_created(tmp_path: Path) -> None
     missing = tmp_path / "dtaa" / "kentbot.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"}
     assert "does not exist: check DATABASE_URL, or pass --create" in one_line(kentbot(["db", "upgrade"], env, tmp_path))
-    assert "cannot open the SQLite database" in one_line(kentbot(["indicators", "--year", "2026"], env, tmp_path))
+    assert f"there is no SQLite database at {missing}" in one_line(kentbot(["indicators", "--year", "2026"], env, tmp_path))
     assert not missing.parent.exists()
     created = kentbot(["db", "upgrade", "--create"], env, tmp_path)
     assert created.returncode == 0, created.stderr
@@ -104,3 +104,22 @@ async def test_the_bot_with_an_unreachable_database_is_one_line(emulator_client,
     line = one_line(result)
     assert "cannot reach the database server at 127.0.0.1:1" in line
     assert "hunter2secret" not in result.stderr and "kentbot-test-token" not in result.stderr
+
+
+@pytest.mark.parametrize("make", ["missing", "folder"])
+def test_a_file_problem_names_the_file_not_the_database(tmp_path: Path, make: str) -> None:
+    plan = tmp_path / "plan.yaml"
+    if make == "folder":
+        plan.mkdir()
+    line = one_line(kentbot(["survey", "validate", "--plan", str(plan)], {}, tmp_path))
+    assert str(plan) in line
+    assert ("No such file or directory" if make == "missing" else "Is a directory") in line
+    assert "database" not in line and "PostgreSQL" not in line
+
+
+@pytest.mark.parametrize("command", [["indicators", "--year", "2026"], ["db", "check"], ["staff", "list"], ["retention"]])
+def test_a_command_on_a_fresh_data_folder_leaves_no_empty_database(tmp_path: Path, command: list[str]) -> None:
+    database = tmp_path / "data" / "kentbot.sqlite3"
+    line = one_line(kentbot(command, {}, tmp_path))
+    assert f"there is no SQLite database at {database}: run `kentbot db upgrade`" in line
+    assert not database.exists()

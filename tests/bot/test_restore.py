@@ -99,6 +99,7 @@ async def test_a_backup_restored_by_the_runbook_continues_with_the_same_people_a
 ) -> None:
     old, new, kept = tmp_path / "old" / "data", tmp_path / "restored", tmp_path / "backups"
     old.parent.mkdir()
+    kept.mkdir()  # the operator makes the backup folder; kentbot refuses a missing one
     await kentbot(old, "db", "upgrade")  # no KENTBOT_SECRET: the key is generated into the data folder
     await fill(old)
     figures = (await kentbot(old, "indicators", "--year", str(YEAR), "--json")).stdout

@@ -33,9 +33,16 @@ def test_missing_token(tmp_path: Path) -> None:
 def test_wrong_setting_names_the_variable(tmp_path: Path) -> None:
     result = run_kentbot(["run"], {"KENTBOT_TIMEZONE": "Europe/Izmir", "KENTBOT_DATA_DIR": str(tmp_path)}, tmp_path)
     assert result.returncode == 2
-    assert kentbot_lines(result.stderr) == ["kentbot: KENTBOT_TIMEZONE: Value error, unknown time zone 'Europe/Izmir'"]
+    assert kentbot_lines(result.stderr) == ["kentbot: KENTBOT_TIMEZONE: unknown time zone 'Europe/Izmir'"]
     result = run_kentbot(["db", "upgrade"], {"DATABASE_URL": "mysql://x/y"}, tmp_path)
     assert result.returncode == 2 and "DATABASE_URL" in result.stderr
+
+
+def test_a_missing_notice_file_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "ihbar.yaml"
+    result = run_kentbot(["centre", "list"], {"KENTBOT_KVKK_NOTICE": str(missing), "KENTBOT_DATA_DIR": str(tmp_path)}, tmp_path)
+    assert result.returncode == 2
+    assert kentbot_lines(result.stderr) == [f"kentbot: KENTBOT_KVKK_NOTICE: {missing}: the KVKK notice file does not exist"]
 
 
 async def test_rejected_token_against_the_emulator(emulator_client, tmp_path: Path) -> None:

@@ -267,12 +267,13 @@ def test_a_database_left_readable_by_an_older_version_is_made_private_when_opene
 
 def test_backups_reports_and_exports_are_the_owners_alone(workdir: Path) -> None:
     assert kentbot("db", "upgrade") == 0
+    for folder in ("backups", "out"):  # the operator makes the folders; kentbot refuses a missing one
+        (workdir / folder).mkdir()
     assert kentbot("backup", "--out", "backups/kentbot.sqlite3") == 0
     assert kentbot("report", "--from", "2026-11-16", "--to", "2026-11-22", "--format", "xlsx", "--out", "out/week.xlsx") == 0
     assert kentbot("report", "--from", "2026-11-16", "--to", "2026-11-22", "--format", "json", "--out", "week.json") == 0
     assert kentbot("export", "opendata", "--year", "2026", "--out", "opendata") == 0
-    for folder in ("backups", "out", "opendata"):
-        assert mode(workdir / folder) == 0o700, folder
+    assert mode(workdir / "opendata") == 0o700
     for path in ("backups/kentbot.sqlite3", "out/week.xlsx", "week.json", "opendata/hedef-4.2-2026.csv",
                  "opendata/hedef-4.2-2026.json"):
         assert mode(workdir / path) == 0o600, path

@@ -85,6 +85,7 @@ async def test_plan_set_is_audited_and_validated(seeded, tmp_path) -> None:
 
 async def test_report_files_and_bad_dates(seeded, tmp_path) -> None:
     args = ("report", "--from", "2026-11-16", "--to", "2026-11-22")
+    (tmp_path / "out").mkdir()
     code, _, err = await kentbot(seeded, tmp_path, *args, "--format", "xlsx", "--out", "out/w47.xlsx")
     assert code == 0, err
     book = load_workbook(BytesIO((tmp_path / "out/w47.xlsx").read_bytes()))

@@ -183,6 +183,7 @@ def mode(path: Path) -> int:
 async def test_exports_have_one_row_per_response_labels_a_codebook_and_no_key(seeded, tmp_path) -> None:
     responses = await raw_answers(seeded, "disability_centre")
     args = ("export", "responses", "--survey", "disability_centre", "--from", f"{YEAR}-01-01", "--to", f"{YEAR}-12-31")
+    (tmp_path / "out").mkdir()
     for fmt in ("csv", "xlsx", "sav"):
         code, out, err = await kentbot(seeded, tmp_path, *args, "--format", fmt, "--out", f"out/d.{fmt}")
         assert code == 0, err
