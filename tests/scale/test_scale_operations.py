@@ -161,7 +161,7 @@ async def test_backup_copies_a_live_sqlite_database(db, tmp_path, capsys) -> Non
     with sqlite3.connect(out) as copy:
         assert copy.execute("SELECT key FROM citizens").fetchall() == [("k1",)]
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == live_schema
-    assert backup(settings, str(out)) == 1
+    assert backup(settings, str(out)) == 2  # a refusal
     assert "exists" in capsys.readouterr().err
 
 
