@@ -9,7 +9,8 @@ so the policy allows no inline style or script at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -46,7 +47,10 @@ def relative_location(headers: MutableHeaders) -> None:
 
 class SecurityHeaders:
     """ASGI middleware that sets the headers above, keeps redirects on this site and drops any
-    cookie a response would set."""
+    cookie a response would set (a subclass may keep them and add headers of its own)."""
+
+    keeps_cookies = False
+    extra_headers: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, app: ASGIApp, error_page: ErrorPage | None = None, https: bool = False) -> None:
         self.app = app
@@ -61,9 +65,10 @@ class SecurityHeaders:
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in {**SECURITY_HEADERS, **self.extra_headers}.items():
                     headers[name] = value
-                del headers["set-cookie"]
+                if not self.keeps_cookies:
+                    del headers["set-cookie"]
                 relative_location(headers)
                 if self.https or scope.get("scheme") == "https":
                     headers["Strict-Transport-Security"] = STRICT_TRANSPORT

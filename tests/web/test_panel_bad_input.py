@@ -121,3 +121,10 @@ async def test_an_unexpected_public_error_is_a_500_page_with_the_headers(failing
     assert response.status_code == 500
     assert_secured(response, no_store=False)
     assert "An unexpected error occurred" in response.text and "no visitor may read" not in response.text
+
+
+async def test_a_panel_redirect_stays_on_this_site_whatever_the_host_header(served) -> None:
+    for path, target in (("/panel", "/panel/"), ("/panel/denetim/", "/panel/denetim")):
+        response = await served.client.get(path, headers={"Host": "evil.example"})
+        assert response.status_code in (302, 303, 307, 308), path
+        assert response.headers["location"] == target, path
