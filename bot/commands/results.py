@@ -58,8 +58,6 @@ async def results(
         first, last = results_period(*period)
     except UnknownChoice as error:
         return fail(str(error))
-    if chart and not Path(chart).parent.is_dir():
-        return fail(f"the folder of --chart {chart} does not exist; create it or choose another file")
     async with report_session(settings) as session:
         found = await survey_results_for(session, current, first, last, centre)
         city = await survey_results_for(session, current, first, last, None) if centre else None

@@ -58,6 +58,7 @@ async def test_a_comment_typed_as_a_formula_stays_text_in_the_weekly_workbook(se
 
 async def test_a_comment_typed_as_a_formula_stays_text_in_the_responses_export(seeded, tmp_path) -> None:
     args = ("export", "responses", "--survey", "disability_centre", "--from", "2026-01-01", "--to", "2026-12-31")
+    (tmp_path / "out").mkdir()
     for fmt in ("csv", "xlsx"):
         code, _, err = await kentbot(seeded, tmp_path, *args, "--format", fmt, "--out", f"out/d.{fmt}")
         assert code == 0, err

@@ -104,4 +104,5 @@ async def test_a_chart_into_a_missing_folder_is_refused_before_anything_is_read(
     code, out, err = await kentbot(seeded, tmp_path, "results", "--survey", "disability_centre", "--year", str(YEAR),
                                    "--chart", str(chart))
     assert code == 2 and out == "" and not chart.parent.exists()
-    assert err == f"kentbot: the folder of --chart {chart} does not exist; create it or choose another file\n"
+    assert err == (f"kentbot: results: argument --chart: the folder {chart.parent} does not exist: create it first or"
+                   " fix the path (see `kentbot results --help`)\n")
