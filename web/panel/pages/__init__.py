@@ -1,0 +1,1 @@
+"""The panel's areas, one module each: every module's `routes(panel)` lists its pages."""
