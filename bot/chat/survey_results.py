@@ -27,6 +27,7 @@ from reports.delivery import queue_photo
 from reports.drivers import CentreComparison
 from reports.render_results import drivers_text, results_text
 from reports.weekly import item_chart, item_chart_name, survey_comparison
+from services import roles
 from storage.centres import shipped_by_id
 from surveys.definition import load_shipped
 from surveys.labels import label
@@ -67,15 +68,11 @@ def result_pages(comparison: CentreComparison, lang: str) -> list[str]:
 async def results_button(turn: Turn, update: Update) -> None:
     """A page of a survey's results: the offer's button sends the first, Previous and Next
     change the page in place."""
-    staff = await manager_actor(turn)
-    if staff is None:
-        return
-    chosen = _chosen(update, with_page=True)
-    if chosen is None:
-        turn.toast(turn.text("unexpected.stale_button"))
+    asked = await _asked(turn, update, with_page=True)
+    if asked is None:
         return
     turn.toast()
-    first, last, survey_id, page = chosen
+    staff, (first, last, survey_id, page) = asked
     comparison = await survey_comparison(turn.session, load_shipped()[survey_id], first, last)
     pages = result_pages(comparison, staff.language)
     index = min(max(page or 0, 0), len(pages) - 1)
@@ -106,14 +103,10 @@ async def chart_button(update: Update, context: Any) -> None:
     chart = _Chart()
 
     async def flow(turn: Turn, update: Update) -> None:
-        staff = await manager_actor(turn)
-        if staff is None:
+        asked = await _asked(turn, update, with_page=False)
+        if asked is None:
             return
-        chosen = _chosen(update, with_page=False)
-        if chosen is None:
-            turn.toast(turn.text("unexpected.stale_button"))
-            return
-        first, last, survey_id, _ = chosen
+        staff, (first, last, survey_id, _) = asked
         turn.toast(t(staff.language, "reports.results.preparing"))
         chart.comparison = await survey_comparison(turn.session, load_shipped()[survey_id], first, last)
         chart.lang = staff.language
@@ -134,6 +127,18 @@ async def chart_button(update: Update, context: Any) -> None:
 
 def _stamp(first: date, last: date) -> str:
     return f"{first:%Y%m%d}{last:%Y%m%d}"
+
+
+async def _asked(turn: Turn, update: Update, *, with_page: bool) -> tuple[roles.Actor, tuple[date, date, str, int | None]] | None:
+    """The manager pressing and what their button asks for; None (a stale button told) otherwise."""
+    staff = await manager_actor(turn)
+    if staff is None:
+        return None
+    chosen = _chosen(update, with_page=with_page)
+    if chosen is None:
+        turn.toast(turn.text("unexpected.stale_button"))
+        return None
+    return staff, chosen
 
 
 def _chosen(update: Update, *, with_page: bool) -> tuple[date, date, str, int | None] | None:
