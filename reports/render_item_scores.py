@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from io import BytesIO
 from textwrap import fill
 
-import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from reports import numbers
 from reports.drivers import CentreComparison, Driver
 from reports.labels import label
-from reports.render_png import BAR_COLOUR, DPI, FONT_SIZE, PLAN_COLOUR, STYLE, WIDTH_PX
+from reports.render_png import BAR_COLOUR, DPI, FONT_SIZE, PLAN_COLOUR, WIDTH_PX, styled
 from reports.results import QuestionResult, SurveyResults
 from surveys.labels import label as in_language
 
@@ -67,7 +66,7 @@ def _question(results: SurveyResults, question_id: str) -> QuestionResult | None
 
 def render_item_scores(comparison: CentreComparison, lang: str = "tr",
                        centre_names: Mapping[str, str] | None = None) -> bytes:
-    with matplotlib.rc_context(STYLE):
+    with styled():
         figure = draw_item_scores(comparison, lang, centre_names or {})
         out = BytesIO()
         figure.savefig(out, format="png", dpi=DPI, facecolor="white")
@@ -81,7 +80,7 @@ def draw_item_scores(comparison: CentreComparison, lang: str = "tr",
     (with its n and flags) has the gid "name:" and the key, a real difference "real:" and the key."""
     rows = chart_rows(comparison, lang, centre_names or {})
     city = comparison.city
-    with matplotlib.rc_context(STYLE):
+    with styled():
         figure = Figure(figsize=(WIDTH_PX / DPI, HEADER_INCHES + ROW_INCHES * max(len(rows), 2)), dpi=DPI)
         ax = figure.subplots()
         title = label("items_title", lang, survey=in_language(city.title, lang))

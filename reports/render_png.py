@@ -8,6 +8,9 @@ right-to-left text itself, so an Arabic chart is drawn in Arabic like the others
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from textwrap import fill
 from typing import Any
@@ -45,10 +48,19 @@ SOURCE_INCHES = 0.5
 
 DASH = "—"
 STYLE: dict[RcKeyType, Any] = {"font.size": FONT_SIZE, "font.family": "DejaVu Sans"}
+_DRAWING = threading.RLock()
+
+
+@contextmanager
+def styled() -> Iterator[None]:
+    """Matplotlib's settings belong to the whole process and the bot draws in worker threads:
+    one drawing at a time, each in our style, so two charts drawn at once cannot mix settings."""
+    with _DRAWING, matplotlib.rc_context(STYLE):
+        yield
 
 
 def render_png(report: WeeklyReport, lang: str = "tr") -> bytes:
-    with matplotlib.rc_context(STYLE):
+    with styled():
         figure = draw(report, lang)
         out = BytesIO()
         figure.savefig(out, format="png", dpi=DPI, facecolor="white")
@@ -62,7 +74,7 @@ def draw(report: WeeklyReport, lang: str = "tr") -> Figure:
     if report.trend:
         panels.append(("trend", 5.5))
     height = sum(size for _, size in panels) + HEADING_INCHES + SOURCE_INCHES
-    with matplotlib.rc_context(STYLE):
+    with styled():
         figure = Figure(figsize=(WIDTH_PX / DPI, height), dpi=DPI)
         FigureCanvasAgg(figure)  # measured text: labels are placed by their drawn size
         ratios = [size for _, size in panels]
