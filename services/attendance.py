@@ -188,9 +188,11 @@ async def _add(
 
 async def tick(
     session: AsyncSession, actor: Actor | None, *, event_id: int, person_id: int, secret: bytes, now: datetime,
-    invite: invitations.InviteContext | None = None,
+    invite: invitations.InviteContext | None = None, present: bool | None = None,
 ) -> Marked:
-    """Staff tick a registered person as present; toggles off when ticked before."""
+    """Staff tick a registered person as present; toggles off when ticked before. `present`
+    asks for one state instead (a web form sent twice must not undo itself): when the person is
+    already so, nothing changes. Read under the event's lock, so two staff cannot race it."""
     event = await _open_event(session, event_id, now)
     actor = require(actor, "attendance.record", event.centre_id)
     registration = await event_store.registration(session, event_id, person_id)
@@ -199,6 +201,8 @@ async def tick(
         raise Refusal("not_registered")
     key = person_key(secret, person.telegram_user_id)
     existing = await event_store.attendance_row(session, event_id, key)
+    if present is not None and present == (existing is not None):
+        return Marked(present)
     if existing is not None:
         await _remove(session, event, existing, actor=actor.label, now=now)
         return Marked(False)

@@ -39,6 +39,9 @@ def panel_routes(services: Services, cache: FigureCache, default_year: int | Non
         https=public_url.startswith("https://"), before=lambda: tidy(services, services.clock()),
         notify=lambda session, owed, now: notices.queue(session, owed, zone=services.zone, now=now),
         bot_username=lambda: _username(services),
+        secret=services.secret, surveys=services.surveys,
+        invite=lambda session, invitation, username, now: notices.queue(
+            session, [invitation], zone=services.zone, now=now, bot_username=username),
         public_url=public_url or None,
     )
     return [Route("/panel", _to_dashboard, methods=["GET"]), Mount("/panel", app=panel_app(setup))]

@@ -36,6 +36,17 @@ async def for_centres(session: AsyncSession, centre_ids: Sequence[str] | None, s
     return (await session.execute(statement.order_by(Event.starts_at, Event.id).limit(limit))).scalars().all()
 
 
+async def for_centres_between(
+    session: AsyncSession, centre_ids: Sequence[str] | None, start: datetime, end: datetime
+) -> Sequence[Event]:
+    """Events of these centres (all centres for None) starting in [start, end), as for_centres
+    leaves out cancelled ones; soonest first. A calendar month's worth, so no limit."""
+    statement = select(Event).where(Event.starts_at >= start, Event.starts_at < end, Event.status != "cancelled")
+    if centre_ids is not None:
+        statement = statement.where(Event.centre_id.in_(centre_ids))
+    return (await session.execute(statement.order_by(Event.starts_at, Event.id))).scalars().all()
+
+
 async def starting_between(session: AsyncSession, start: datetime, end: datetime) -> Sequence[Event]:
     statement = select(Event).where(Event.status == "published", Event.starts_at >= start, Event.starts_at < end)
     return (await session.execute(statement.order_by(Event.id))).scalars().all()

@@ -1,7 +1,7 @@
 """Every panel route against every kind of visitor and both centres, from one table: no session,
 staff of centre A (Konak women's centre), staff of centre B (Buca disability centre), a manager
 and an admin. Posts carry the session's form token and a value the service refuses, so an
-allowed post answers 400 (no headcount below 1, no plan value without an indicator) and a refused one 403 or 401, and nothing changes either way."""
+allowed post answers 400 (no headcount below 1, no plan value without an indicator, no person to tick) and a refused one 403 or 401, and nothing changes either way."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", f"/panel/etkinlikler/{EVENT_B}"): (401, 403, 200, 200, 200),
     ("POST", f"/panel/etkinlikler/{EVENT_A}/katilim"): (401, 400, 403, 400, 400),
     ("POST", f"/panel/etkinlikler/{EVENT_B}/katilim"): (401, 403, 400, 400, 400),
+    ("GET", "/panel/etkinlikler/takvim"): (401, 200, 200, 200, 200),
+    ("POST", f"/panel/etkinlikler/{EVENT_A}/yoklama"): (401, 400, 403, 400, 400),  # nobody named to tick
+    ("POST", f"/panel/etkinlikler/{EVENT_B}/yoklama"): (401, 403, 400, 400, 400),
     ("GET", "/panel/denetim"): (401, 403, 403, 200, 200),
     ("GET", DRILL_EVENTS): (401, 200, 200, 200, 200),
     ("GET", DRILL_SURVEY): (401, 403, 403, 200, 200),
@@ -56,6 +59,8 @@ ROUTE_PATTERNS = {
     "/": "/panel/", "/giris/{token}": "/panel/giris/unknown-link", "/cikis": "/panel/cikis", "/cikti": "/panel/cikti",
     "/etkinlikler": "/panel/etkinlikler", "/etkinlikler/{event_id:int}": f"/panel/etkinlikler/{EVENT_A}",
     "/etkinlikler/{event_id:int}/katilim": f"/panel/etkinlikler/{EVENT_A}/katilim", "/denetim": "/panel/denetim", "/plan": "/panel/plan",
+    "/etkinlikler/takvim": "/panel/etkinlikler/takvim",
+    "/etkinlikler/{event_id:int}/yoklama": f"/panel/etkinlikler/{EVENT_A}/yoklama",
     "/indirme": "/panel/indirme", "/indirme/haftalik.xlsx": "/panel/indirme/haftalik.xlsx",
     "/indirme/acik-veri.csv": "/panel/indirme/acik-veri.csv", "/gosterge/{code}": DRILL_EVENTS,
     "/anket": "/panel/anket", "/anket/{survey_id}": "/panel/anket/women_support", "/yorumlar": "/panel/yorumlar",
@@ -67,7 +72,7 @@ ROUTE_PATTERNS = {
 
 def test_the_table_covers_every_route_and_method_of_the_panel() -> None:
     app = panel_app(PanelSetup(sessions=None, clock=None, zone=None, cache=None, default_year=2026,
-                                 notify=None, bot_username=None))  # type: ignore[arg-type]
+                                 notify=None, bot_username=None, secret=b"", surveys={}, invite=None))  # type: ignore[arg-type]
     served_routes = {(method, ROUTE_PATTERNS[route.path]) for route in app.routes if isinstance(route, Route)
                      for method in route.methods or () if method != "HEAD"}
     assert served_routes == {key for key in MATRIX if EVENT_B not in key[1] and key[1] != DRILL_SURVEY}

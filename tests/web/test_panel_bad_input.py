@@ -40,6 +40,13 @@ TABLE: list[tuple[str, str, str, dict[str, str] | None, int]] = [
     ("staff", "GET", "/panel/etkinlikler/99999999999999999999999", None, 404),
     ("staff", "POST", f"/panel/etkinlikler/{EVENT}/katilim", {"headcount": "²"}, 400),
     ("staff", "POST", f"/panel/etkinlikler/{EVENT}/katilim", {"headcount": HUGE}, 400),
+    ("nobody", "GET", f"/panel/etkinlikler/takvim?ay={SUPERSCRIPT_TWO}", None, 401),
+    ("staff", "GET", f"/panel/etkinlikler/takvim?ay={SUPERSCRIPT_TWO}", None, 400),
+    ("staff", "GET", "/panel/etkinlikler/takvim?ay=13", None, 400),
+    ("staff", "GET", f"/panel/etkinlikler/takvim?yil={HUGE}&ay=1", None, 400),
+    ("staff", "GET", "/panel/etkinlikler/takvim?yil=2100&ay=12", None, 200),  # the last month: no next link
+    ("staff", "POST", f"/panel/etkinlikler/{EVENT}/yoklama", {"person": HUGE, "present": "1"}, 400),
+    ("staff", "POST", f"/panel/etkinlikler/{EVENT}/yoklama", {"person": "²", "present": "1"}, 400),
     ("manager", "GET", f"/panel/denetim?sayfa={SUPERSCRIPT_TWO}", None, 400),
     ("manager", "GET", f"/panel/denetim?sayfa={HUGE}", None, 400),
     ("manager", "GET", "/panel/denetim?sayfa=99999", None, 200),  # an empty page

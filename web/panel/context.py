@@ -23,8 +23,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from services import panel_access, roles
-from services.notices import Notice
+from services.notices import Notice, SurveyInvitation
 from services.whole_numbers import whole_number
+from surveys.definition import SurveyDefinition
 from web.cache import FigureCache
 from web.panel.texts import panel_words
 
@@ -56,6 +57,13 @@ class PanelSetup:
     notify: Callable[[AsyncSession, Sequence[Notice], datetime], Awaitable[object]]
     # The bot's Telegram username for invite links, or None when it cannot be known now.
     bot_username: Callable[[], Awaitable[str | None]]
+    # What attendance ticked on the web needs, as chat has it: the key people are counted under
+    # (services.attendance.person_key) and the surveys an attendee may be invited to.
+    secret: bytes
+    surveys: dict[str, SurveyDefinition]
+    # Queues the survey invitation a tick made owed, in the caller's transaction, worded and linked
+    # (to the bot's username) as a tick in chat queues it: the bot supplies it, like `notify`.
+    invite: Callable[[AsyncSession, SurveyInvitation, str, datetime], Awaitable[object]]
     # The public address is https: the cookie is Secure even when a proxy speaks plain HTTP to us.
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
