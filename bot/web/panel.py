@@ -38,7 +38,7 @@ def panel_routes(services: Services, cache: FigureCache, default_year: int | Non
         default_year=this_year(services) if default_year is None else default_year,
         https=public_url.startswith("https://"), before=lambda: tidy(services, services.clock()),
         notify=lambda session, owed, now: notices.queue(session, owed, zone=services.zone, now=now),
-        bot_username=lambda: _username(services),
+        bot_username=lambda: _username(services), secret=services.secret,
         public_url=public_url or None,
     )
     return [Route("/panel", _to_dashboard, methods=["GET"]), Mount("/panel", app=panel_app(setup))]

@@ -56,6 +56,8 @@ class PanelSetup:
     notify: Callable[[AsyncSession, Sequence[Notice], datetime], Awaitable[object]]
     # The bot's Telegram username for invite links, or None when it cannot be known now.
     bot_username: Callable[[], Awaitable[str | None]]
+    # KENTBOT_SECRET: an aid entry keeps a keyed hash of the school number, as in chat.
+    secret: bytes
     # The public address is https: the cookie is Secure even when a proxy speaks plain HTTP to us.
     https: bool = False
     # Run before a report is built (the bot releases anonymous answers that are due, as the CLI does).
