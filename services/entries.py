@@ -122,9 +122,11 @@ async def add_milestone(
 
 async def correct(
     session: AsyncSession, actor: Actor | str | None, *, entry_id: int, quantity: float, occurred_on: date | None,
-    note: str | None, reason: str, now: datetime,
+    note: str | None, reason: str, now: datetime, today: date,
 ) -> IndicatorEntry:
-    """Replace an effective entry by a new row; quantity 0 withdraws it."""
+    """Replace an effective entry by a new row; quantity 0 withdraws it. A new date may not be
+    after `today` (the local date, as for aid), and an aid entry keeps its year: its key is
+    the student's for that year, and the school number is not there to make another."""
     original = await session.get(IndicatorEntry, entry_id, with_for_update=True)
     if original is None:
         raise Refusal("unknown")
@@ -136,6 +138,10 @@ async def correct(
     if quantity not in (0, 1):
         # Every entry is one student's aid or one completed centre: it is kept (1) or withdrawn (0).
         raise Refusal("quantity")
+    if occurred_on is not None and occurred_on > today:
+        raise Refusal("future")
+    if occurred_on is not None and original.beneficiary_key is not None and occurred_on.year != original.occurred_on.year:
+        raise Refusal("year")
     entry = IndicatorEntry(
         indicator_code=original.indicator_code, centre_id=original.centre_id,
         occurred_on=occurred_on or original.occurred_on, quantity=quantity,

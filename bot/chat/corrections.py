@@ -16,6 +16,7 @@ from bot.chat.staff import (
     cancel_step,
     centre_name,
     end_screen,
+    local_today,
     retire_buttons,
     staff_actor,
 )
@@ -130,7 +131,7 @@ async def _save(turn: Turn, actor: roles.Actor, draft: dict[str, Any], reason: s
     try:
         entry = await entries.correct(
             turn.session, actor, entry_id=draft["entry_id"], quantity=draft["quantity"], occurred_on=None, note=None,
-            reason=reason, now=turn.now,
+            reason=reason, now=turn.now, today=local_today(turn),
         )
     except roles.Refused:
         turn.send(turn.text("staff.refused"))

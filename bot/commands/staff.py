@@ -122,7 +122,7 @@ async def correct(settings: Settings, *, entry_id: int, quantity: float, on: dat
         async with transaction(settings) as session:
             entry = await entries.correct(
                 session, cli_actor(), entry_id=entry_id, quantity=quantity, occurred_on=on, note=None, reason=reason,
-                now=datetime.now(timezone.utc),
+                now=datetime.now(timezone.utc), today=datetime.now(settings.zone).date(),
             )
             print(f"entry {entry.id} corrects entry {entry_id}")
     except Refusal as error:

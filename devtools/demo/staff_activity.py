@@ -491,7 +491,7 @@ class _Year:
         assert entry is not None, "the corrected student was logged earlier in the same year"
         await entries.correct(
             session, self.actors[MANAGER], entry_id=entry.id, quantity=0, occurred_on=None, note=None, reason=AID_CORRECTION,
-            now=now,
+            now=now, today=now.astimezone(self.zone).date(),
         )
         self.tally.aid_corrections += 1
 

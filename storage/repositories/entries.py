@@ -50,3 +50,19 @@ async def effective_milestone(session: AsyncSession, code: str, centre_id: str) 
 async def corrected_by(session: AsyncSession, entry_id: int) -> IndicatorEntry | None:
     statement = select(IndicatorEntry).where(IndicatorEntry.corrects_entry_id == entry_id).limit(1)
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def history(session: AsyncSession, entry_id: int) -> list[IndicatorEntry]:
+    """Every row of the chain `entry_id` belongs to, from the first entry to its latest
+    correction: what a correction replaced stays readable beside it."""
+    entry = await session.get(IndicatorEntry, entry_id)
+    if entry is None:
+        return []
+    chain = [entry]
+    while (older_id := chain[0].corrects_entry_id) is not None:
+        older = await session.get(IndicatorEntry, older_id)
+        assert older is not None, "a correction points at a row (a foreign key)"
+        chain.insert(0, older)
+    while (newer := await corrected_by(session, chain[-1].id)) is not None:
+        chain.append(newer)
+    return chain

@@ -110,7 +110,7 @@ CASES = {
     "entry.correct": (
         MANAGER_ALLOWED,
         lambda s, a, ids: entries.correct(
-            s, a, entry_id=ids["entry"], quantity=0, occurred_on=None, note=None, reason="yanlış merkez", now=NOW,
+            s, a, entry_id=ids["entry"], quantity=0, occurred_on=None, note=None, reason="yanlış merkez", now=NOW, today=TODAY,
         ),
         lambda s, ids: _count(s, IndicatorEntry, IndicatorEntry.corrects_entry_id == ids["entry"]),
         (0, 1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -59,6 +60,9 @@ def test_milestones_and_corrections_from_the_command_line(database, capsys) -> N
     assert main(["entry", "correct", "1", "--quantity", "1", "--on", "2026-11-05", "--reason", "tutanak tarihi"]) == 0
     assert main(["entry", "correct", "1", "--quantity", "0", "--reason", "ikinci"]) == 2
     capsys.readouterr()
+    tomorrow = (datetime.now(ZoneInfo("Europe/Istanbul")).date() + timedelta(days=1)).isoformat()
+    assert main(["entry", "correct", "2", "--quantity", "1", "--on", tomorrow, "--reason", "yarın"]) == 2
+    assert "Entries cannot be made for a future date." in capsys.readouterr().err
     assert main(["entry", "list", "--code", "4.2.1"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert len(rows) == 1 and rows[0].startswith("2\t4.2.1\ttorbali-genclik\t2026-11-05\t1\t") and "corrects 1: tutanak tarihi" in rows[0]

@@ -226,12 +226,34 @@ async def test_aid_counts_a_student_once_a_year_and_corrections_add_rows(db, cre
         stored = (await session.execute(select(IndicatorEntry.beneficiary_key))).scalars().all()
         assert "1234" not in stored and entries.aid_key(SECRET, "1234", 2026) in stored
         wrong = (await entry_store.effective(session, "4.2.3"))[0]
-        fixed = await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=0, occurred_on=None, note=None, reason="mükerrer", now=NOW)
+        fixed = await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=0, occurred_on=None, note=None, reason="mükerrer", now=NOW, today=TODAY)
         with pytest.raises(Refusal):
-            await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=1, occurred_on=None, note=None, reason="x", now=NOW)
+            await entries.correct(session, crew.manager, entry_id=wrong.id, quantity=1, occurred_on=None, note=None, reason="x", now=NOW, today=TODAY)
         effective = await entry_store.effective(session, "4.2.3")
         assert sum(e.quantity for e in effective) == 2 and fixed in effective and wrong not in effective
         assert (await session.execute(select(func.count()).select_from(IndicatorEntry))).scalar_one() == 4
+
+
+async def test_a_correction_may_not_move_an_entry_into_the_future_nor_aid_out_of_its_year(db, crew) -> None:
+    async with db.sessions.begin() as session:
+        await entries.log_aid(session, crew.konak, centre_id="konak-kadin", occurred_on=date(2026, 1, 5), school_ids=["77"],
+                              note=None, secret=SECRET, now=NOW, today=TODAY)
+        milestone = await entries.add_milestone(session, crew.manager, code="4.2.1", centre_id="torbali-genclik",
+                                                completed_on=date(2026, 1, 5), note="kabul", now=NOW, today=TODAY)
+        aid = (await entry_store.effective(session, "4.2.3"))[0]
+        refused = {}
+        for entry, day in ((aid, TODAY + timedelta(days=1)), (milestone, TODAY + timedelta(days=1)), (aid, date(2025, 12, 31))):
+            with pytest.raises(Refusal) as error:
+                await entries.correct(session, crew.manager, entry_id=entry.id, quantity=1, occurred_on=day, note=None,
+                                      reason="tarih", now=NOW, today=TODAY)
+            refused[(entry.indicator_code, day)] = error.value.reason
+        assert refused == {("4.2.3", TODAY + timedelta(days=1)): "future", ("4.2.1", TODAY + timedelta(days=1)): "future",
+                           ("4.2.3", date(2025, 12, 31)): "year"}
+        moved = await entries.correct(session, crew.manager, entry_id=milestone.id, quantity=1, occurred_on=date(2025, 12, 31),
+                                      note=None, reason="tutanak tarihi", now=NOW, today=TODAY)
+        kept = await entries.correct(session, crew.manager, entry_id=aid.id, quantity=1, occurred_on=TODAY, note=None,
+                                     reason="dağıtım günü", now=NOW, today=TODAY)
+        assert (moved.occurred_on, kept.occurred_on, kept.beneficiary_key) == (date(2025, 12, 31), TODAY, aid.beneficiary_key)
 
 
 async def test_a_milestone_is_entered_once_per_centre(db, crew) -> None:

@@ -1,7 +1,8 @@
 """Every panel route against every kind of visitor and both centres, from one table: no session,
 staff of centre A (Konak women's centre), staff of centre B (Buca disability centre), a manager
 and an admin. Posts carry the session's form token and a value the service refuses, so an
-allowed post answers 400 (no headcount below 1, no plan value without an indicator, no person to tick) and a refused one 403 or 401, and nothing changes either way."""
+allowed post answers 400 (no headcount below 1, no plan value without an indicator, no person to tick, no entry or
+correction without its fields) and a refused one 403 or 401, and nothing changes either way."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from panel_support import csrf_in, join, seed_centres, served, signed, women_eve
 from sqlalchemy import func, select
 from starlette.routing import Route
 
-from services import events, invites
+from services import entries, events, invites
 from services.roles import actor_for
-from storage.models import AuditEntry, Event, Invite, Membership, OutboxMessage, Person
+from storage.models import AuditEntry, Event, IndicatorEntry, Invite, Membership, OutboxMessage, Person
 from web.panel.app import PanelSetup, panel_app
 
 VISITORS = ("nobody", "staff_a", "staff_b", "manager", "admin")
@@ -52,6 +53,13 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/panel/giris/unknown-link"): (200, 200, 200, 200, 200),
     ("POST", "/panel/giris/unknown-link"): (400, 400, 400, 400, 400),
     ("GET", "/panel/cikti"): (200, 200, 200, 200, 200),
+    ("GET", "/panel/kayitlar"): (401, 200, 200, 200, 200),
+    ("GET", "/panel/kayitlar/yardim"): (401, 200, 200, 200, 200),
+    ("POST", "/panel/kayitlar/yardim"): (401, 400, 400, 400, 400),  # no centre, no school numbers
+    ("GET", "/panel/kayitlar/asama"): (401, 403, 403, 200, 200),
+    ("POST", "/panel/kayitlar/asama"): (401, 403, 403, 400, 400),  # no indicator
+    ("GET", "/panel/kayitlar/{entry}"): (401, 200, 403, 200, 200),  # aid given at Konak
+    ("POST", "/panel/kayitlar/{entry}/duzelt"): (401, 403, 403, 400, 400),  # no quantity, no reason
     ("POST", "/panel/cikis"): (401, 303, 303, 303, 303),  # last: it ends the session
 }
 # Each route of the panel app, as the table names it.
@@ -67,6 +75,8 @@ ROUTE_PATTERNS = {
     "/basvurular": "/panel/basvurular", "/basvurular/{membership_id:int}": "/panel/basvurular/{application}",
     "/personel": "/panel/personel", "/personel/davet": "/panel/personel/davet",
     "/personel/{staff_id:int}/kaldir": "/panel/personel/{revoked}/kaldir",
+    "/kayitlar": "/panel/kayitlar", "/kayitlar/yardim": "/panel/kayitlar/yardim", "/kayitlar/asama": "/panel/kayitlar/asama",
+    "/kayitlar/{entry_id:int}": "/panel/kayitlar/{entry}", "/kayitlar/{entry_id:int}/duzelt": "/panel/kayitlar/{entry}/duzelt",
 }
 
 
@@ -117,11 +127,17 @@ async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor
         await session.flush()
         revoked = await join(session, "staff", "konak-kadin", 9405, now)
         await invites.revoke(session, staff_id=revoked.id, actor="cli:test", now=now)
-        ids = {"event_a": event_a.id, "event_b": event_b.id, "application": application.id, "revoked": revoked.id}
+        today = now.astimezone(served.services.zone).date()
+        aid = await entries.log_aid(session, admin, centre_id="konak-kadin", occurred_on=today, school_ids=["1234"],
+                                    note=None, secret=served.services.secret, now=now, today=today)
+        assert aid.added == 1
+        entry = (await session.execute(select(IndicatorEntry.id))).scalar_one()
+        ids = {"event_a": event_a.id, "event_b": event_b.id, "application": application.id, "revoked": revoked.id,
+               "entry": entry}
     token = await served.session_of(members[visitor].id) if visitor != "nobody" else None
     headers = signed(token) if token else {}
     csrf = csrf_in((await served.client.get("/panel/", headers=headers)).text) if token else "0" * 64
-    audited, held = await _changes(served), await _count(served, Event)
+    audited, held, logged = await _changes(served), await _count(served, Event), await _count(served, IndicatorEntry)
 
     answers = {}
     for (method, pattern), expected in MATRIX.items():
@@ -133,6 +149,7 @@ async def test_each_route_answers_each_visitor_as_the_table_says(served, visitor
         answers[(method, pattern)] = (response.status_code, expected[VISITORS.index(visitor)])
     assert {key: got for key, (got, _) in answers.items()} == {key: want for key, (_, want) in answers.items()}
     assert await _changes(served) == audited and await _count(served, Event) == held
+    assert await _count(served, IndicatorEntry) == logged
     assert await _count(served, OutboxMessage) == 0 and await _count(served, Invite) == 5
     async with served.services.sessions() as session:
         statuses = (await session.execute(select(Event.status, Event.headcount))).all()

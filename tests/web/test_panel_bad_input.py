@@ -38,6 +38,10 @@ TABLE: list[tuple[str, str, str, dict[str, str] | None, int]] = [
     ("staff", "GET", "/panel/etkinlikler?sayfa=0", None, 400),
     ("staff", "GET", "/panel/etkinlikler?sayfa=7", None, 200),  # past the end: the last page
     ("staff", "GET", "/panel/etkinlikler/99999999999999999999999", None, 404),
+    ("nobody", "GET", f"/panel/kayitlar?yil={SUPERSCRIPT_TWO}", None, 401),
+    ("staff", "GET", f"/panel/kayitlar?yil={SUPERSCRIPT_TWO}", None, 400),
+    ("staff", "GET", f"/panel/kayitlar?sayfa={HUGE}", None, 400),
+    ("staff", "GET", "/panel/kayitlar/99999999999999999999999", None, 404),
     ("staff", "POST", f"/panel/etkinlikler/{EVENT}/katilim", {"headcount": "²"}, 400),
     ("staff", "POST", f"/panel/etkinlikler/{EVENT}/katilim", {"headcount": HUGE}, 400),
     ("nobody", "GET", f"/panel/etkinlikler/takvim?ay={SUPERSCRIPT_TWO}", None, 401),

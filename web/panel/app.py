@@ -13,9 +13,21 @@ from starlette.types import Scope
 
 from web.panel.context import Panel, PanelSetup, Refused, lang_of, render
 from web.panel.headers import PanelHeaders
-from web.panel.pages import applications, audit_log, downloads, events, figures, plan, results, signing, staff
+from web.panel.pages import (
+    applications,
+    audit_log,
+    downloads,
+    entries,
+    entry_logging,
+    events,
+    figures,
+    plan,
+    results,
+    signing,
+    staff,
+)
 
-AREAS = (signing, figures, results, applications, staff, events, audit_log, plan, downloads)
+AREAS = (signing, figures, results, applications, staff, events, audit_log, plan, downloads, entries, entry_logging)
 
 __all__ = ["PanelSetup", "panel_app"]
 

@@ -57,9 +57,10 @@ class PanelSetup:
     notify: Callable[[AsyncSession, Sequence[Notice], datetime], Awaitable[object]]
     # The bot's Telegram username for invite links, or None when it cannot be known now.
     bot_username: Callable[[], Awaitable[str | None]]
-    # What attendance ticked on the web needs, as chat has it: the key people are counted under
-    # (services.attendance.person_key) and the surveys an attendee may be invited to.
+    # KENTBOT_SECRET: the key people are counted under (services.attendance.person_key), and the
+    # keyed hash an aid entry keeps of a school number, as in chat.
     secret: bytes
+    # The surveys an attendee may be invited to.
     surveys: dict[str, SurveyDefinition]
     # Queues the survey invitation a tick made owed, in the caller's transaction, worded and linked
     # (to the bot's username) as a tick in chat queues it: the bot supplies it, like `notify`.
