@@ -12,7 +12,8 @@ corrected.
 Every row says what it adds to the actual (`DrillRow.contribution`), so the rows add up to
 it by hand: a held event 1, whatever its attendance; a replaced entry 0; a person served
 (4.2.8) 1, on the row of their first attendance in the year; a response its satisfied
-answer out of 1.
+answer out of 1. A first attendance that was a self check-in flagged for review
+(`reports.checkin_flags`) says why, and still adds 1: staff take a check-in back, not the report.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reports import checkin_review
 from reports.model import HIDDEN_TOGETHER, DrillRow, EventRow
 from reports.periods import ISTANBUL, utc_bounds
 from reports.plan import Indicator, Plan
@@ -174,6 +176,7 @@ async def _people(
     falls in [first, last]: each adds 1, as the indicator counts people, not visits."""
     start, end = utc_bounds(date(first.year, 1, 1), last, zone)
     since = utc_bounds(first, first, zone)[0]
+    review = {f.row.attendance_id: f.reasons for f in await checkin_review.at_held(session, [event_type], start, end)}
     return tuple(
         DrillRow(
             kind="first_attendance",
@@ -186,6 +189,7 @@ async def _people(
             note=f"e-{row.event_id} {row.title}",
             contribution=1,
             measure="people",
+            review=review.get(row.attendance_id, ()),
         )
         for row in await store.first_attendances(session, event_type, start, end)
         if row.starts_at >= since

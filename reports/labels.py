@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from reports.checkin_flags import BURST_SECONDS, BURST_SIZE, NEW_ACCOUNT_HOURS
 from reports.stats import MIN_CELL_N
 
 if TYPE_CHECKING:
     from reports.indicators import IndicatorResult
-    from reports.model import ReportWarning
+    from reports.model import DrillRow, ReportWarning
 
 LANGS = ("tr", "en", "ar")
 
@@ -42,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warn_suppressed": "5'ten az yanıt olduğu için oranı gösterilmeyen: {subjects}",
         "warn_missing_attendance": "{centre}: {count} etkinlikte yoklama girilmemiş",
         "warn_missing_entries": "{centre}: {count} kayıt eksik",
+        "warn_flagged_checkins": "İncelenmesi gereken {count} giriş kaydı var; görevli geri alana kadar sayılmaya devam eder: {subjects}",
         "note_no_plan": "hedef değeri yok",
         "note_no_data": "veri yok",
         "note_planned_equals_baseline": "hedeflenen = başlangıç",
@@ -178,6 +180,11 @@ LABELS: dict[str, dict[str, str]] = {
         "measure_satisfied": "memnun yanıt",
         "measure_people": "kişi",
         "drill_total": "{code} toplam katkı",
+        "flag_new_account": "yeni hesap: bot onu etkinlikten {hours} saatten kısa süre önce ilk kez gördü",
+        "flag_burst": "{seconds} saniye içinde, kaydı olmayan en az {size} kişinin giriş kaydından biri",
+        "flag_elsewhere": "aynı kişi aynı saatte başka bir merkezin etkinliğinde de kayıtlı",
+        "review_note": "⚠ incelenmeli: {reasons}",
+        "review_short": "⚠ incelenmeli",
         "chart_covered": "Verisi olan göstergelerde {value} (kapsanan ağırlık {weight}/100)",
         "chart_excluded": "Hesaba katılmayan: {codes}",
         "chart_small_sample": "küçük örneklem",
@@ -240,6 +247,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warn_suppressed": "Share not shown, fewer than 5 answers: {subjects}",
         "warn_missing_attendance": "{centre}: attendance not taken for {count} events",
         "warn_missing_entries": "{centre}: {count} entries missing",
+        "warn_flagged_checkins": "{count} check-ins flagged for review; they still count until staff take them back: {subjects}",
         "note_no_plan": "no planned value",
         "note_no_data": "no data",
         "note_planned_equals_baseline": "planned = baseline",
@@ -376,6 +384,11 @@ LABELS: dict[str, dict[str, str]] = {
         "measure_satisfied": "satisfied answers",
         "measure_people": "people",
         "drill_total": "{code} total of contributions",
+        "flag_new_account": "new account: the bot first saw it less than {hours} hours before the event",
+        "flag_burst": "one of {size} or more check-ins within {seconds} seconds by people who had not registered",
+        "flag_elsewhere": "the same person is also recorded at another centre's event at the same time",
+        "review_note": "⚠ to review: {reasons}",
+        "review_short": "⚠ to review",
         "chart_covered": "Of indicators with data: {value} (covered weight {weight}/100)",
         "chart_excluded": "Not covered: {codes}",
         "chart_small_sample": "small sample",
@@ -438,6 +451,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warn_suppressed": "نسبة غير معروضة لأن الإجابات أقل من 5: {subjects}",
         "warn_missing_attendance": "{centre}: لم يُسجَّل الحضور في {count} فعاليات",
         "warn_missing_entries": "{centre}: {count} قيود ناقصة",
+        "warn_flagged_checkins": "{count} تسجيلات وصول بحاجة إلى مراجعة، وتبقى محسوبة إلى أن يلغيها الموظفون: {subjects}",
         "note_no_plan": "لا قيمة مستهدفة",
         "note_no_data": "لا بيانات",
         "note_planned_equals_baseline": "المستهدف = خط الأساس",
@@ -574,6 +588,11 @@ LABELS: dict[str, dict[str, str]] = {
         "measure_satisfied": "إجابات راضية",
         "measure_people": "أشخاص",
         "drill_total": "{code} مجموع الإضافات",
+        "flag_new_account": "حساب جديد: رآه البوت أول مرة قبل الفعالية بأقل من {hours} ساعة",
+        "flag_burst": "واحد من {size} تسجيلات وصول أو أكثر خلال {seconds} ثانية من أشخاص غير مسجّلين في الفعالية",
+        "flag_elsewhere": "الشخص نفسه مسجّل أيضًا في فعالية لمركز آخر في الوقت نفسه",
+        "review_note": "⚠ للمراجعة: {reasons}",
+        "review_short": "⚠ للمراجعة",
         "chart_covered": "في المؤشرات التي لها بيانات: {value} (الوزن المغطى {weight}/100)",
         "chart_excluded": "غير مغطاة: {codes}",
         "chart_small_sample": "عينة صغيرة",
@@ -630,6 +649,18 @@ def warning_text(warning: ReportWarning, lang: str) -> str:
         centre=warning.centre or "",
         count=warning.count if warning.count is not None else "",
     )
+
+
+def flags_text(reasons: tuple[str, ...], lang: str) -> str:
+    """Why a check-in is flagged for review (`reports.checkin_flags`), in words, with its thresholds."""
+    numbers = {"hours": NEW_ACCOUNT_HOURS, "size": BURST_SIZE, "seconds": BURST_SECONDS}
+    return "; ".join(label(f"flag_{reason}", lang, **numbers) for reason in reasons)
+
+
+def drill_note(row: DrillRow, lang: str) -> str | None:
+    """A drill-down row's note, and why it is flagged for review when it is."""
+    review = label("review_note", lang, reasons=flags_text(row.review, lang)) if row.review else None
+    return " · ".join(filter(None, [row.note, review])) or None
 
 
 def group_name(by: str, key: str, lang: str) -> str:

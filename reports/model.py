@@ -80,7 +80,8 @@ class DrillRow:
     `contribution` is what the row adds to the actual (an event 1, a replaced entry 0), or for
     a survey the satisfied answers it adds, with `answers` the answers it adds to n; None when
     hidden. `value` is the row's own figure, named by `measure` (an event's attendance or
-    headcount, an entry's quantity), which is not always what it adds."""
+    headcount, an entry's quantity), which is not always what it adds. `review`: the rules
+    that flag a self check-in for review (`reports.checkin_flags`); it still adds."""
 
     kind: str
     id: str
@@ -93,6 +94,7 @@ class DrillRow:
     contribution: float | None = None
     answers: int | None = None
     measure: str | None = None
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.cell_text import text_only
 from reports.indicators import IndicatorResult, method_notes
-from reports.labels import change_heading, group_name, label, reasons_text, skipped_count, warning_text
+from reports.labels import change_heading, drill_note, group_name, label, reasons_text, skipped_count, warning_text
 from reports.model import DrillRow, SatisfactionRow, WeeklyReport, drill_total
 from reports.results import QuestionResult, SurveyResults
 from reports.stats import MIN_CELL_N
@@ -228,7 +228,7 @@ def _drilldown(sheet: Worksheet, report: WeeklyReport, lang: str) -> None:
                     (row.entered_by, None),
                     (row.survey_version, None),
                     (row.value, DECIMAL if isinstance(row.value, float) else None),
-                    (row.note, None),
+                    (drill_note(row, lang), None),
                     (label(f"measure_{row.measure}", lang) if row.measure else None, None),
                     (row.contribution, DECIMAL if isinstance(row.contribution, float) else None),
                     (row.answers, COUNT),

@@ -25,8 +25,9 @@ from reports.aggregate import (
     satisfaction_breakdown,
     week_ends,
 )
+from reports.checkin_review import at_held, flagged_warning
 from reports.comments import Comment, comment_list, text_questions
-from reports.drilldown import drill, event_rows
+from reports.drilldown import EVENT_SOURCES, drill, event_rows
 from reports.drivers import CentreComparison, compare_centres
 from reports.indicators import evaluate, target_result
 from reports.model import (
@@ -102,6 +103,8 @@ async def build_weekly_report(
         ReportWarning("missing_attendance", centre=centre, count=count)
         for centre, count in await store.held_without_attendance(session, attendance_types, start, end)
     ]
+    codes = {i.event_type: i.code for i in plan.indicators if i.source in EVENT_SOURCES and i.event_type}
+    flagged = flagged_warning(await at_held(session, list(codes), start, end), codes)
     return weekly_report(
         period_from=period_from,
         period_to=period_to,
@@ -112,7 +115,7 @@ async def build_weekly_report(
         events=await event_rows(session, plan, period_from, period_to, zone),
         drilldown={code: rows for code, rows in drilldown.items() if rows},
         trend=trend,
-        extra_warnings=missing,
+        extra_warnings=[*missing, *flagged],
         comments=await period_comments(session, period_from, period_to),
         response_rates=response_rates(await invitation_store.invitations(session, period_from, period_to)),
         comparisons=await period_comparisons(session, period_from, period_to),

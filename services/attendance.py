@@ -1,7 +1,9 @@
 """Attendance: ticked from the registration list, walk-ins, a headcount, or a self check-in
 by QR code around the event's time. The check-in code changes every 30 seconds and staff show
 it from their phone, so a photo of it sent away is soon worth nothing: it proves presence. Any of these makes the event `held`; taking the last
-attendance back, with no headcount, makes it `published` again, so it no longer counts.
+attendance back, with no headcount, makes it `published` again, so it no longer counts. A code
+passed on at once still works, so self check-ins that look made from elsewhere are flagged for
+staff to review (`reports.checkin_flags`); staff take back those of people who were not there.
 
 Each attendee is stored as a keyed beneficiary pseudonym, so 4.2.8 can count distinct people
 across events without a name in the attendance table. A headcount adds no beneficiaries.
@@ -210,6 +212,20 @@ async def tick(
         session, event, key=key, kind="registered", person=person, recorded_by=actor.staff_id, actor=actor.label,
         now=now, invite=invite,
     )
+
+
+async def take_back(
+    session: AsyncSession, actor: Actor | None, *, event_id: int, attendance_id: int, now: datetime
+) -> bool:
+    """Staff take back a self check-in of someone who was not in the room (one flagged for
+    review, say); False when the event has no such check-in, or it was taken back already."""
+    event = await _open_event(session, event_id, now)
+    actor = require(actor, "attendance.record", event.centre_id)
+    row = await session.get(Attendance, attendance_id)
+    if row is None or row.event_id != event.id or row.kind != "self":
+        return False
+    await _remove(session, event, row, actor=actor.label, now=now)
+    return True
 
 
 async def walk_in(

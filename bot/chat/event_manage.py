@@ -1,5 +1,6 @@
 """Staff see their centres' events and act on one: publish, take attendance (a paged list of
-names to tick), show the check-in QR code of the moment, add a walk-in, enter a headcount,
+names to tick), show the check-in QR code of the moment, review the self check-ins flagged as
+possibly not made in the room (bot/chat/flagged_checkins.py), add a walk-in, enter a headcount,
 move or cancel. Rights are checked again on every press: the event id in a button gives no
 right by itself.
 
@@ -17,7 +18,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import Callback, pack
-from bot.chat import notices, walkin_merge
+from bot.chat import flagged_checkins, notices, walkin_merge
 from bot.chat.conversation.turn import Turn
 from bot.chat.staff import end_screen, invite_context, retire_buttons, staff_actor
 from bot.checkin_qr import checkin_link, png
@@ -50,6 +51,7 @@ def _label(turn: Turn, event: Event) -> str:
 async def _menu(turn: Turn, event: Event) -> None:
     rows = await event_store.registered_people(turn.session, event.id)
     confirmed = sum(1 for r, _ in rows if r.status == "confirmed")
+    flagged_line, flagged_button = flagged_checkins.menu_part(turn, event, await flagged_checkins.of_event(turn, event))
     text = turn.text(
         "events.manage",
         title=event.title,
@@ -60,7 +62,9 @@ async def _menu(turn: Turn, event: Event) -> None:
         present=await event_store.attendance_count(turn.session, event.id),
         headcount=event.headcount if event.headcount is not None else "-",
     )
-    buttons: list[list[tuple[str, str]]] = []
+    if flagged_line is not None:
+        text = f"{text}\n{flagged_line}"
+    buttons: list[list[tuple[str, str]]] = [flagged_button]
     if event.status == "draft":
         buttons.append([(turn.text("events.button.publish"), pack("event_manage", f"pub.{event.id}"))])
     if event.status in ("published", "held"):
@@ -81,10 +85,11 @@ async def _attendance_page(turn: Turn, event: Event, page: int, message_id: int 
         turn.send(turn.text("attendance.empty"))
         return
     present = await event_store.attended_people(turn.session, event.id)
+    flagged = {f.row.person_id for f in await flagged_checkins.of_event(turn, event)}
     pages = (len(rows) + PAGE - 1) // PAGE
     page = min(max(page, 0), pages - 1)
     buttons = [
-        [(("✅ " if person.id in present else "⬜ ") + person.display_name[:40], pack("event_manage", f"t.{event.id}.{person.id}.{page}"))]
+        [(_mark(person.id, present, flagged) + person.display_name[:40], pack("event_manage", f"t.{event.id}.{person.id}.{page}"))]
         for _, person in rows[page * PAGE : (page + 1) * PAGE]
     ]
     navigation = []
@@ -97,6 +102,13 @@ async def _attendance_page(turn: Turn, event: Event, page: int, message_id: int 
         turn.edit(message_id, text, keyboards.rows(*buttons, navigation))
     else:
         turn.send(text, keyboards.rows(*buttons, navigation))
+
+
+def _mark(person_id: int, present: set[int], flagged: set[int | None]) -> str:
+    """Ticked or not, and flagged for review when the person's own check-in is."""
+    if person_id not in present:
+        return "⬜ "
+    return f"✅ {flagged_checkins.MARK} " if person_id in flagged else "✅ "
 
 
 async def _show_code(turn: Turn, event: Event, bot_username: str) -> None:
@@ -179,6 +191,8 @@ async def _act(
         await _chosen_walkin(turn, actor, event, args[0], update)
     elif verb in walkin_merge.VERBS:
         await walkin_merge.on_button(turn, actor, event, verb, args, update)
+    elif verb in flagged_checkins.VERBS:
+        await flagged_checkins.on_button(turn, actor, event, verb, args, update, message_id)
     elif verb == "cancel":
         turn.toast()
         turn.send(

@@ -220,7 +220,8 @@ def _row_line(row: DrillRow, lang: str) -> str:
         value = row.value if isinstance(row.value, str) else numbers.number(row.value, lang)
     note = row.note if row.note is None or len(row.note) <= NOTE_CHARS else row.note[: NOTE_CHARS - 1] + "…"
     version = f"v{row.survey_version}" if row.survey_version else None
-    parts = [row.id, row.kind, when, row.centre, row.entered_by, version, value, note, _contribution(row, lang)]
+    parts = [row.id, row.kind, when, row.centre, row.entered_by, version, value, note,
+             label("review_short", lang) if row.review else None, _contribution(row, lang)]
     return "• " + " · ".join(str(part) for part in parts if part is not None and part != "")
 
 

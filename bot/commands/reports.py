@@ -35,7 +35,7 @@ from reports.document import (
 )
 from reports.drilldown import drill
 from reports.indicators import IndicatorResult, TargetResult, evaluate, target_result
-from reports.labels import label, reasons_text, skipped_text, warning_text
+from reports.labels import drill_note, label, reasons_text, skipped_text, warning_text
 from reports.model import DrillRow, SatisfactionRow, breakdown_warnings, drill_total
 from reports.plan import Plan, PlanError
 from reports.stats import MIN_CELL_N
@@ -228,7 +228,7 @@ def drill_line(row: DrillRow) -> str:
         shown = row.value if isinstance(row.value, str) else numbers.number(row.value, "tr")
         measure = f"{_MEASURES.get(row.measure, row.measure)} {shown}"
     parts = [row.id, row.kind, when, row.centre, row.entered_by,
-             f"sürüm {row.survey_version}" if row.survey_version else None, measure, row.note, _contribution(row)]
+             f"sürüm {row.survey_version}" if row.survey_version else None, measure, drill_note(row, "tr"), _contribution(row)]
     return " | ".join(part for part in parts if part)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reports import numbers
 from reports.drilldown import EVENT_SOURCES, drill
+from reports.labels import drill_note
 from reports.model import DrillRow, drill_total
 from reports.plan import Indicator
 from services import roles
@@ -81,7 +82,7 @@ def row_view(row: DrillRow, lang: str) -> dict[str, Any]:
     return {
         "id": row.id, "kind": row.kind, "when": when, "centre": row.centre or DASH, "entered_by": row.entered_by or DASH,
         "version": row.survey_version or DASH, "value": DASH if value is None else value, "measure": row.measure,
-        "note": row.note or "", "adds": adds if adds is None or row.answers is None else f"{adds}/{row.answers}",
+        "note": drill_note(row, lang) or "", "adds": adds if adds is None or row.answers is None else f"{adds}/{row.answers}",
         "adds_value": "null" if row.contribution is None else f"{row.contribution:g}",
     }
 

@@ -21,6 +21,7 @@ from services.refusal import Refusal
 from services.whole_numbers import whole_number
 from storage.models import Event
 from storage.repositories import events as event_store
+from web.panel.checkins import flagged_view
 from web.panel.context import MAX_ID, MAX_PAGE, Panel, Refused, query_number
 from web.panel.month import Month, weeks
 from web.panel.pages.figures import FIRST_YEAR, LAST_YEAR
@@ -86,6 +87,7 @@ def routes(panel: Panel) -> list[Route]:
         local = event.starts_at.astimezone(setup.zone)
         return panel.page("event.html", actor, token, status, event=await event_row(session, event, setup.zone),
                           people=await roll_call(session, event.id), month=month_link(Month(local.year, local.month)),
+                          flagged=await flagged_view(session, event.id, actor.language, setup.zone),
                           **{"error": None, "value": "", "tick_error": None, **context})
 
     async def event_detail(request: Request) -> Response:
