@@ -49,6 +49,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/panel/indirme"): (401, 403, 403, 200, 200),
     ("GET", "/panel/indirme/haftalik.xlsx"): (401, 403, 403, 200, 200),
     ("GET", "/panel/indirme/acik-veri.csv"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/indirme/yanitlar"): (401, 403, 403, 400, 400),  # no survey, days or format asked
     ("GET", "/panel/giris/unknown-link"): (200, 200, 200, 200, 200),
     ("POST", "/panel/giris/unknown-link"): (400, 400, 400, 400, 400),
     ("GET", "/panel/cikti"): (200, 200, 200, 200, 200),
@@ -67,6 +68,7 @@ ROUTE_PATTERNS = {
     "/basvurular": "/panel/basvurular", "/basvurular/{membership_id:int}": "/panel/basvurular/{application}",
     "/personel": "/panel/personel", "/personel/davet": "/panel/personel/davet",
     "/personel/{staff_id:int}/kaldir": "/panel/personel/{revoked}/kaldir",
+    "/indirme/yanitlar": "/panel/indirme/yanitlar",
 }
 
 
