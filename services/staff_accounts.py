@@ -1,5 +1,6 @@
 """Changes to a staff account after it joined: an admin gives a member a centre or takes one
-away (the panel's staff page, `kentbot staff add-centre|remove-centre`).
+away (the panel's staff page, `kentbot staff add-centre|remove-centre`), and a member chooses
+their language (the panel's language switch).
 
 Rights are read from the database on every update and every panel request, so a centre given
 or taken holds from the member's next step, in chat and on the panel alike. Each change is
@@ -13,10 +14,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.refusal import Refusal
-from services.roles import Actor, label_for
+from services.roles import Actor, label_for, require
 from storage.models import Centre, StaffMember
 from storage.repositories import audit
 from storage.repositories import staff as staff_store
+from surveys.labels import LANGUAGES
 
 
 async def add_centre(
@@ -49,6 +51,30 @@ async def remove_centre(
         raise Refusal("centre_last")
     await staff_store.remove_centre(session, staff_id, centre_id)
     return await _audited(session, label, "staff.centre.remove", staff_id, before, now)
+
+
+async def set_language(session: AsyncSession, *, actor: Actor | None, language: str, now: datetime) -> bool:
+    """The member's own language, which the panel and the bot's staff messages and menu use;
+    False when it was theirs already (nothing written)."""
+    choosing = require(actor, "staff.language")
+    if language not in LANGUAGES:
+        raise Refusal("language")
+    member = await _active_member(session, choosing.staff_id)
+    if member.language == language:
+        return False
+    before, member.language = member.language, language
+    member.menu_shown = False  # the bot sets the staff menu again, in this language
+    await audit.append(
+        session,
+        at=now,
+        actor=choosing.label,
+        action="staff.language",
+        object_type="staff",
+        object_id=str(member.id),
+        before={"language": before},
+        after={"language": language},
+    )
+    return True
 
 
 async def _active_member(session: AsyncSession, staff_id: int) -> StaffMember:

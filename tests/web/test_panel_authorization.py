@@ -52,6 +52,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/panel/indirme/yanitlar"): (401, 403, 403, 400, 400),  # no survey, days or format asked
     ("POST", "/panel/personel/{revoked}/merkez-ekle"): (401, 403, 403, 403, 400),  # revoked
     ("POST", "/panel/personel/{revoked}/merkez-cikar"): (401, 403, 403, 403, 400),  # revoked
+    ("POST", "/panel/dil"): (401, 400, 400, 400, 400),  # no language chosen
     ("GET", "/panel/giris/unknown-link"): (200, 200, 200, 200, 200),
     ("POST", "/panel/giris/unknown-link"): (400, 400, 400, 400, 400),
     ("GET", "/panel/cikti"): (200, 200, 200, 200, 200),
@@ -73,6 +74,7 @@ ROUTE_PATTERNS = {
     "/indirme/yanitlar": "/panel/indirme/yanitlar",
     "/personel/{staff_id:int}/merkez-ekle": "/panel/personel/{revoked}/merkez-ekle",
     "/personel/{staff_id:int}/merkez-cikar": "/panel/personel/{revoked}/merkez-cikar",
+    "/dil": "/panel/dil",
 }
 
 
