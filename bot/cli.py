@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     staff_commands.add_parser("list", help="list staff members")
     revoke = staff_commands.add_parser("revoke", help="take a member's rights away at once")
     revoke.add_argument("staff_id", type=cli_args.whole, help="the member's id from `kentbot staff list`")
+    for name, what in (("add-centre", "let a member act for one more centre"),
+                       ("remove-centre", "take a centre from a member")):
+        changing = staff_commands.add_parser(name, help=f"{what} (audited; holds from their next step)")
+        changing.add_argument("staff_id", type=cli_args.whole, help="the member's id from `kentbot staff list`")
+        changing.add_argument("centre", help="centre id (see `kentbot centre list`)")
 
     entry = commands.add_parser("entry", help="manual indicator entries (milestones, corrections)")
     entry_commands = entry.add_subparsers(dest="entry_command", required=True, metavar="ACTION")
@@ -358,6 +363,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             ))
         if args.staff_command == "list":
             return asyncio.run(staff.list_staff(settings))
+        if args.staff_command in ("add-centre", "remove-centre"):
+            return asyncio.run(staff.change_centre(
+                settings, staff_id=args.staff_id, centre=args.centre, add=args.staff_command == "add-centre"))
         return asyncio.run(staff.revoke(settings, args.staff_id))
     if args.command == "entry":
         from bot.commands import staff

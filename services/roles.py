@@ -30,9 +30,9 @@ CENTRE_ACTIONS = frozenset(
 )
 # Actions reserved for managers and admins.
 MANAGER_ACTIONS = frozenset({"entry.correct", "entry.milestone", "report.read", "plan.set"})
-ADMIN_ACTIONS = frozenset({"staff.invite", "staff.revoke"})
+ADMIN_ACTIONS = frozenset({"staff.invite", "staff.revoke", "staff.centre.add", "staff.centre.remove"})
 # Actions every active staff member may take, whatever their centres.
-MEMBER_ACTIONS = frozenset({"panel.open"})
+MEMBER_ACTIONS = frozenset({"panel.open", "staff.language"})
 ACTIONS = CENTRE_ACTIONS | MANAGER_ACTIONS | ADMIN_ACTIONS | MEMBER_ACTIONS
 
 

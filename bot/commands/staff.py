@@ -1,4 +1,4 @@
-"""`kentbot setup`, `kentbot staff invite|list|revoke` and `kentbot entry milestone|correct|list`:
+"""`kentbot setup`, `kentbot staff invite|list|revoke|add-centre|remove-centre` and `kentbot entry milestone|correct|list`:
 the IT team's side of staff accounts and manual indicator entries. The actor in the audit log is the
 operating-system user who ran the command."""
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import t
-from services import entries, invites
+from services import entries, invites, staff_accounts
 from services.refusal import Refusal
 from storage.centres import load_centres
 from storage.database import create_engine, session_factory
@@ -100,6 +100,28 @@ async def revoke(settings: Settings, staff_id: int) -> int:
         print(f"kentbot: {error}", file=sys.stderr)
         return 1
     print(f"staff member {staff_id} revoked; their staff menu is removed by the running bot within a minute")
+    return 0
+
+
+CENTRE_REFUSALS = {
+    "member_unknown": "there is no staff member {staff_id} (see `kentbot staff list`)",
+    "member_revoked": "staff member {staff_id} is revoked",
+    "centre_unknown": "unknown or closed centre {centre!r} (see `kentbot centre list`)",
+    "centre_had": "staff member {staff_id} already has centre {centre!r}",
+    "centre_not_had": "staff member {staff_id} does not have centre {centre!r}",
+    "centre_last": "centre {centre!r} is the last of staff member {staff_id}; centre staff keep one (revoke them instead)",
+}
+
+
+async def change_centre(settings: Settings, *, staff_id: int, centre: str, add: bool) -> int:
+    change = staff_accounts.add_centre if add else staff_accounts.remove_centre
+    try:
+        async with transaction(settings) as session:
+            held = await change(session, staff_id=staff_id, centre_id=centre, actor=cli_actor(), now=datetime.now(timezone.utc))
+    except Refusal as error:
+        print(f"kentbot: {CENTRE_REFUSALS[error.reason].format(staff_id=staff_id, centre=centre)}", file=sys.stderr)
+        return 1
+    print(f"staff member {staff_id} now acts for: {', '.join(held) or '-'}")
     return 0
 
 

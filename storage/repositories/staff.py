@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invite, StaffCentre, StaffMember
@@ -34,6 +34,12 @@ async def add_centre(session: AsyncSession, staff_id: int, centre_id: str) -> No
     if await session.get(StaffCentre, (staff_id, centre_id)) is None:
         session.add(StaffCentre(staff_id=staff_id, centre_id=centre_id))
         await session.flush()
+
+
+async def remove_centre(session: AsyncSession, staff_id: int, centre_id: str) -> bool:
+    """Take a centre from a member; False when they did not have it."""
+    statement = delete(StaffCentre).where(StaffCentre.staff_id == staff_id, StaffCentre.centre_id == centre_id)
+    return changed_rows(await session.execute(statement)) == 1
 
 
 async def show_menus_again(session: AsyncSession) -> None:

@@ -53,6 +53,39 @@ def test_invite_list_revoke_and_the_audit_trail(database, capsys) -> None:
     assert capsys.readouterr().out == ""
 
 
+def test_a_members_centres_are_given_and_taken_from_the_command_line(database, capsys) -> None:
+    with sqlite3.connect(database) as connection:
+        for telegram_id, active in ((56, 1), (57, 0)):
+            connection.execute(
+                "INSERT INTO staff_members (telegram_user_id, display_name, role, language, active, created_at, menu_shown) "
+                f"VALUES ({telegram_id}, 'Deniz', 'staff', 'tr', {active}, '2026-11-25 09:00:00+00:00', 1)"
+            )
+    assert main(["staff", "add-centre", "1", "konak-kadin"]) == 0
+    assert main(["staff", "add-centre", "1", "buca-engelli"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "staff member 1 now acts for: buca-engelli, konak-kadin"
+    refused = {
+        ("add-centre", "1", "nowhere"): "unknown or closed centre 'nowhere'",
+        ("add-centre", "1", "konak-kadin"): "already has centre 'konak-kadin'",
+        ("add-centre", "2", "konak-kadin"): "staff member 2 is revoked",
+        ("add-centre", "9", "konak-kadin"): "there is no staff member 9",
+        ("remove-centre", "1", "bornova-engelli"): "does not have centre 'bornova-engelli'",
+    }
+    for args, message in refused.items():
+        assert main(["staff", *args]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, (args, err)
+    assert main(["staff", "remove-centre", "1", "buca-engelli"]) == 0
+    assert main(["staff", "remove-centre", "1", "konak-kadin"]) == 1
+    assert "last of staff member 1" in capsys.readouterr().err
+    assert main(["staff", "list"]) == 0
+    assert "1\tstaff\tactive\tkonak-kadin\tDeniz" in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        audited = connection.execute("SELECT action, actor, object_id FROM audit_log ORDER BY id").fetchall()
+    assert [(action, object_id) for action, _, object_id in audited] == [
+        ("staff.centre.add", "1"), ("staff.centre.add", "1"), ("staff.centre.remove", "1")]
+    assert all(actor.startswith("cli:") for _, actor, _ in audited)
+
+
 def test_milestones_and_corrections_from_the_command_line(database, capsys) -> None:
     assert main(["entry", "milestone", "--code", "4.2.1", "--centre", "torbali-genclik", "--on", "2026-11-02", "--note", "geçici kabul 12/2026"]) == 0
     assert main(["entry", "milestone", "--code", "4.2.1", "--centre", "torbali-genclik", "--on", "2026-11-03", "--note", "x"]) == 2

@@ -50,6 +50,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/panel/indirme"): (401, 403, 403, 200, 200),
     ("GET", "/panel/indirme/haftalik.xlsx"): (401, 403, 403, 200, 200),
     ("GET", "/panel/indirme/acik-veri.csv"): (401, 403, 403, 200, 200),
+    ("GET", "/panel/indirme/yanitlar"): (401, 403, 403, 400, 400),  # no survey, days or format asked
+    ("POST", "/panel/personel/{revoked}/merkez-ekle"): (401, 403, 403, 403, 400),  # revoked
+    ("POST", "/panel/personel/{revoked}/merkez-cikar"): (401, 403, 403, 403, 400),  # revoked
+    ("POST", "/panel/dil"): (401, 400, 400, 400, 400),  # no language chosen
     ("GET", "/panel/giris/unknown-link"): (200, 200, 200, 200, 200),
     ("POST", "/panel/giris/unknown-link"): (400, 400, 400, 400, 400),
     ("GET", "/panel/cikti"): (200, 200, 200, 200, 200),
@@ -77,6 +81,10 @@ ROUTE_PATTERNS = {
     "/personel/{staff_id:int}/kaldir": "/panel/personel/{revoked}/kaldir",
     "/kayitlar": "/panel/kayitlar", "/kayitlar/yardim": "/panel/kayitlar/yardim", "/kayitlar/asama": "/panel/kayitlar/asama",
     "/kayitlar/{entry_id:int}": "/panel/kayitlar/{entry}", "/kayitlar/{entry_id:int}/duzelt": "/panel/kayitlar/{entry}/duzelt",
+    "/indirme/yanitlar": "/panel/indirme/yanitlar",
+    "/personel/{staff_id:int}/merkez-ekle": "/panel/personel/{revoked}/merkez-ekle",
+    "/personel/{staff_id:int}/merkez-cikar": "/panel/personel/{revoked}/merkez-cikar",
+    "/dil": "/panel/dil",
 }
 
 

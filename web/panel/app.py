@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
-from web.panel.context import Panel, PanelSetup, Refused, lang_of, render
+from web.panel.context import Panel, PanelSetup, Refused, lang_of, language_links, render
 from web.panel.headers import PanelHeaders
 from web.panel.pages import (
     applications,
@@ -21,13 +21,15 @@ from web.panel.pages import (
     entry_logging,
     events,
     figures,
+    language,
     plan,
     results,
     signing,
     staff,
 )
 
-AREAS = (signing, figures, results, applications, staff, events, audit_log, plan, downloads, entries, entry_logging)
+AREAS = (signing, figures, results, applications, staff, events, audit_log, plan, downloads, entries, entry_logging,
+         language)
 
 __all__ = ["PanelSetup", "panel_app"]
 
@@ -41,7 +43,8 @@ def panel_app(setup: PanelSetup) -> Starlette:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if isinstance(exc, HTTPException) and not isinstance(exc, Refused):
             key = "error_method" if status == 405 else "error_not_found"
-        return render("error.html", lang_of(request.query_params.get("dil")), status, message_key=key)
+        return render("error.html", lang_of(request.query_params.get("dil")), status, message_key=key,
+                      switch=language_links(request))
 
     routes = [route for area in AREAS for route in area.routes(panel)]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error})

@@ -9,6 +9,7 @@ Every POST must carry the session's form token; a missing or wrong one is a 403 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,10 @@ MAX_FORM_BYTES = 16_384
 MAX_PAGE = 100_000
 MAX_ID = 2**63 - 1
 LANGUAGES = ("tr", "en", "ar")
+DASHBOARD = "/panel/"
+# The address of the page being answered, which its language switch returns to: set when the
+# member is read (each request runs in its own context), the dashboard when no page can be opened again.
+_here: ContextVar[str] = ContextVar("here", default=DASHBOARD)
 
 _templates = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
@@ -81,9 +86,29 @@ class Refused(HTTPException):
 
 
 def render(name: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    languages = [(code, panel_words(code)["language_name"]) for code in LANGUAGES]
     html = _templates.get_template(name).render(
-        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=panel_words(lang), **context)
+        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=panel_words(lang), languages=languages, **context)
     return HTMLResponse(html, status_code=status)
+
+
+def language_links(request: Request) -> dict[str, str] | None:
+    """For a page without a session: the same address in each language (`?dil=`); a POST's
+    answer has none, as a link cannot send the form again."""
+    if request.method != "GET":
+        return None
+    links = {}
+    for code in LANGUAGES:
+        url = request.url.include_query_params(dil=code)
+        links[code] = f"{url.path}?{url.query}"
+    return links
+
+
+def page_address(request: Request) -> str | None:
+    """The address that shows this page again: a GET's own, with its query; None for a POST."""
+    if request.method != "GET":
+        return None
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def lang_of(given: str | None) -> str:
@@ -134,6 +159,7 @@ class Panel:
         actor = await panel_access.signed_in(session, token, self.setup.clock())
         if actor is None or token is None:
             raise Refused(401, "error_signed_out")
+        _here.set(page_address(request) or DASHBOARD)
         return actor, token
 
     @staticmethod
@@ -151,6 +177,6 @@ class Panel:
 
     @staticmethod
     def page(name: str, actor: roles.Actor, token: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return render(name, actor.language, status, actor=actor, csrf=panel_access.csrf_token(token),
+        return render(name, actor.language, status, actor=actor, csrf=panel_access.csrf_token(token), here=_here.get(),
                       is_manager=roles.can(actor, "report.read"),
                       is_admin=roles.can(actor, "staff.invite"), **context)

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from services import panel_access
-from web.panel.context import COOKIE, Panel, Refused, lang_of, render
+from web.panel.context import COOKIE, Panel, Refused, lang_of, language_links, render
 from web.panel.origins import from_our_pages, origin_of
 
 
@@ -16,7 +16,8 @@ def routes(panel: Panel) -> list[Route]:
 
     async def link_page(request: Request) -> Response:
         """The link from the bot shows a button: a link preview fetching it signs nobody in."""
-        return render("sign_in.html", lang_of(request.query_params.get("dil")), action=request.url.path)
+        return render("sign_in.html", lang_of(request.query_params.get("dil")), action=request.url.path,
+                      switch=language_links(request))
 
     async def sign_in(request: Request) -> Response:
         ours = [origin_of(str(request.url)), *([origin_of(setup.public_url)] if setup.public_url else [])]
@@ -41,7 +42,7 @@ def routes(panel: Panel) -> list[Route]:
         return response
 
     async def signed_out(request: Request) -> Response:
-        return render("signed_out.html", lang_of(request.query_params.get("dil")))
+        return render("signed_out.html", lang_of(request.query_params.get("dil")), switch=language_links(request))
 
     return [
         Route("/giris/{token}", link_page, methods=["GET"]),
