@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from bot.commands.reports import fail, report_session
 from bot.commands.results import UnknownChoice, known_centre, known_survey
 from bot.config import Settings
+from bot.progress import progress_bar
 from reports.cell_text import csv_cell, text_only
 from reports.export_table import CODEBOOK_FIELDS, ExportTable, codebook_rows, export_table, value_labels, variable_label
 from reports.results import read_versions
@@ -46,28 +47,32 @@ async def export_responses(
         return fail(f"the period starts ({first}) after it ends ({last})")
     anonymous = current.anonymity == "anonymous"
     path = Path(out)
-    async with report_session(settings) as session:
-        versions = read_versions(await store.stored_definitions(session, current.id), current)
-        rows = await store.answered(session, current.id, first, last, centre_id=centre, anonymous=anonymous)
-        if anonymous and len(rows) < MIN_CELL_N:
-            return fail(
-                f"refused: the anonymous survey {survey_id!r} has fewer than {MIN_CELL_N} responses in this "
-                "range, and fewer are never exported; choose a longer range"
+    with progress_bar(f"exporting {survey_id}", total=3) as bar:
+        async with report_session(settings) as session:
+            with bar.step("reading the responses"):
+                versions = read_versions(await store.stored_definitions(session, current.id), current)
+                rows = await store.answered(session, current.id, first, last, centre_id=centre, anonymous=anonymous)
+            if anonymous and len(rows) < MIN_CELL_N:
+                return fail(
+                    f"refused: the anonymous survey {survey_id!r} has fewer than {MIN_CELL_N} responses in this "
+                    "range, and fewer are never exported; choose a longer range"
+                )
+            with bar.step("arranging the table"):
+                table = export_table(current, versions, rows)
+            files = [path] if fmt == "xlsx" else [path, codebook_path(path)]
+            # Audited in the transaction that is committed only once the files are written.
+            await audit.append(
+                session,
+                at=datetime.now(timezone.utc),
+                actor=f"cli:{getpass.getuser()}",
+                action="export.responses",
+                object_type="survey",
+                object_id=survey_id,
+                after={"from": first.isoformat(), "to": last.isoformat(), "centre": centre, "format": fmt,
+                       "rows": len(table.rows), "files": [str(file) for file in files]},
             )
-        table = export_table(current, versions, rows)
-        files = [path] if fmt == "xlsx" else [path, codebook_path(path)]
-        # Audited in the transaction that is committed only once the files are written.
-        await audit.append(
-            session,
-            at=datetime.now(timezone.utc),
-            actor=f"cli:{getpass.getuser()}",
-            action="export.responses",
-            object_type="survey",
-            object_id=survey_id,
-            after={"from": first.isoformat(), "to": last.isoformat(), "centre": centre, "format": fmt,
-                   "rows": len(table.rows), "files": [str(file) for file in files]},
-        )
-        _write(table, fmt, path)
+            with bar.step(f"writing {path.name}"):
+                _write(table, fmt, path)
     print(f"written {' and '.join(str(file) for file in files)} ({len(table.rows)} responses)")
     return 0
 
