@@ -348,10 +348,18 @@ def _advance(defn: SurveyDefinition, state: SessionState, after: int, events: li
         if candidate.id not in state.prefilled and _relevant_now(defn, candidate, state.answers):
             asked = replace(state, current=candidate.id, pending=_pending_for(defn, state, candidate.id))
             return Step(asked, (*events, Ask(candidate.id)))
-    kept = relevant_answers(defn, state.answers)
-    done = replace(state, current=None, pending=[], answers=kept, status="completed")
-    score, satisfied = _score(defn, kept)
-    return Step(done, (*events, Completed(answers=dict(kept), satisfied=satisfied, score=score)))
+    done = replace(state, current=None, pending=[], answers=relevant_answers(defn, state.answers), status="completed")
+    return Step(done, (*events, completion(defn, done)))
+
+
+def completion(defn: SurveyDefinition, state: SessionState) -> Completed:
+    """What a completed state hands over to be saved: the same again whenever it is asked, so
+    a save that failed can be tried again from the stored state, without answering again.
+    (A person the survey is not for is never saved: their state is not kept to ask again.)"""
+    if state.status != "completed":
+        raise EngineError("the survey is not completed yet")
+    score, satisfied = _score(defn, state.answers)
+    return Completed(answers=dict(state.answers), satisfied=satisfied, score=score)
 
 
 def eligible(defn: SurveyDefinition, answers: Mapping[str, Answer]) -> bool:

@@ -6,7 +6,7 @@ of anonymous surveys, and is rebuilt (VACUUM) so not even their bytes stay in it
 never tells who took part in an anonymous survey (docs/privacy.md). PostgreSQL has its own
 tool; the command prints the recipe instead.
 
-The copy goes a few pages at a time so a terminal can show how far it is. SQLite starts such a
+The copy goes a few pages at a time so a terminal can show how far it is (bot/progress.py). SQLite starts such a
 copy again whenever another connection writes, so a busy database could keep it going for
 ever: after `MAX_RESTARTS` restarts the rest is copied in one step, which holds a read lock
 for the whole copy (the bot's writes wait, or in WAL mode go on beside it) and always finishes.
@@ -19,11 +19,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
 from bot.config import SECRET_FILE, Settings
+from bot.progress import progress_bar
 from storage.database import is_sqlite
 from storage.private_files import private_file, tighten
 from storage.repositories.participation import NOT_BACKED_UP
@@ -92,21 +92,6 @@ def copy_database(
     return Copied(pages=total, restarts=restarts, in_one_step=False)
 
 
-def terminal_progress(stream: TextIO) -> Callable[[int, int], None]:
-    """A percentage rewritten in place on a terminal; nothing in a log or a pipe."""
-    if not stream.isatty():
-        return lambda done, total: None
-
-    def show(done: int, total: int) -> None:
-        share = 100 if total == 0 else 100 * done // total
-        stream.write(f"\rcopying the database: {share:3d}% ({done}/{total} pages)")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
-
-    return show
-
-
 def size_text(size: int) -> str:
     """A file size for people: 1.2 MB, 340 kB, 512 bytes."""
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
@@ -134,7 +119,8 @@ def backup(settings: Settings, out: str) -> int:
     partial = private_file(target.with_name(target.name + ".partial"))
     src, dst = sqlite3.connect(source), sqlite3.connect(partial)
     try:
-        copied = copy_database(src, dst, on_step=terminal_progress(sys.stderr))
+        with progress_bar("copying the database (pages)") as bar:
+            copied = copy_database(src, dst, on_step=bar.update)
         if copied.in_one_step:
             print(
                 f"kentbot: the database changed during the copy {copied.restarts} times; "

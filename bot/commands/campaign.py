@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -23,6 +24,7 @@ from bot.callbacks import pack
 from bot.chat.conversation.deep_links import make_payload
 from bot.config import Settings
 from bot.i18n import t
+from bot.progress import progress_bar
 from bot.services import build_services
 from storage.models import Attendance, Event, Membership, Person
 from storage.repositories import audit, outbox, participation
@@ -74,37 +76,47 @@ def invitation(person: Person, campaign: Campaign) -> dict[str, object]:
     return {"text": t(person.language, "campaign.invite.text"), "reply_markup": keyboard.to_dict()}
 
 
-async def run_campaign(session: AsyncSession, campaign: Campaign, *, secret: bytes, now: datetime, since_start: datetime) -> Counter[str]:
-    """Queue the invitations; returns how many people fell in each outcome."""
+async def run_campaign(
+    session: AsyncSession, campaign: Campaign, *, secret: bytes, now: datetime, since_start: datetime,
+    on_person: Callable[[int, int], None] = lambda done, total: None,
+) -> Counter[str]:
+    """Queue the invitations; returns how many people fell in each outcome. `on_person(done,
+    total)` is told after each person, for a terminal's progress bar."""
     outcomes: Counter[str] = Counter()
-    defn = campaign.survey
-    for person in await audience(session, campaign.audience, since_start, campaign.since):
-        if person.unreachable_at is not None:
-            outcomes["unreachable"] += 1
-            continue
-        if person.survey_invites_opt_out_at is not None:
-            outcomes["opted_out"] += 1
-            continue
-        if await participation.answered(session, secret, defn.id, defn.anonymity, campaign.period, person.telegram_user_id):
-            outcomes["answered"] += 1
-            continue
-        queued = await outbox.enqueue(
-            session,
-            dedupe_key=invitation_key(defn.id, campaign.period, person.id),
-            chat_id=person.telegram_user_id,
-            kind="survey_invitation",
-            payload=invitation(person, campaign),
-            not_before=now,
-            now=now,
-        )
-        if queued:
-            await invitation_store.record(
-                session, dedupe_key=invitation_key(defn.id, campaign.period, person.id), survey_id=defn.id,
-                anonymous=defn.anonymity == "anonymous", period=campaign.period, source=campaign.audience,
-                centre_id=None, today=campaign.today,
-            )
-        outcomes["queued" if queued else "already_invited"] += 1
+    people = await audience(session, campaign.audience, since_start, campaign.since)
+    on_person(0, len(people))
+    for done, person in enumerate(people, start=1):
+        outcomes[await _invite(session, campaign, person, secret=secret, now=now)] += 1
+        on_person(done, len(people))
     return outcomes
+
+
+async def _invite(session: AsyncSession, campaign: Campaign, person: Person, *, secret: bytes, now: datetime) -> str:
+    """Queue one person's invitation, or say why not: one of OUTCOMES."""
+    defn = campaign.survey
+    if person.unreachable_at is not None:
+        return "unreachable"
+    if person.survey_invites_opt_out_at is not None:
+        return "opted_out"
+    if await participation.answered(session, secret, defn.id, defn.anonymity, campaign.period, person.telegram_user_id):
+        return "answered"
+    queued = await outbox.enqueue(
+        session,
+        dedupe_key=invitation_key(defn.id, campaign.period, person.id),
+        chat_id=person.telegram_user_id,
+        kind="survey_invitation",
+        payload=invitation(person, campaign),
+        not_before=now,
+        now=now,
+    )
+    if not queued:
+        return "already_invited"
+    await invitation_store.record(
+        session, dedupe_key=invitation_key(defn.id, campaign.period, person.id), survey_id=defn.id,
+        anonymous=defn.anonymity == "anonymous", period=campaign.period, source=campaign.audience,
+        centre_id=None, today=campaign.today,
+    )
+    return "queued"
 
 
 def _refusal(survey_id: str, since: date, bot_username: str | None, surveys: dict[str, SurveyDefinition], today: date) -> str | None:
@@ -137,7 +149,10 @@ async def invite(settings: Settings, survey_id: str, who: str, since: date, *, d
         since_start = datetime.combine(since, time.min, tzinfo=services.zone)
         async with services.sessions() as session:
             transaction = await session.begin()
-            outcomes = await run_campaign(session, campaign, secret=services.secret, now=now, since_start=since_start)
+            with progress_bar("counting invitations (dry run)" if dry_run else "queueing invitations") as bar:
+                outcomes = await run_campaign(
+                    session, campaign, secret=services.secret, now=now, since_start=since_start, on_person=bar.update,
+                )
             if dry_run:
                 await transaction.rollback()
             else:

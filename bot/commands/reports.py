@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.anonymous_storage import tidy_now
 from bot.config import Settings
+from bot.progress import progress_bar
 from reports import numbers
 from reports.aggregate import BREAKDOWNS, current_plan, observe, satisfaction_breakdown
 from reports.cell_text import csv_row
@@ -259,23 +260,27 @@ async def report(
     settings: Settings, first: date, last: date, fmt: str, out: str, lang: str, year: int | None
 ) -> int:
     year = last.year if year is None else year
-    async with report_session(settings) as session:
-        try:
-            built = await build_weekly_report(
-                session, period_from=first, period_to=last, year=year, now=datetime.now(timezone.utc), zone=settings.zone
-            )
-        except PeriodError as error:
-            return fail(str(error))
-    files = render_all(built, lang)
     path = Path(out)
-    if fmt == "text":
-        write_private(path, files.text + "\n")
-    elif fmt == "png":
-        write_private(path, files.png)
-    elif fmt == "xlsx":
-        write_private(path, files.xlsx)
-    else:
-        write_private(path, json.dumps(report_document(built), ensure_ascii=False, indent=2) + "\n")
+    with progress_bar("report", total=3) as bar:
+        with bar.step("reading the figures"):
+            async with report_session(settings) as session:
+                try:
+                    built = await build_weekly_report(
+                        session, period_from=first, period_to=last, year=year, now=datetime.now(timezone.utc), zone=settings.zone
+                    )
+                except PeriodError as error:
+                    return fail(str(error))
+        with bar.step("drawing the tables and charts"):
+            files = render_all(built, lang)
+        with bar.step(f"writing {path.name}"):
+            if fmt == "text":
+                write_private(path, files.text + "\n")
+            elif fmt == "png":
+                write_private(path, files.png)
+            elif fmt == "xlsx":
+                write_private(path, files.xlsx)
+            else:
+                write_private(path, json.dumps(report_document(built), ensure_ascii=False, indent=2) + "\n")
     print(f"written {path}")
     return 0
 
@@ -316,9 +321,17 @@ async def plan_set(settings: Settings, code: str, year: int, planned: float, bas
 
 async def export_opendata(settings: Settings, year: int, out: str) -> int:
     """The indicators (hedef-4.2-YEAR) and the target (hedef-4.2-YEAR-ozet), as CSV and JSON."""
-    async with report_session(settings) as session:
-        plan, results, target = await year_results(session, year, settings)
-    folder = private_folder(Path(out))
+    with progress_bar(f"open data {year}", total=2) as bar:
+        with bar.step("reading the figures"):
+            async with report_session(settings) as session:
+                plan, results, target = await year_results(session, year, settings)
+        with bar.step("writing the files"):
+            written = _write_opendata(private_folder(Path(out)), year, plan, results, target)
+    print(f"written {', '.join(written)}")
+    return 0
+
+
+def _write_opendata(folder: Path, year: int, plan: Plan, results: Sequence[IndicatorResult], target: TargetResult) -> list[str]:
     written = []
     for stem, fields, rows in (
         (f"hedef-4.2-{year}", OPEN_FIELDS, open_rows(plan, year, results)),
@@ -332,8 +345,7 @@ async def export_opendata(settings: Settings, year: int, out: str) -> int:
         write_private(csv_path, buffer.getvalue())
         write_private(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         written += [str(csv_path), str(json_path)]
-    print(f"written {', '.join(written)}")
-    return 0
+    return written
 
 
 def run(coroutine: Any) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.commands.reports import fail, report_session
 from bot.config import Settings
+from bot.progress import progress_bar
 from reports.drivers import CentreComparison, drivers
 from reports.render_results import results_document, results_text
 from reports.weekly import item_chart, survey_comparison, survey_results_for
@@ -58,17 +59,26 @@ async def results(
         first, last = results_period(*period)
     except UnknownChoice as error:
         return fail(str(error))
-    async with report_session(settings) as session:
-        found = await survey_results_for(session, current, first, last, centre)
-        city = await survey_results_for(session, current, first, last, None) if centre else None
-        compared = await survey_comparison(session, current, first, last) if chart else None
-    differences = drivers(found, city) if city is not None else ()
-    if chart and compared is not None:
-        if centre is not None:
-            compared = CentreComparison(compared.city, tuple(c for c in compared.centres if c.centre == centre),
-                                        {centre: compared.drivers.get(centre, ())})
-        write_private(Path(chart), item_chart(compared))
+    city = compared = None
+    with progress_bar(f"results of {survey_id}", total=1 + bool(centre) + 2 * bool(chart)) as bar:
+        async with report_session(settings) as session:
+            with bar.step("reading the answers"):
+                found = await survey_results_for(session, current, first, last, centre)
+            if centre:
+                with bar.step("reading the city's answers"):
+                    city = await survey_results_for(session, current, first, last, None)
+            if chart:
+                with bar.step("comparing the centres"):
+                    compared = await survey_comparison(session, current, first, last)
+        if chart and compared is not None:
+            if centre is not None:
+                compared = CentreComparison(compared.city, tuple(c for c in compared.centres if c.centre == centre),
+                                            {centre: compared.drivers.get(centre, ())})
+            with bar.step(f"drawing {Path(chart).name}"):
+                write_private(Path(chart), item_chart(compared))
+    if chart:
         print(f"written {chart}", file=sys.stderr)
+    differences = drivers(found, city) if city is not None else ()
     if as_json:
         print(json.dumps(results_document(found, differences), ensure_ascii=False, indent=2))
     else:

@@ -15,10 +15,10 @@ from pathlib import Path
 from bot.anonymous_storage import tidy_now
 from bot.config import Settings
 from bot.consent import notice
+from bot.progress import progress_bar
 from bot.survey_fit import check_surveys
 from devtools.demo.citizens import CitizenDriver, personas
 from devtools.demo.figures import print_figures, set_demo_plan
-from devtools.demo.progress import progress_bar
 from devtools.demo.staff_activity import simulate_staff_year
 from devtools.demo.words import say
 from devtools.emulator import DEMO_TOKEN, EmulatorClient
@@ -154,13 +154,12 @@ async def _simulate(client: EmulatorClient, count: int, seed: int, lang: str) ->
     surveys = load_shipped()
     centres = [c.id for c in load_centres() if c.type == "disability_centre"]
     gate = asyncio.Semaphore(CONCURRENT_CITIZENS)
-    with progress_bar() as progress:
-        task = progress.add_task(say("answering", lang), total=count)
+    with progress_bar(say("answering", lang), total=count) as bar:
 
         async def one(persona) -> int:  # type: ignore[no-untyped-def]
             async with gate:
                 completed = await CitizenDriver(client, persona, surveys, seed).run()
-            progress.advance(task)
+            bar.advance()
             return completed
 
         results = await asyncio.gather(*(one(p) for p in personas(count, seed, centres)))

@@ -3,16 +3,12 @@ with the file's size and path, and still finishes when every step sees a new wri
 
 from __future__ import annotations
 
-import os
-import pty
-import select
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.commands.backup import copy_database
 from tests.bot.test_operator_errors import kentbot
+from tests.support.terminal import on_terminal
 
 ROWS = 3000
 
@@ -70,32 +66,10 @@ def test_the_command_shows_progress_on_a_terminal_and_ends_with_size_and_path(tm
     assert upgraded.returncode == 0, upgraded.stderr
     database(data / "kentbot.sqlite3")  # kentbot's tables, and enough rows beside them for several steps
     out = tmp_path / "kentbot-backup.sqlite3"
-    master, slave = pty.openpty()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("KENTBOT_", "DATABASE_"))}
-    environment.update(KENTBOT_DATA_DIR=str(data), KENTBOT_SECRET="operator-secret-0123456789", TERM="xterm")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "backup", "--out", str(out)], env=environment, cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=slave, text=True,
-    )
-    os.close(slave)
-    drawn = b""
-    while True:  # read the terminal until the process closes it
-        readable, _, _ = select.select([master], [], [], 60)
-        if not readable:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    stdout, _ = process.communicate(timeout=60)
-    os.close(master)
-    assert process.returncode == 0, drawn
+    shown = on_terminal(["backup", "--out", str(out)], {"KENTBOT_DATA_DIR": str(data)}, tmp_path)
+    assert shown.code == 0, shown.stderr
     size = out.stat().st_size
-    assert stdout.splitlines() == [f"backup written to {out} ({size / 10**6:.1f} MB)"]
-    screen = drawn.decode("utf-8", "replace")
-    assert "copying the database: 100%" in screen and "\r" in screen
-    piped = kentbot(["backup", "--out", str(tmp_path / "again.sqlite3")], {"KENTBOT_DATA_DIR": str(data)}, tmp_path)
+    assert shown.stdout.splitlines() == [f"backup written to {out} ({size / 10**6:.1f} MB)"]
+    assert "copying the database (pages)" in shown.stderr and "100%" in shown.stderr and "\r" in shown.stderr
+    piped = kentbot(["backup", "--out", str(tmp_path / "again.sqlite3")], {"KENTBOT_DATA_DIR": str(data), "FORCE_COLOR": "1"}, tmp_path)
     assert piped.returncode == 0 and piped.stderr == "", piped.stderr  # a log gets the last line alone

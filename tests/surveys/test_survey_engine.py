@@ -22,6 +22,7 @@ from surveys.engine import (
     Text,
     Toggle,
     choices,
+    completion,
     progress,
     question,
     resume,
@@ -241,6 +242,19 @@ def test_completion_scores_top_two_box(overall: str, satisfied: bool) -> None:
         nxt = [Choose(overall)] if state.current == "overall" else [Skip()] if state.current == "comment" else CANNED[state.current]
         state, events = run(state, *nxt)
     assert events[-1] == Completed(answers=state.answers, satisfied=satisfied, score=int(overall))
+
+
+@pytest.mark.parametrize("overall", ["2", "5"])
+def test_a_stored_completed_state_hands_over_the_same_completion_again(overall: str) -> None:
+    """A save that failed is tried again from the stored state: the same answers and scores."""
+    state = arrive("overall")
+    while state.status == "active":
+        nxt = [Choose(overall)] if state.current == "overall" else CANNED[state.current]
+        state, events = run(state, *nxt)
+    stored = SessionState.from_json(state.to_json())
+    assert completion(DEFN, stored) == events[-1]
+    with pytest.raises(EngineError):
+        completion(DEFN, arrive("overall"))
 
 
 def test_survey_without_score_completes_with_none() -> None:

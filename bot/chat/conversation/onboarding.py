@@ -46,8 +46,7 @@ def _anonymous_target(turn: Turn, target: str | None) -> str | None:
 async def start(turn: Turn, payload: str | None, update: Update | None = None) -> None:
     """/start, with or without a deep link; an active survey is resumed, never restarted."""
     if turn.state.get("screen") == "survey":
-        turn.send(turn.text("survey.resume"))
-        await survey.ask_current(turn)
+        await survey.resume(turn)
         return
     if update is not None and staff_links.handles(payload):
         if staff_links.for_citizens(payload) and not has_consent(turn, purposes.purpose_of(payload)):

@@ -2,12 +2,19 @@
 
 The engine state is stored after every input: in the conversation, or for an anonymous survey
 in the person's draft, which the turn moves into as the survey begins (bot/chat/conversation/drafts.py).
+
+The last answer saves the response. If the database refuses it (a constraint, a centre gone
+from the centres table, any statement error), only that save is rolled back: the completed
+state, every answer in it, stays where the survey ran, the person is told so plainly with a
+button to send it again, and their next input, that button or /start, tries the save again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardMarkup, User
 
 from bot import keyboards
@@ -15,6 +22,7 @@ from bot.callbacks import Callback, pack
 from bot.chat.conversation import drafts
 from bot.chat.conversation.turn import Turn
 from bot.consent import health, purposes
+from bot.error_log import log_failure
 from storage.pseudonyms import respondent_key
 from storage.repositories import invitations as invitation_store
 from storage.repositories import participation
@@ -30,8 +38,12 @@ from surveys.definition import (
 from surveys.labels import label
 from surveys.periods import period_of
 
+log = logging.getLogger(__name__)
+
 # Shown instead of a long free-text answer when the question message is edited.
 SUMMARY_CHARS = 200
+# The button under "your answers could not be saved".
+SEND_AGAIN = "send"
 
 
 def offer(turn: Turn) -> None:
@@ -93,11 +105,27 @@ async def _load(turn: Turn) -> tuple[SurveyDefinition, engine.SessionState]:
     return await _definition(turn, state.survey_id, state.version), state
 
 
-async def ask_current(turn: Turn) -> None:
-    """Show the current question again as a new message (after /start, /language, a restart)."""
+async def resume(turn: Turn) -> None:
+    """/start in a survey: where the person left off, or the answers they finished sent again."""
     defn, state = await _load(turn)
+    if state.status == "active":
+        turn.send(turn.text("survey.resume"))
+    await _current(turn, defn, state)
+
+
+async def ask_current(turn: Turn) -> None:
+    """Show the current question again as a new message (after /start, /language, a restart);
+    a finished survey whose save failed is sent again."""
+    defn, state = await _load(turn)
+    await _current(turn, defn, state)
+
+
+async def _current(turn: Turn, defn: SurveyDefinition, state: engine.SessionState) -> None:
     _retire_active(turn, None)
-    _show_question(turn, defn, state)
+    if state.status == "completed":
+        await _finish(turn, defn, engine.completion(defn, state))
+    else:
+        _show_question(turn, defn, state)
 
 
 def _retire_active(turn: Turn, text: str | None) -> None:
@@ -178,7 +206,10 @@ def input_for(callback: Callback) -> engine.Input | None:
         return engine.Choose(callback.value)
     if callback.kind == "toggle":
         return engine.Toggle(callback.value)
-    navigation: dict[str, engine.Input] = {"submit": engine.Submit(), "back": engine.Back(), "skip": engine.Skip(), "next": engine.Next()}
+    navigation: dict[str, engine.Input] = {
+        "submit": engine.Submit(), "back": engine.Back(), "skip": engine.Skip(), "next": engine.Next(),
+        SEND_AGAIN: engine.Submit(),  # a finished survey takes any input as the next try to save it
+    }
     return navigation.get(callback.value) if callback.kind == "navigate" else None
 
 
@@ -186,6 +217,9 @@ async def apply(turn: Turn, given: engine.Input, *, by_button: bool, names: Sequ
     """Feed one input to the engine and turn its events into messages; `names` are the
     person's own names, which an anonymous answer does not keep."""
     defn, before = await _load(turn)
+    if before.status == "completed":  # its save failed: this is the next try
+        await _current(turn, defn, before)
+        return
     if (
         isinstance(given, engine.Choose)
         and health.is_health_answer(defn, before.current, given.value)
@@ -241,12 +275,36 @@ def _summary(
 
 
 async def _finish(turn: Turn, defn: SurveyDefinition, completed: engine.Completed) -> None:
+    """Save the response; if the database refuses it, the completed state stays for the next try."""
+    new = _response(turn, defn, completed)
+    try:
+        saved = await _save(turn, defn, new)
+    except SQLAlchemyError as error:
+        log_failure(log, "update %s: a finished survey could not be saved; its answers wait for the next try",
+                    turn.update_id, error=error)
+        turn.send(
+            turn.text("survey.not_saved"), keyboards.rows([(turn.text("button.send_again"), pack("navigate", SEND_AGAIN))]),
+            live=True, quiet=defn.sensitive,
+        )
+        return
+    turn.state.pop("survey", None)
+    turn.state["screen"] = "idle"
+    if not saved:
+        turn.send(turn.text("survey.already"))
+        return
+    turn.send(label(defn.closing, turn.lang), quiet=defn.sensitive)
+    if defn.sensitive:
+        # The chat list shows the last message: keep it neutral, with a way to clear the chat.
+        turn.send(turn.text("survey.thanks"), keyboards.clear_chat(turn.lang), quiet=True, live=True)
+
+
+def _response(turn: Turn, defn: SurveyDefinition, completed: engine.Completed) -> survey_store.NewResponse:
     period = _period(turn, defn)
     answers = completed.answers
     centre = answers.get(defn.centre_question) if defn.centre_question else None
     role = answers.get(defn.role_question) if defn.role_question else None
     anonymous = _anonymous(defn)
-    new = survey_store.NewResponse(
+    return survey_store.NewResponse(
         survey_id=defn.id,
         survey_version=defn.version,
         period=period,
@@ -260,15 +318,6 @@ async def _finish(turn: Turn, defn: SurveyDefinition, completed: engine.Complete
         satisfied=completed.satisfied,
         score=completed.score,
     )
-    turn.state.pop("survey", None)
-    turn.state["screen"] = "idle"
-    if not await _save(turn, defn, new):
-        turn.send(turn.text("survey.already"))
-        return
-    turn.send(label(defn.closing, turn.lang), quiet=defn.sensitive)
-    if defn.sensitive:
-        # The chat list shows the last message: keep it neutral, with a way to clear the chat.
-        turn.send(turn.text("survey.thanks"), keyboards.clear_chat(turn.lang), quiet=True, live=True)
 
 
 def _not_eligible(turn: Turn, defn: SurveyDefinition) -> None:
@@ -284,15 +333,18 @@ def _not_eligible(turn: Turn, defn: SurveyDefinition) -> None:
 
 async def _save(turn: Turn, defn: SurveyDefinition, new: survey_store.NewResponse) -> bool:
     """False when the person already completed the survey this period. An anonymous response
-    leaves this turn in the draft; the pending pool gets it in a transaction of its own."""
-    if _anonymous(defn):
-        return await drafts.complete(turn, defn, new)
-    try:
-        await survey_store.save_response(turn.session, new)
-    except survey_store.AlreadyAnswered:
-        return False
-    await _mark_invitation(turn, defn.id, new.period, "completed")
-    return True
+    leaves this turn in the draft; the pending pool gets it in a transaction of its own.
+
+    A savepoint of its own: a refused save is undone alone, and the turn still keeps the answers."""
+    async with turn.session.begin_nested():
+        if _anonymous(defn):
+            return await drafts.complete(turn, defn, new)
+        try:
+            await survey_store.save_response(turn.session, new)
+        except survey_store.AlreadyAnswered:
+            return False
+        await _mark_invitation(turn, defn.id, new.period, "completed")
+        return True
 
 
 async def _mark_invitation(turn: Turn, survey_id: str, period: str, step: str) -> None:
