@@ -219,7 +219,9 @@ REFERENCE_TABLES = ("survey_definitions", "centres")
 
 async def tables_holding(db, needles: list[str]) -> dict[str, int]:
     """Every table with a row in which some column holds one of the needles, as an attacker
-    with a copy of the database would search it (needles in ASCII: JSON may escape the rest)."""
+    with a copy of the database would search it (needles in ASCII: JSON may escape the rest).
+    The Telegram ids searched for are nine digits long, so a random code or hash does not hold
+    one by chance, as a four-digit id did now and then."""
     found: dict[str, int] = {}
     async with db.sessions() as session:
         for table in (t for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES):

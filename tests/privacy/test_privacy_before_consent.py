@@ -28,7 +28,7 @@ def _linked(bot, user) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_opening_the_sensitive_link_stores_only_message_ids_and_only_for_minutes(bot, db) -> None:
-    hale = bot.citizen(7901, "tr", "Hale")
+    hale = bot.citizen(790146301, "tr", "Hale")
     await hale.send("/start degerlendirme")
     await press_on(hale, "Türkçe")
     await hale.wait_for(says("açık rıza"), timeout=30)
@@ -56,7 +56,7 @@ async def test_opening_the_sensitive_link_stores_only_message_ids_and_only_for_m
 
 async def test_consenting_goes_on_to_the_survey_the_link_opened(bot, db) -> None:
     """The link was never stored: it rode in the buttons."""
-    hale = bot.citizen(7902, "tr", "Hale")
+    hale = bot.citizen(790246303, "tr", "Hale")
     await hale.send("/start degerlendirme")
     await press_on(hale, "Türkçe")
     await press_on(hale, "Evet, onaylıyorum")
@@ -65,7 +65,7 @@ async def test_consenting_goes_on_to_the_survey_the_link_opened(bot, db) -> None
 
 
 async def test_declining_keeps_nothing_and_leaves_an_empty_chat(bot, db) -> None:
-    derya = bot.citizen(7903, "tr", "Derya")
+    derya = bot.citizen(790346307, "tr", "Derya")
     await derya.send("/start degerlendirme")
     await press_on(derya, "Türkçe")
     query = await press_on(derya, "Hayır, onaylamıyorum")
