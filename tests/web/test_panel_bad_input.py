@@ -59,6 +59,8 @@ TABLE: list[tuple[str, str, str, dict[str, str] | None, int]] = [
     ("manager", "GET", f"/panel/indirme/acik-veri.csv?yil={SUPERSCRIPT_TWO}", None, 400),
     ("manager", "POST", "/panel/plan", {"code": "4.2.7", "year": "²", "planned": "5", "baseline": ""}, 400),
     ("manager", "POST", "/panel/plan", {"code": "4.2.7", "year": "٢٠٢٦", "planned": "5", "baseline": ""}, 400),
+    ("admin", "POST", f"/panel/personel/{HUGE}/kaldir", {}, 404),
+    ("admin", "POST", f"/panel/personel/{HUGE}/merkez-ekle", {"centre": "konak-kadin"}, 404),
 ]
 
 
@@ -76,16 +78,17 @@ async def _visitors(served) -> tuple[dict[str, dict[str, str]], int]:
         await seed_centres(session)
         manager = await join(session, "manager", None, 9601, now)
         staff = await join(session, "staff", "konak-kadin", 9602, now)
+        admin = await join(session, "admin", None, 9603, now)
         event = await events.create(session, await actor_for(session, manager),
                                     women_event("konak-kadin", now + timedelta(hours=1)), publish=True, now=now)
     headers = {"nobody": {}, "staff": signed(await served.session_of(staff.id)),
-               "manager": signed(await served.session_of(manager.id))}
+               "manager": signed(await served.session_of(manager.id)), "admin": signed(await served.session_of(admin.id))}
     return headers, event.id
 
 
 async def test_numbers_that_are_none_get_a_page_saying_so_never_a_500(served) -> None:
     headers, event_id = await _visitors(served)
-    csrf = {who: csrf_in((await served.client.get("/panel/", headers=headers[who])).text) for who in ("staff", "manager")}
+    csrf = {who: csrf_in((await served.client.get("/panel/", headers=headers[who])).text) for who in ("staff", "manager", "admin")}
     seen = []
     for who, method, path, form, _ in TABLE:
         path = path.replace(EVENT, str(event_id))

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ MAX_FORM_BYTES = 16_384
 MAX_PAGE = 100_000
 MAX_ID = 2**63 - 1
 LANGUAGES = ("tr", "en", "ar")
+Row = TypeVar("Row")
 DASHBOARD = "/panel/"
 # The address of the page being answered, which its language switch returns to: set when the
 # member is read (each request runs in its own context), the dashboard when no page can be opened again.
@@ -128,6 +129,22 @@ def query_number(request: Request, name: str, low: int, high: int, default: int)
     if value is None:
         raise Refused(400, "error_bad_number")
     return value
+
+
+def path_id(request: Request, name: str) -> int:
+    """A numeric id from the address; one past the database's range names nothing: a 404 page."""
+    value: int = request.path_params[name]
+    if value > MAX_ID:
+        raise Refused(404, "error_not_found")
+    return value
+
+
+async def row_named(session: AsyncSession, model: type[Row], request: Request, name: str) -> Row:
+    """The row of `model` the address's id `name` names, or a 404 page."""
+    row = await session.get(model, path_id(request, name))
+    if row is None:
+        raise Refused(404, "error_not_found")
+    return row
 
 
 async def read_form(request: Request) -> dict[str, str]:

@@ -23,7 +23,7 @@ from services.refusal import Refusal
 from storage.centres import shipped_by_id
 from storage.models import IndicatorEntry
 from storage.repositories import entries as entry_store
-from web.panel.context import MAX_ID, MAX_PAGE, Panel, PanelSetup, Refused, query_number
+from web.panel.context import MAX_PAGE, Panel, PanelSetup, Refused, query_number, row_named
 from web.panel.entry_forms import CorrectionForm, correction_form
 from web.panel.pages.figures import FIRST_YEAR, LAST_YEAR
 from web.panel.tables import Page, page_of, turkish_key
@@ -190,11 +190,7 @@ def routes(panel: Panel) -> list[Route]:
 
 async def entry_of(session: AsyncSession, request: Request) -> IndicatorEntry:
     """The entry the path names, or a 404 page."""
-    entry_id = request.path_params["entry_id"]
-    entry = await session.get(IndicatorEntry, entry_id) if entry_id <= MAX_ID else None
-    if entry is None:
-        raise Refused(404, "error_not_found")
-    return entry
+    return await row_named(session, IndicatorEntry, request, "entry_id")
 
 
 def table_links(table: Page, filters: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from services.whole_numbers import whole_number
 from storage.models import Event
 from storage.repositories import events as event_store
 from web.panel.checkins import flagged_view
-from web.panel.context import MAX_ID, MAX_PAGE, Panel, Refused, query_number
+from web.panel.context import MAX_ID, MAX_PAGE, Panel, query_number, row_named
 from web.panel.month import Month, weeks
 from web.panel.pages.figures import FIRST_YEAR, LAST_YEAR
 from web.panel.tables import Page, page_of, turkish_key
@@ -175,11 +175,7 @@ def routes(panel: Panel) -> list[Route]:
 
 async def event_of(session: AsyncSession, request: Request) -> Event:
     """The event the path names, or a 404 page."""
-    event_id = request.path_params["event_id"]
-    event = await session.get(Event, event_id) if event_id <= MAX_ID else None
-    if event is None:
-        raise Refused(404, "error_not_found")
-    return event
+    return await row_named(session, Event, request, "event_id")
 
 
 async def event_row(session: AsyncSession, event: Event, zone: ZoneInfo) -> dict[str, Any]:

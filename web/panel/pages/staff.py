@@ -15,7 +15,7 @@ from services.events import local_text
 from services.refusal import Refusal
 from storage.centres import shipped_by_id
 from storage.repositories import staff as staff_store
-from web.panel.context import MAX_ID, Panel, Refused
+from web.panel.context import Panel, path_id
 from web.panel.staff_form import DEFAULT_HOURS, InviteForm, invite_form
 
 
@@ -69,24 +69,23 @@ def routes(panel: Panel) -> list[Route]:
         async with setup.sessions() as session:
             actor, token = await panel.member(request, session)
             panel.allow(actor, "staff.revoke")
+            staff_id = path_id(request, "staff_id")
             await panel.posted(request, token)
             try:
-                await invites.revoke(session, staff_id=request.path_params["staff_id"], actor=actor, now=setup.clock())
+                await invites.revoke(session, staff_id=staff_id, actor=actor, now=setup.clock())
             except Refusal:
                 await session.rollback()
-                return await staff_page(session, actor, token, 400, revoke_error=request.path_params["staff_id"])
+                return await staff_page(session, actor, token, 400, revoke_error=staff_id)
             await session.commit()
         return RedirectResponse("/panel/personel", status_code=303)
 
     async def change_centre(request: Request, add: bool) -> Response:
         """`kentbot staff add-centre|remove-centre`: the member's next request, on the panel or in
         chat, has the new rights, as both read them anew."""
-        staff_id = request.path_params["staff_id"]
         async with setup.sessions() as session:
             actor, token = await panel.member(request, session)
             panel.allow(actor, "staff.centre.add" if add else "staff.centre.remove")
-            if staff_id > MAX_ID:  # past the database's range: no such account
-                raise Refused(404, "error_not_found")
+            staff_id = path_id(request, "staff_id")
             centre = (await panel.posted(request, token)).get("centre", "").strip()
             change = staff_accounts.add_centre if add else staff_accounts.remove_centre
             try:
