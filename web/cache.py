@@ -5,6 +5,9 @@ the refresh interval, or a change was signalled, the first request starts one re
 the background and every request keeps the figures it has until the new ones are ready; only a
 year never computed before makes its first request wait. Computations run one at a time, so
 asking for many years at once queues them instead of loading the database with all of them.
+
+The staff panel reads `settled` figures instead: after a change it signalled, its next page waits
+for figures that count it, so a member who has just changed something sees it on the next page.
 """
 
 from __future__ import annotations
@@ -53,6 +56,16 @@ class FigureCache:
         if entry.generation != self._generation or self._clock() - entry.at >= self._refresh:
             self._start_in_background(year)
         return entry.figures
+
+    async def settled(self, year: int) -> YearFigures:
+        """The figures counting every change signalled so far, computed now if need be (a
+        computation that started before the last change does not count)."""
+        wanted = self._generation
+        while True:
+            entry = self._entries.get(year)
+            if entry is not None and entry.generation >= wanted:
+                return await self.get(year)
+            await self._start(year)
 
     def changed(self) -> None:
         """Something the figures count has changed: the next request recomputes."""

@@ -30,11 +30,12 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def web_server(environment: dict[str, str], log: Path, *options: str) -> Iterator[str]:
+def web_server(environment: dict[str, str], log: Path, *options: str, port: int | None = None) -> Iterator[str]:
     """Start `kentbot web` (with `options`) with `environment` over the current one; yield its base URL once
     its home page answers 200; stop it with SIGTERM (SIGKILL if it hangs) afterwards. Its
-    output goes to `log`, which a failure to start prints the end of."""
-    port = free_port()
+    output goes to `log`, which a failure to start prints the end of. A `port` chosen beforehand
+    lets the environment name the server's own address (KENTBOT_PUBLIC_URL)."""
+    port = free_port() if port is None else port
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1", "--port", str(port), *options]
     with log.open("ab") as output:

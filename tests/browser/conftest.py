@@ -3,7 +3,8 @@ database, opened in Debian's headless Chromium; the figures they must show come 
 `kentbot indicators --json`, another process on the same database.
 
 One server per backend serves the whole session (it starts on first use and stops when the
-session ends), and one browser each test module."""
+session ends), and one browser each test module. The staff panel's tests get their own set of
+processes per backend, the bot beside the web server (`panel_site.py`), for the session too."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from devtools.browser import chromium
 from devtools.browser.server import web_server
 from storage.database import create_engine, session_factory
 from storage.repositories import plan
+from tests.browser.panel_site import PanelSite, PanelSites
 from tests.conftest import BACKENDS, TEST_SECRET, fresh_postgres_database, run_isolated
 from tests.reports.reports_db_sample import YEAR, seed
 
@@ -126,6 +128,24 @@ def site(request: pytest.FixtureRequest, sites: Sites) -> Site:
 def sqlite_site(sites: Sites) -> Site:
     """The pages on SQLite, for what the backend cannot change: layout and accessibility."""
     return sites.get("sqlite")
+
+
+@pytest.fixture(scope="session")
+def panel_sites(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[PanelSites]:
+    with ExitStack() as stack:
+        yield PanelSites(stack, tmp_path_factory, request)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def panel_site(request: pytest.FixtureRequest, panel_sites: PanelSites) -> PanelSite:
+    """The staff panel beside the bot on each backend (SQLite; PostgreSQL too when it is configured)."""
+    return panel_sites.get(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_panel(panel_sites: PanelSites) -> PanelSite:
+    """The staff panel on SQLite, for what the backend cannot change: layout and accessibility."""
+    return panel_sites.get("sqlite")
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,8 @@ async def _link_path(site) -> str:
 @pytest.mark.parametrize("headers", [
     {"Origin": "http://evil.example"},
     {"Origin": "null"},
+    {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+    {"Origin": "null", "Sec-Fetch-Site": "same-site"},
     {"Sec-Fetch-Site": "cross-site"},
 ])
 async def test_a_sign_in_posted_from_another_site_is_refused_and_the_link_still_works(served, headers) -> None:
@@ -33,6 +35,14 @@ async def test_a_sign_in_posted_from_another_site_is_refused_and_the_link_still_
     assert "başka bir siteden" in refused.text
     own = str(served.client.base_url).rstrip("/")
     done = await served.client.post(path, headers={"Origin": own, "Sec-Fetch-Site": "same-origin"})
+    assert done.status_code == 303 and done.headers["set-cookie"].startswith(f"{COOKIE}=")
+
+
+async def test_a_sign_in_posted_from_the_link_page_itself_signs_in(served) -> None:
+    """What a browser sends from the link page, which sends no referrer: `Origin: null`, and
+    `Sec-Fetch-Site: same-origin`, which no page can forge."""
+    path = await _link_path(served)
+    done = await served.client.post(path, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
     assert done.status_code == 303 and done.headers["set-cookie"].startswith(f"{COOKIE}=")
 
 

@@ -128,3 +128,30 @@ async def test_any_year_asked_for_computes_only_the_years_shown_and_tidies_once(
     shown = range(PLAN_YEARS[0], max(datetime.now(ISTANBUL).year, YEAR) + 1)
     assert [r.status_code for r in answers] == [200 if year in shown else 404 for year in range(2000, 2101)]
     assert cache.computations == len(shown) and tidied[0] == 1
+
+
+async def test_settled_figures_count_every_change_signalled_before_they_were_asked_for() -> None:
+    """What a panel page reads after a change: figures computed after it, even while a
+    computation that started before the change is still running, whose figures the public
+    pages may keep showing until then."""
+    seconds = Seconds()
+    computed: list[int] = []
+    second_running, release_second = asyncio.Event(), asyncio.Event()
+
+    async def compute(year: int):  # type: ignore[no-untyped-def]
+        computed.append(year)
+        if len(computed) == 2:
+            second_running.set()
+            await release_second.wait()
+        return len(computed)
+
+    cache = FigureCache(compute, clock=seconds)
+    assert await cache.get(YEAR) == 1
+    seconds.now += REFRESH_SECONDS
+    assert await cache.get(YEAR) == 1  # the minute is over: a second computation starts behind it
+    await second_running.wait()
+    cache.changed()
+    settled = asyncio.create_task(cache.settled(YEAR))
+    release_second.set()
+    assert await settled == 3  # not the second computation's, which started before the change
+    assert await cache.get(YEAR) == 3 and len(computed) == 3

@@ -81,7 +81,7 @@ def routes(panel: Panel) -> list[Route]:
             year = query_number(request, "yil", FIRST_YEAR, LAST_YEAR, setup.default_year)
             await audit.append(session, at=setup.clock(), actor=actor.label, action="export.opendata",
                                object_type="year", object_id=str(year))
-        figures = await setup.cache.get(year)
+        figures = await setup.cache.settled(year)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, lineterminator="\n")
         writer.writeheader()

@@ -27,7 +27,7 @@ def routes(panel: Panel) -> list[Route]:
     async def dashboard(request: Request) -> Response:
         async with setup.sessions.begin() as session:
             actor, token = await panel.member(request, session)
-        figures = await setup.cache.get(setup.default_year)
+        figures = await setup.cache.settled(setup.default_year)
         view = views.target_view(figures, actor.language, setup.default_year) if roles.can(actor, "report.read") else None
         drillable = [{"code": i.code, "name": i.name_in(actor.language)}
                      for i in drilldown.drillable(actor, figures.plan.indicators)] if view is None else []
@@ -49,7 +49,7 @@ def routes(panel: Panel) -> list[Route]:
             found = await drilldown.drilled(session, actor, indicator, year, setup.zone)
         card = None
         if found.whole:
-            figures = await setup.cache.get(year)
+            figures = await setup.cache.settled(year)
             card = views.card(figures, figures.entry(code), actor.language, setup.default_year)
         lang = actor.language
         return panel.page("indicator.html", actor, token, code=code, title=indicator.name_in(lang), year=year,
