@@ -163,7 +163,7 @@ async def _to_last_anonymous_question(user: SimulatedUser) -> None:
 
 
 async def test_a_refused_anonymous_completion_stays_in_the_draft_and_links_to_nobody(live_bot, db) -> None:
-    user_id, first_name = 7204, "Meryem"
+    user_id, first_name = 720461937, "Meryem"  # nine digits: no random key holds them by chance
     user = SimulatedUser(live_bot.emulator, user_id, first_name, "en")
     await _to_last_anonymous_question(user)
     comment = "The counsellor listened to me."
